@@ -1,0 +1,92 @@
+"""``python -m generator generate | check | validate | docs | diff`` (see ``--help``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .spec import SpecError, load_spec
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _add_spec_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--spec", default=str(REPO / "spec"), help="spec folder (default: spec/)")
+    parser.add_argument(
+        "--interface-version",
+        default=None,
+        help="target interface version, e.g. 2.53 (default: latest in spec/platform.yaml)",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("generate", help="write the client package into generated/")
+    _add_spec_args(p)
+    p.add_argument("--output", default=str(REPO / "generated"), help="output folder")
+
+    p = sub.add_parser("check", help="exit 1 with a diff when generated/ is stale")
+    _add_spec_args(p)
+    p.add_argument("--output", default=str(REPO / "generated"), help="folder to compare")
+
+    p = sub.add_parser("validate", help="load the spec and report every problem")
+    _add_spec_args(p)
+
+    p = sub.add_parser("docs", help="write one Markdown reference page per service")
+    _add_spec_args(p)
+    p.add_argument("--output", default=str(REPO / "docs" / "reference"), help="output folder")
+
+    p = sub.add_parser("diff", help="what changed between two spec versions", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+    args = parser.parse_args(argv)
+    if args.command == "diff":
+        from .diff import main as diff_main
+
+        return diff_main(args.rest)
+    try:
+        spec = load_spec(args.spec, args.interface_version)
+    except SpecError as exc:
+        print(f"spec error{'s' if len(exc.problems) > 1 else ''}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+
+    if args.command == "validate":
+        n_functions = sum(1 for _ in spec.iter_functions())
+        print(
+            f"spec OK: {len(spec.services)} services, {n_functions} functions, "
+            f"{len(spec.fields)} fields, {len(spec.containers)} containers, "
+            f"{len(spec.enums)} enums (interface version {spec.target_version})"
+        )
+        return 0
+    if args.command == "docs":
+        from .docs import write_docs
+
+        written = write_docs(spec, Path(args.output))
+        print(f"wrote {len(written)} pages into {args.output}")
+        return 0
+
+    from .pipeline import check, generate
+
+    if args.command == "generate":
+        files = generate(spec, Path(args.output))
+        print(f"generated {len(files)} files into {args.output} (interface version {spec.target_version})")
+        return 0
+    problems = check(spec, Path(args.output))
+    if problems:
+        sys.stdout.write(problems)
+        print(
+            "\ngenerated/ is stale: run `python -m generator generate` and commit the result.",
+            file=sys.stderr,
+        )
+        return 1
+    print("generated/ is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
