@@ -1,0 +1,86 @@
+"""Spec -> one JSON Schema whose definitions become the Pydantic models.
+
+Definition names are dotted (``common.Contact``, ``token.PaymentTokenGenerateRequest``) so that
+datamodel-code-generator writes one module per service plus ``common`` for the containers. Each
+definition names its base class (``customBasePath``): requests refuse unknown fields, responses
+and containers keep them. Formats and enums are not constraints here: requests are checked by the
+client's rules (with messages that never echo values), and responses must never be refused for
+a value the platform chose to send.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .spec import FieldDef, FieldUse, Spec
+from .views import business_request, class_name, field_description, snake
+
+REQUEST_BASE = "sogenactif._base.RequestModel"
+RESPONSE_BASE = "sogenactif._base.ResponseModel"
+CONTAINER_BASE = "sogenactif._base.ContainerModel"
+
+
+def _type_schema(definition: FieldDef) -> dict[str, Any]:
+    if definition.is_list:
+        assert definition.items is not None
+        return {"type": "array", "items": _type_schema(definition.items)}
+    if definition.type == "container":
+        return {"$ref": f"#/$defs/common.{class_name(definition.container or '')}"}
+    return {"type": definition.type}
+
+
+def _property(use: FieldUse | None, definition: FieldDef, spec: Spec) -> dict[str, Any]:
+    schema = _type_schema(definition)
+    schema["description"] = field_description(use, definition, spec)
+    return schema
+
+
+def _object(
+    base: str, description: str, uses: list[FieldUse], spec: Spec, *, required: bool
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "description": description,
+        "customBasePath": base,
+        "properties": {u.name: _property(u, u.field, spec) for u in uses},
+    }
+    names = [u.name for u in uses if u.required] if required else []
+    if names:
+        schema["required"] = names
+    return schema
+
+
+def build_schema(spec: Spec) -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    for name in sorted(spec.containers):
+        container = spec.containers[name]
+        description = container.description
+        if container.note:
+            description += f"\n\nNote: {container.note}"
+        # Container members are never "required" in the model: responses must not be refused;
+        # the client's rules enforce required members in requests.
+        defs[f"common.{class_name(name)}"] = _object(
+            CONTAINER_BASE, description, list(container.fields), spec, required=False
+        )
+    for service in spec.services:
+        module = snake(service.name)
+        for function in service.functions:
+            prefix = f"{module}.{class_name(function.name)}"
+            defs[f"{prefix}Request"] = _object(
+                REQUEST_BASE,
+                f"Request of {service.name}.{function.name}: {function.description}",
+                business_request(function, spec),
+                spec,
+                required=True,
+            )
+            defs[f"{prefix}Response"] = _object(
+                RESPONSE_BASE,
+                f"Response of {service.name}.{function.name}.",
+                list(function.response),
+                spec,
+                required=False,
+            )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": defs,
+    }

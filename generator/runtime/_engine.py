@@ -1,0 +1,276 @@
+"""The call path shared by every generated function.
+
+request model or keywords -> checked against the dictionary -> wire text -> envelope and seal ->
+transport -> response seal verified on the raw response -> response model.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar
+
+import requests
+from pydantic import ValidationError
+
+from . import _constants
+from ._base import RequestModel, ResponseModel
+from ._errors import (
+    ConfigurationError,
+    RequestValidationError,
+    ResponseValidationError,
+    SealMismatchError,
+    UnsignedResponseError,
+)
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
+from ._metadata import FunctionSpec
+from ._redact import redact
+from ._transport import Transport, WireCall
+from ._wire import encode_request, request_problems_from_pydantic, seal_request, unknown_field_message
+from .seal import ALGORITHMS, verify_seal
+
+logger = logging.getLogger("sogenactif")
+
+ResponseT = TypeVar("ResponseT", bound=ResponseModel)
+
+_MERCHANT_ID = re.compile(r"^[0-9]{15}$")
+_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+
+
+class BaseClient:
+    """Holds the merchant's credentials and the transport; the generated ``Client`` adds one
+    attribute per service."""
+
+    def __init__(
+        self,
+        merchant_id: str,
+        secret_key: str,
+        key_version: int = 1,
+        environment: str = "test",
+        protocol: Literal["rest", "soap"] = "rest",
+        timeout: float | tuple[float, float] = 30.0,
+        *,
+        connect_timeout: float | None = None,
+        seal_algorithm: str = _constants.DEFAULT_SEAL_ALGORITHM,
+        intermediate_service_provider_id: str | None = None,
+        require_response_seal: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        session: requests.Session | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        if not isinstance(merchant_id, str) or not _MERCHANT_ID.match(merchant_id):
+            raise ConfigurationError("merchant_id must be the shop's 15-digit identifier (N15)")
+        if not isinstance(secret_key, str) or not secret_key:
+            raise ConfigurationError("secret_key must be the shop's (non-empty) secret key")
+        if isinstance(key_version, bool) or not isinstance(key_version, int) or not (
+            0 < key_version < 10**10
+        ):
+            raise ConfigurationError("key_version must be a positive whole number (N10)")
+        if seal_algorithm not in ALGORITHMS:
+            raise ConfigurationError(
+                f"seal_algorithm {seal_algorithm!r} is not one of {', '.join(ALGORITHMS)}"
+            )
+        if protocol not in ("rest", "soap"):
+            raise ConfigurationError(f"protocol must be 'rest' or 'soap', not {protocol!r}")
+        self.merchant_id = merchant_id
+        self.key_version = key_version
+        self.environment = environment
+        self.protocol = protocol
+        self.seal_algorithm = seal_algorithm
+        self.intermediate_service_provider_id = intermediate_service_provider_id
+        self.require_response_seal = require_response_seal
+        self.base_url = _base_url(environment)
+        self.timeouts = _timeouts(timeout, connect_timeout)
+        self.__secret_key = secret_key  # name-mangled: kept out of vars() dumps and reprs
+        if transport is None:
+            transport = self._new_transport(protocol, session, max_response_bytes)
+        self.transport = transport
+
+    def _new_transport(
+        self, protocol: str, session: requests.Session | None, max_response_bytes: int
+    ) -> Transport:
+        if protocol == "soap":
+            from ._soap import SoapTransport  # zeep is imported only when SOAP is used
+
+            return SoapTransport(
+                self.base_url,
+                _constants.SOAP_PATH,
+                self.timeouts,
+                session=session,
+                max_response_bytes=max_response_bytes,
+            )
+        from ._rest import RestTransport
+
+        return RestTransport(
+            self.base_url,
+            _constants.REST_PATH,
+            self.timeouts,
+            session=session,
+            max_response_bytes=max_response_bytes,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(merchant_id={self.merchant_id!r}, "
+            f"key_version={self.key_version}, environment={self.environment!r}, "
+            f"protocol={self.protocol!r}, secret_key=<hidden>)"
+        )
+
+    def close(self) -> None:
+        """Close the connections of the transport's pool."""
+        self.transport.close()
+
+    def __enter__(self) -> BaseClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ the call path
+
+    def _envelope(self, fn: FunctionSpec[Any, Any]) -> dict[str, str]:
+        envelope = {
+            "interfaceVersion": fn.interface_prefix + _constants.INTERFACE_VERSION,
+            "keyVersion": str(self.key_version),
+            "merchantId": self.merchant_id,
+        }
+        if self.seal_algorithm != _constants.DEFAULT_SEAL_ALGORITHM:
+            envelope["sealAlgorithm"] = self.seal_algorithm
+        if self.intermediate_service_provider_id:
+            envelope["intermediateServiceProviderId"] = self.intermediate_service_provider_id
+        return envelope
+
+    def _build(
+        self,
+        fn: FunctionSpec[Any, Any],
+        request: RequestModel | None,
+        keywords: Mapping[str, Any],
+        unexpected: Mapping[str, Any],
+    ) -> WireCall:
+        """The sealed call, or :class:`RequestValidationError` before anything is sent."""
+        if unexpected:
+            raise RequestValidationError(
+                fn.qualified_name,
+                [(fn.keywords.get(n, n), unknown_field_message(fn, n)) for n in sorted(unexpected)],
+            )
+        given = {name: value for name, value in keywords.items() if value is not None}
+        if request is not None:
+            if given:
+                raise RequestValidationError(
+                    fn.qualified_name,
+                    [("request", "pass either a request model or keyword arguments, not both")],
+                )
+            if not isinstance(request, fn.request_model):
+                raise RequestValidationError(
+                    fn.qualified_name,
+                    [("request", f"must be a {fn.request_model.__name__}")],
+                )
+            model = request
+        else:
+            try:
+                model = fn.request_model.model_validate(given)
+            except ValidationError as exc:
+                raise RequestValidationError(
+                    fn.qualified_name, request_problems_from_pydantic(exc, fn)
+                ) from None
+        fields = encode_request(fn, model)
+        sealed = seal_request(fields, self._envelope(fn), self.__secret_key, self.seal_algorithm)
+        return WireCall(service=fn.service, function=fn.name, fields=sealed)
+
+    def _call(
+        self,
+        fn: FunctionSpec[Any, ResponseT],
+        request: RequestModel | None,
+        keywords: Mapping[str, Any],
+        unexpected: Mapping[str, Any],
+    ) -> ResponseT:
+        call = self._build(fn, request, keywords, unexpected)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            logger.debug(
+                "%s %s request %s", self.transport.protocol, fn.qualified_name, redact(call.fields)
+            )
+        raw = self.transport.send(call)
+        if debug:
+            logger.debug("%s %s response %s", self.transport.protocol, fn.qualified_name, redact(raw))
+        return self._response(fn, raw)
+
+    def _response(self, fn: FunctionSpec[Any, ResponseT], raw: dict[str, Any]) -> ResponseT:
+        """Verify the seal over the raw response, then build the model."""
+        sealed = "seal" in raw
+        if sealed:
+            if not verify_seal(raw, self.__secret_key, self.seal_algorithm):
+                logger.error(
+                    "%s: response seal mismatch; transaction status unknown", fn.qualified_name
+                )
+                raise SealMismatchError(fn.qualified_name, raw=raw)
+        elif self.require_response_seal:
+            raise UnsignedResponseError(
+                f"{fn.qualified_name}: the response carries no seal (responseCode "
+                f"{raw.get('responseCode', raw.get('walletResponseCode', '?'))!s:.4}); this "
+                "client requires sealed responses.",
+                raw=raw,
+            )
+        else:
+            logger.warning(
+                "%s: unsigned response (responseCode %s): the platform could not seal it",
+                fn.qualified_name,
+                str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4],
+            )
+        try:
+            response = fn.response_model.model_validate(raw)
+        except ValidationError as exc:
+            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+            raise ResponseValidationError(
+                f"{fn.qualified_name}: the response does not fit its model (fields: "
+                f"{', '.join(fields)}). The operation may have been performed: see the "
+                "exception's .raw and check the transaction status.",
+                raw=raw,
+            ) from None
+        response._raw = raw
+        response._sealed = sealed
+        return response
+
+
+class Service:
+    """Base of the generated service classes: ``client.token``, ``client.checkout`` …"""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"
+
+    def _call(
+        self,
+        fn: FunctionSpec[Any, ResponseT],
+        request: RequestModel | None,
+        keywords: Mapping[str, Any],
+        unexpected: Mapping[str, Any],
+    ) -> ResponseT:
+        return self._client._call(fn, request, keywords, unexpected)
+
+
+def _base_url(environment: str) -> str:
+    hosts = dict(_constants.ENVIRONMENTS)
+    if environment in hosts:
+        return hosts[environment]
+    if isinstance(environment, str) and _URL.match(environment):
+        return environment.rstrip("/")
+    raise ConfigurationError(
+        f"environment must be one of {', '.join(hosts)} or a base URL such as "
+        f"http://127.0.0.1:8080, not {environment!r}"
+    )
+
+
+def _timeouts(timeout: float | tuple[float, float], connect: float | None) -> Timeouts:
+    if isinstance(timeout, tuple):
+        connect_s, read_s = timeout
+    else:
+        read_s = timeout
+        connect_s = connect if connect is not None else min(10.0, float(timeout))
+    for name, value in (("connect timeout", connect_s), ("timeout", read_s)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ConfigurationError(f"{name} must be a positive number of seconds")
+    return Timeouts(connect=float(connect_s), read=float(read_s))

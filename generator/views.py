@@ -1,0 +1,302 @@
+"""The typed intermediate model between the Spec and the templates.
+
+Everything the templates print is decided here (names, Python types, docstrings, rule
+expressions), so that templates stay plain layout.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, replace
+
+from datamodel_code_generator.reference import camel_to_snake
+
+from .spec import ContainerDef, EnumDef, FieldDef, FieldUse, Function, Service, Spec
+
+# Functions that move no money and change nothing: safe to retry (diagnostic look-ups, reads).
+READ_ONLY_FUNCTIONS = frozenset(
+    {
+        "diagnostic.getTransactionData",
+        "diagnostic.getFraudData",
+        "wallet.getWalletData",
+        "wallet.getPaymentMeanData",
+    }
+)
+
+
+def snake(name: str) -> str:
+    """snake_case exactly as datamodel-code-generator writes model attributes."""
+    return camel_to_snake(name)
+
+
+def upper_snake(name: str) -> str:
+    return snake(name).upper()
+
+
+def class_name(name: str) -> str:
+    return name[0].upper() + name[1:]
+
+
+def py_str(text: str) -> str:
+    """A Python string literal (double quotes, as ruff formats them)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def docstring(text: str, indent: int, width: int = 96) -> str:
+    """Wrapped, escaped docstring body (no quotes), indented for continuation lines."""
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    pad = " " * indent
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    wrapped = [
+        textwrap.fill(" ".join(p.split()), width=width - indent, subsequent_indent=pad)
+        for p in paragraphs
+    ]
+    return ("\n\n" + pad).join(wrapped)
+
+
+def field_summary(use: FieldUse | None, definition: FieldDef, spec: Spec) -> str:
+    """One line on format, presence, version and values, appended to descriptions."""
+    parts: list[str] = []
+    target = definition.items or definition
+    if definition.is_list:
+        parts.append("list")
+    if target.format is not None:
+        fmt = str(target.format)
+        if target.alternative_format is not None:
+            fmt += f" or {target.alternative_format}"
+        parts.append(f"format {fmt}")
+    if use is not None:
+        parts.append(use.presence)
+        parts.append(f"since {use.since}")
+    else:
+        parts.append(f"since {definition.since}")
+    if target.enum:
+        parts.append(f"values: sogenactif.enums.{class_name(target.enum)}")
+    if target.type == "container" and target.container:
+        parts.append(f"container {target.container}")
+    return "(" + ", ".join(parts) + ")"
+
+
+def field_description(use: FieldUse | None, definition: FieldDef, spec: Spec) -> str:
+    text = definition.description
+    note = (use.note if use is not None and use.note else "") or definition.note
+    if note:
+        text += f"\n\nNote: {note}"
+    return f"{text}\n\n{field_summary(use, definition, spec)}"
+
+
+# --------------------------------------------------------------------------- python types
+
+
+def python_type(definition: FieldDef, *, keyword: bool) -> str:
+    """The annotation of a field: in models (``keyword=False``) or as a keyword argument."""
+    if definition.is_list:
+        assert definition.items is not None
+        item = python_type(definition.items, keyword=keyword)
+        return f"Sequence[{item}]" if keyword else f"list[{item}]"
+    if definition.type == "container":
+        model = f"common.{class_name(definition.container or '')}"
+        return f"{model} | dict[str, Any]" if keyword else model
+    return {"string": "str", "integer": "int", "boolean": "bool"}[definition.type]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def rule_expr(
+    definition: FieldDef, required: bool, since: str, spec: Spec, ns: str = ""
+) -> str:
+    """Python source of the FieldRule checking ``definition`` in a request.
+
+    ``ns`` prefixes the names of container rules and enum sets (``rules.`` outside _rules.py).
+    """
+    args = [py_str(definition.name), py_str(definition.type)]
+    if required:
+        args.append("required=True")
+    if definition.is_list:
+        assert definition.items is not None
+        item = definition.items
+        item_rule = rule_expr(
+            replace(item, name=definition.item_name or item.name), False, since, spec, ns
+        )
+        args.append(f"item={item_rule}")
+    elif definition.type == "container":
+        args.append(f"children={ns}{upper_snake(definition.container or '')}")
+    else:
+        if definition.enum:
+            args.append(f"enum={py_str(definition.enum)}")
+            args.append(f"enum_values={ns}ENUM_{upper_snake(definition.enum)}")
+        if definition.format is not None:
+            label = str(definition.format)
+            if definition.alternative_format is not None:
+                label += f"|{definition.alternative_format}"
+            args.append(f"format={py_str(label)}")
+        if definition.pattern is not None or definition.min_length:
+            args.append(f"pattern={py_str(pattern_of(definition) or '')}")
+    if since != "2.0":
+        args.append(f"since={py_str(since)}")
+    return f"FieldRule({', '.join(args)})"
+
+
+def pattern_of(definition: FieldDef) -> str | None:
+    if definition.pattern is not None:
+        return definition.pattern
+    if definition.format is None:
+        return None
+    pattern = definition.format.pattern(definition.min_length)
+    if definition.alternative_format is not None:
+        alt = definition.alternative_format.pattern(definition.min_length)
+        pattern = f"^(?:{pattern[1:-1]}|{alt[1:-1]})$"
+    return pattern
+
+
+# --------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class ParamView:
+    keyword: str
+    wire: str
+    annotation: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class FunctionView:
+    name: str
+    method: str
+    const: str
+    request_class: str
+    response_class: str
+    description: str
+    rest_path: str
+    soap_operation: str
+    params: tuple[ParamView, ...]
+    rules: tuple[tuple[str, str], ...]  # (wire name, FieldRule source)
+    later_fields: tuple[tuple[str, str], ...]
+    read_only: bool
+    since: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    name: str
+    attr: str
+    module: str
+    class_name: str
+    prefix: str
+    namespace: str
+    description: str
+    note: str
+    functions: tuple[FunctionView, ...]
+
+
+def business_request(function: Function, spec: Spec) -> list[FieldUse]:
+    """Request fields the integrator gives (envelope fields are the client's)."""
+    envelope = set(spec.platform.envelope_fields)
+    return [u for u in function.request if u.name not in envelope]
+
+
+def function_view(service: Service, function: Function, spec: Spec, full: Spec) -> FunctionView:
+    params = []
+    rules = []
+    for use in business_request(function, spec):
+        definition = use.field
+        params.append(
+            ParamView(
+                keyword=snake(use.name),
+                wire=use.name,
+                annotation=python_type(definition, keyword=True),
+                doc=textwrap.fill(
+                    " ".join(
+                        f"{snake(use.name)}: {definition.description} "
+                        f"{field_summary(use, definition, spec)}".split()
+                    ).replace("\\", "\\\\"),
+                    width=96,
+                    initial_indent=" " * 12,
+                    subsequent_indent=" " * 16,
+                ),
+            )
+        )
+        rules.append(
+            (use.name, rule_expr(definition, use.required, str(use.since), spec, "rules."))
+        )
+    later: dict[str, str] = {}
+    full_function = full.service(service.name).function_map.get(function.name)
+    if full_function is not None:
+        later = {
+            name: str(version)
+            for name, version in full.later_fields(full_function, spec.target_version).items()
+        }
+    description = function.description
+    if function.note:
+        description += f"\n\nNote: {function.note}"
+    return FunctionView(
+        name=function.name,
+        method=snake(function.name),
+        const=upper_snake(function.name),
+        request_class=f"{class_name(function.name)}Request",
+        response_class=f"{class_name(function.name)}Response",
+        description=docstring(description, 8),
+        rest_path=spec.platform.rest_path.format(service=service.name, function=function.name),
+        soap_operation=function.name,
+        params=tuple(params),
+        rules=tuple(rules),
+        later_fields=tuple(sorted(later.items())),
+        read_only=f"{service.name}.{function.name}" in READ_ONLY_FUNCTIONS,
+        since=str(function.since),
+        note=function.note,
+    )
+
+
+def service_view(service: Service, spec: Spec, full: Spec) -> ServiceView:
+    return ServiceView(
+        name=service.name,
+        attr=snake(service.name),
+        module=snake(service.name),
+        class_name=f"{class_name(service.name)}Service",
+        prefix=service.interface_prefix,
+        namespace=spec.platform.namespace(service.name),
+        description=docstring(service.description + (f"\n\nNote: {service.note}" if service.note else ""), 4),
+        note=service.note,
+        functions=tuple(function_view(service, f, spec, full) for f in service.functions),
+    )
+
+
+def containers_in_dependency_order(spec: Spec) -> list[ContainerDef]:
+    """Containers ordered so that each one's members are defined before it."""
+    ordered: list[ContainerDef] = []
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done:
+            return
+        if name in path:
+            raise ValueError(f"containers refer to each other in a cycle: {' -> '.join(path)}")
+        container = spec.containers[name]
+        for use in container.fields:
+            target = use.field.items or use.field
+            if target.type == "container" and target.container:
+                visit(target.container, (*path, name))
+        done.add(name)
+        ordered.append(container)
+
+    for name in sorted(spec.containers):
+        visit(name, ())
+    return ordered
+
+
+def enum_member_doc(enum: EnumDef, index: int) -> str:
+    value = enum.values[index]
+    text = value.description or value.value
+    extras = [f"{k}: {v}" for k, v in value.attributes if v]
+    if value.deprecated:
+        extras.append("deprecated")
+    if not value.request:
+        extras.append("returned only; never sent in a request")
+    if str(value.since) != "2.0":
+        extras.append(f"since {value.since}")
+    if extras:
+        text += " (" + "; ".join(extras) + ")"
+    return docstring(text, 4)
