@@ -224,6 +224,7 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
         "list_items": _list_items(spec),
         "sensitive": _sensitive(spec),
         "error_names": ERROR_NAMES,
+        "has_testing": (RUNTIME / "testing").is_dir(),
     }
     files = {
         "__init__.py": env.get_template("package_init.py.j2").render(ctx),
@@ -361,15 +362,16 @@ def check(spec: Spec, output: Path, max_lines: int = 400) -> str:
     with tempfile.TemporaryDirectory(prefix="sogenactif-check-") as tmp:
         expected = _tree(build(spec, Path(tmp)))
     actual = _tree(output / PACKAGE)
+    notes: list[str] = []  # whole files first: they must not be cut off by a long diff
     lines: list[str] = []
     for rel in sorted(set(expected) | set(actual)):
         old, new = actual.get(rel), expected.get(rel)
         if old == new:
             continue
         if old is None:
-            lines.append(f"missing in generated/: {PACKAGE}/{rel}\n")
+            notes.append(f"missing in generated/: {PACKAGE}/{rel}\n")
         elif new is None:
-            lines.append(f"not produced by the generator: {PACKAGE}/{rel}\n")
+            notes.append(f"not produced by the generator: {PACKAGE}/{rel}\n")
         else:
             lines.extend(
                 difflib.unified_diff(
@@ -379,6 +381,7 @@ def check(spec: Spec, output: Path, max_lines: int = 400) -> str:
                     f"expected/{PACKAGE}/{rel}",
                 )
             )
+    lines = notes + lines
     if len(lines) > max_lines:
         lines = [*lines[:max_lines], f"… {len(lines) - max_lines} more lines\n"]
     return "".join(lines)

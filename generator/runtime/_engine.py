@@ -38,6 +38,26 @@ _MERCHANT_ID = re.compile(r"^[0-9]{15}$")
 _URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 
 
+class Secret:
+    """A secret key that never shows in reprs, ``vars()`` dumps, logs or tracebacks' locals."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<hidden>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a secret key is not picklable")
+
+
 class BaseClient:
     """Holds the merchant's credentials and the transport; the generated ``Client`` adds one
     attribute per service."""
@@ -82,7 +102,7 @@ class BaseClient:
         self.require_response_seal = require_response_seal
         self.base_url = _base_url(environment)
         self.timeouts = _timeouts(timeout, connect_timeout)
-        self.__secret_key = secret_key  # name-mangled: kept out of vars() dumps and reprs
+        self._secret_key = Secret(secret_key)
         if transport is None:
             transport = self._new_transport(protocol, session, max_response_bytes)
         self.transport = transport
@@ -175,7 +195,7 @@ class BaseClient:
                     fn.qualified_name, request_problems_from_pydantic(exc, fn)
                 ) from None
         fields = encode_request(fn, model)
-        sealed = seal_request(fields, self._envelope(fn), self.__secret_key, self.seal_algorithm)
+        sealed = seal_request(fields, self._envelope(fn), self._secret_key.reveal(), self.seal_algorithm)
         return WireCall(service=fn.service, function=fn.name, fields=sealed)
 
     def _call(
@@ -200,7 +220,7 @@ class BaseClient:
         """Verify the seal over the raw response, then build the model."""
         sealed = "seal" in raw
         if sealed:
-            if not verify_seal(raw, self.__secret_key, self.seal_algorithm):
+            if not verify_seal(raw, self._secret_key.reveal(), self.seal_algorithm):
                 logger.error(
                     "%s: response seal mismatch; transaction status unknown", fn.qualified_name
                 )

@@ -41,13 +41,15 @@ _HEADERS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
 _ITEM_OF = dict(LIST_ITEMS)
 
 
-class _PackageFilesOnly(_ZeepTransport):  # type: ignore[misc]
+class _PackageFilesOnly(_ZeepTransport):
     """zeep's loader, allowed to read this package's WSDL/XSD files and nothing else."""
 
     def load(self, url: str) -> bytes:
         path = Path(url[7:] if url.startswith("file://") else url).resolve()
         if _WSDL_DIR not in path.parents:
-            raise zeep.exceptions.Error(f"refusing to load {url}: only the packaged WSDL is used")
+            raise zeep.exceptions.Error(  # type: ignore[no-untyped-call]
+                f"refusing to load {url}: only the packaged WSDL is used"
+            )
         return path.read_bytes()
 
 
@@ -63,7 +65,11 @@ def zeep_client(service: str) -> zeep.Client:
             client = _clients.get(service)
             if client is None:
                 wsdl = _WSDL_DIR / f"{service}.wsdl"
-                client = zeep.Client(str(wsdl), transport=_PackageFilesOnly(), settings=_SETTINGS)
+                client = zeep.Client(  # type: ignore[no-untyped-call]
+                    str(wsdl),
+                    transport=_PackageFilesOnly(),  # type: ignore[no-untyped-call]
+                    settings=_SETTINGS,
+                )
                 _clients[service] = client
     return client
 
@@ -103,10 +109,10 @@ class SoapTransport:
     def envelope(self, call: WireCall) -> bytes:
         """The SOAP request for ``call``, as zeep serialises it from the packaged WSDL."""
         client = zeep_client(call.service)
-        message = client.create_message(
+        message = client.create_message(  # type: ignore[no-untyped-call]
             client.service, call.function, input=to_soap_shape(call.fields)
         )
-        return etree.tostring(message, encoding="utf-8", xml_declaration=True)  # type: ignore[no-any-return]
+        return etree.tostring(message, encoding="utf-8", xml_declaration=True)
 
     def send(self, call: WireCall) -> dict[str, Any]:
         body = self.envelope(call)
@@ -159,7 +165,10 @@ class SoapTransport:
                 f"{call.function}: the SOAP response has no output element. The transaction "
                 "status is unknown."
             )
-        return from_soap_shape(zeep.helpers.serialize_object(output, dict))
+        decoded: dict[str, Any] = from_soap_shape(
+            zeep.helpers.serialize_object(output, dict)  # type: ignore[no-untyped-call]
+        )
+        return decoded
 
     def close(self) -> None:
         if self._own_session:
@@ -181,14 +190,16 @@ def to_soap_shape(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def from_soap_shape(value: Any) -> Any:
-    """zeep output -> JSON shape: wrappers become lists, absent elements disappear, unknown
-    elements (xsd:any) are kept under their own names."""
+    """zeep output -> JSON shape: wrappers become lists, absent elements disappear, and elements
+    zeep did not place (unknown, or out of the XSD's order: zeep hands them over raw, as the
+    ``xsd:any`` value ``_value_1``) are kept under their own names."""
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for name, item in value.items():
-            if name == "_raw_elements":
-                for element in item or ():
-                    out[etree.QName(element).localname] = _element_value(element)
+            if _is_raw(item):
+                for element in item if isinstance(item, list) else [item]:
+                    local = etree.QName(element).localname
+                    out[local] = _element_value(local, element)
                 continue
             if item is None:
                 continue
@@ -203,9 +214,24 @@ def from_soap_shape(value: Any) -> Any:
     return value
 
 
-def _element_value(element: Any) -> Any:
-    """An unknown element as text, or as a mapping of its children."""
-    children = list(element)
+def _is_raw(item: Any) -> bool:
+    if isinstance(item, list):
+        return bool(item) and all(isinstance(e, etree._Element) for e in item)
+    return isinstance(item, etree._Element)
+
+
+def _element_value(name: str, element: Any) -> Any:
+    """A raw element as text, as a mapping of its children, or as a list for a list wrapper."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if name in _ITEM_OF:
+        item = _ITEM_OF[name]
+        return [
+            _element_value(item, child) for child in children if etree.QName(child).localname == item
+        ]
     if not children:
         return element.text or ""
-    return {etree.QName(child).localname: _element_value(child) for child in children}
+    out: dict[str, Any] = {}
+    for child in children:
+        local = etree.QName(child).localname
+        out[local] = _element_value(local, child)
+    return out
