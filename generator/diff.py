@@ -55,6 +55,7 @@ _USE_KINDS: dict[str, tuple[str | None, str]] = {
     "added-required": (None, "new required {label} {name} (since {since}){later}{hint}"),
     "removed": (None, "{label} {name} removed (was {old})"),
     "renamed": (None, "{label} {name} renamed from {old} (same definition)"),
+    "order-changed": (None, "order of the {label}s changed (it is the SOAP element order)"),
     "became-required": ("presence", "{label} {name} is now required (was {old}){hint}"),
     "became-optional": ("presence", "{label} {name} is now {new} (was required){hint}"),
     "presence-changed": ("presence", "{label} {name} is now {new} (was {old})"),
@@ -412,6 +413,7 @@ class _Place:
     prefix: str  # id prefix: request-field | response-field | container-member
     base: str  # path prefix
     label: str  # "request field", "response field", "member of contact"
+    floor: tuple[Version, Version] | None = None  # the function's since, old and new
 
 
 # --------------------------------------------------------------------------- the comparison
@@ -718,6 +720,7 @@ class _Differ:
                 f"{direction}-field",
                 f"{where}.{direction}",
                 f"{direction} field",
+                (old.since, new.since),
             )
             self.uses(place, o_uses, n_uses)
 
@@ -765,6 +768,14 @@ class _Differ:
                 self.at(place, "added-required", sev, u, None, u.presence, hint=hint, later="")
             else:
                 self.at(place, "added", "INFO", u, None, u.presence, hint=hint, later=later)
+        o_order = [u.name for u in old if u.name in n_map]
+        n_order = [u.name for u in new if u.name in o_map]
+        if o_order != n_order:
+            kind, words = f"{place.prefix}-order-changed", {"label": place.label}
+            o_text, n_text = ", ".join(o_order), ", ".join(n_order)
+            self.record(
+                place.ctx, kind, "INFO", place.base, o_text, n_text, None, None, None, words
+            )
         for o, n in common:
             self.use(place, o, n)
 
@@ -813,7 +824,9 @@ class _Differ:
         elif po != pn:
             self.at(place, "presence-changed", "INFO", new, po, pn)
         ov, nv = old.since <= self.old_target, new.since <= self.new_target
-        if ov and not nv:
+        if place.floor == (old.since, new.since):
+            pass  # the field follows its function, whose change is reported
+        elif ov and not nv:
             sev = _sev(dirs, "ERR", "WARN")
             self.at(place, "no-longer-available", sev, new, old.since, new.since)
         elif nv and not ov:
@@ -1266,6 +1279,8 @@ def main(argv: list[str]) -> int:
     """``python -m generator diff``: 0 done, 1 a change reaches --fail-on, 2 cannot compare."""
     from .diff_report import render
 
+    if argv[:1] == ["--"]:  # python -m generator diff -- --format json (see docs)
+        argv = argv[1:]
     args = _parser().parse_args(argv)
     version: Version | None = None
     if args.interface_version:
