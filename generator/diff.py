@@ -850,7 +850,8 @@ class _Differ:
         """Compare what a field is: type, formats, pattern, enum, container, masking, items."""
         dirs = place.ctx.dirs
         if old.type != new.type:
-            self.at(place, "type-changed", "ERR", use, old.type, new.type, name)
+            sev = _sev(dirs, "ERR", "ERR")  # INFO in a container no function uses
+            self.at(place, "type-changed", sev, use, old.type, new.type, name)
             return
         self.format(place, use, name, old.format, new.format, False)
         self.format(place, use, name, old.alternative_format, new.alternative_format, True)
@@ -873,11 +874,12 @@ class _Differ:
         if old.enum != new.enum:
             self.enum_ref(place, use, name, old.enum, new.enum)
         if old.type == "container" and old.container != new.container:
-            self.at(place, "container-changed", "ERR", use, old.container, new.container, name)
+            sev = _sev(dirs, "ERR", "ERR")
+            self.at(place, "container-changed", sev, use, old.container, new.container, name)
         if old.sensitive != new.sensitive:
             kind = "sensitive-removed" if new.sensitive is None else "sensitive-changed"
             kind = "sensitive-added" if old.sensitive is None else kind
-            masking: Severity = "WARN" if new.sensitive is None else "INFO"
+            masking = _sev(dirs, "WARN", "WARN") if new.sensitive is None else "INFO"
             self.at(place, kind, masking, use, old.sensitive, new.sensitive, name)
         if old.items is not None and new.items is not None:
             self.definition(place, use, f"{name}[]", old.items, new.items)

@@ -1008,3 +1008,30 @@ def test_real_spec_against_itself_and_with_a_removed_field(tmp_path: Path) -> No
     assert found(result) == {
         ("request-field-removed", "ERR", f"{TOKEN}.request.cardCSCValue"),
     }
+
+
+def test_list_items_are_compared(tmp_path: Path) -> None:
+    def mutate(t: Tree) -> None:
+        t["fields.yaml"]["paymentMeanBrandList"]["items"]["format"] = "ANS30"
+
+    assert only(compare(tmp_path, mutate)) == (
+        "response-field-format-widened",
+        "WARN",
+        f"{ORDER}.response.paymentMeanBrandList[]",
+    )
+
+
+def test_changes_in_an_unused_container_are_info(tmp_path: Path) -> None:
+    base = mini()
+    fn(base, "checkout", "cardOrder")["request"].remove(_uses("customerContact")[0])
+
+    def mutate(t: Tree) -> None:
+        t["containers/contact.yaml"]["fields"]["email"]["type"] = "integer"
+        del t["containers/contact.yaml"]["fields"]["firstname"]
+
+    result = compare(tmp_path, mutate, base)
+    assert found(result) == {
+        ("container-member-type-changed", "INFO", "containers.contact.email"),
+        ("container-member-removed", "INFO", "containers.contact.firstname"),
+    }
+    assert {c.direction for c in result.changes} == {None}
