@@ -369,20 +369,20 @@ class _Reach:
         for service, function in spec.iter_functions():
             for direction, uses in ((REQUEST, function.request), (RESPONSE, function.response)):
                 origin = f"{service.name}.{function.name} {direction}"
+                walked: set[str] = set()  # containers already walked for this origin
                 for use in uses:
-                    self._walk(spec, use.field, direction, origin, frozenset())
+                    self._walk(spec, use.field, direction, origin, walked)
 
-    def _walk(
-        self, spec: Spec, d: FieldDef, direction: str, origin: str, seen: frozenset[str]
-    ) -> None:
+    def _walk(self, spec: Spec, d: FieldDef, direction: str, origin: str, walked: set[str]) -> None:
         target = d.items or d
         if target.enum:
             self._mark(f"enum:{target.enum}", direction, origin)
         name = target.container or d.container
-        if name and name not in seen and name in spec.containers:
+        if name and name not in walked and name in spec.containers:
+            walked.add(name)
             self._mark(f"container:{name}", direction, origin)
             for member in spec.containers[name].fields:
-                self._walk(spec, member.field, direction, origin, seen | {name})
+                self._walk(spec, member.field, direction, origin, walked)
 
     def _mark(self, key: str, direction: str, origin: str) -> None:
         self.dirs.setdefault(key, set()).add(direction)
@@ -555,7 +555,7 @@ class _Differ:
                 ctx,
                 "seal-default-algorithm-changed",
                 "WARN",
-                "platform.seal.default",
+                "platform.seal.default_algorithm",
                 old.default_seal_algorithm,
                 new.default_seal_algorithm,
             )
@@ -576,7 +576,6 @@ class _Differ:
                 self.emit(ctx, "envelope-field-added", "WARN", path, None, name)
             else:
                 self.emit(ctx, "envelope-field-removed", "WARN", path, name, None)
-        self.docs(ctx, "platform.name", old.name, new.name)
         self.docs(ctx, "platform", old.description, new.description)
         self.docs(ctx, "platform", old.note, new.note, "note")
 
