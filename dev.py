@@ -30,7 +30,7 @@ TASKS: dict[str, list[list[str]]] = {
     "demo": [["-m", "generator", "check"], ["examples/demo.py"]],
     "test": [["-m", "pytest", "-q"]],
     "check": [["-m", "generator", "check"]],
-    "generate": [["-m", "generator", "generate"]],
+    "generate": [["-m", "generator", "docs"], ["-m", "generator", "generate"]],
     "docs": [["-m", "generator", "docs"]],
     "lint": [["-m", "ruff", "check", "generator", "tests", "bench", "examples", "dev.py"]],
     "type": [["-m", "mypy", "--strict", "generated/sogenactif"]],

@@ -28,9 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     _add_spec_args(p)
     p.add_argument("--output", default=str(REPO / "generated"), help="output folder")
 
-    p = sub.add_parser("check", help="exit 1 with a diff when generated/ is stale")
+    p = sub.add_parser("check", help="exit 1 with a diff when generated/ or the docs are stale")
     _add_spec_args(p)
     p.add_argument("--output", default=str(REPO / "generated"), help="folder to compare")
+    p.add_argument(
+        "--docs", default=str(REPO / "docs" / "reference"), help="reference pages to compare"
+    )
 
     p = sub.add_parser("validate", help="load the spec and report every problem")
     _add_spec_args(p)
@@ -76,15 +79,19 @@ def main(argv: list[str] | None = None) -> int:
         files = generate(spec, Path(args.output))
         print(f"generated {len(files)} files into {args.output} (interface version {spec.target_version})")
         return 0
+    from .docs import check_docs
+
     problems = check(spec, Path(args.output))
+    if args.interface_version is None:  # the committed docs describe the default target
+        problems += check_docs(spec, Path(args.docs))
     if problems:
         sys.stdout.write(problems)
         print(
-            "\ngenerated/ is stale: run `python -m generator generate` and commit the result.",
+            "\ngenerated/ or docs/reference/ is stale: run `python3 dev.py generate` and commit.",
             file=sys.stderr,
         )
         return 1
-    print("generated/ is up to date")
+    print("generated/ and docs/reference/ are up to date")
     return 0
 
 

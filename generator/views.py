@@ -174,6 +174,8 @@ class FunctionView:
     params: tuple[ParamView, ...]
     rules: tuple[tuple[str, str], ...]  # (wire name, FieldRule source)
     later_fields: tuple[tuple[str, str], ...]
+    # snake_case keyword -> dictionary name, later versions' fields included (to name them).
+    keywords: tuple[tuple[str, str], ...]
     read_only: bool
     since: str
     note: str
@@ -244,6 +246,7 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
         params=tuple(params),
         rules=tuple(rules),
         later_fields=tuple(sorted(later.items())),
+        keywords=tuple((snake(n), n) for n in [p.wire for p in params] + sorted(later)),
         read_only=f"{service.name}.{function.name}" in READ_ONLY_FUNCTIONS,
         since=str(function.since),
         note=function.note,

@@ -57,7 +57,7 @@ class FunctionSpec(Generic[RequestT, ResponseT]):
     request_fields: Mapping[str, FieldRule]
     # Request fields of later interface versions: name -> version (for clear refusals).
     later_fields: Mapping[str, str] = field(default_factory=dict)
-    # snake_case keyword -> dictionary name, for every request field.
+    # snake_case keyword -> dictionary name, for every request field (later versions' too).
     keywords: Mapping[str, str] = field(default_factory=dict)
     read_only: bool = False  # may be retried safely (no money moves)
 
