@@ -39,7 +39,7 @@ TASKS: dict[str, list[list[str]]] = {
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:

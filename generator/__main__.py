@@ -21,6 +21,11 @@ def _add_spec_args(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["diff"]:  # the diff command parses its own options (see generator/diff.py)
+        from .diff import main as diff_main
+
+        return diff_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -46,10 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("rest", nargs=argparse.REMAINDER)
 
     args = parser.parse_args(argv)
-    if args.command == "diff":
-        from .diff import main as diff_main
-
-        return diff_main(args.rest)
     try:
         spec = load_spec(args.spec, args.interface_version)
     except SpecError as exc:
@@ -77,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "generate":
         files = generate(spec, Path(args.output))
-        print(f"generated {len(files)} files into {args.output} (interface version {spec.target_version})")
+        print(
+            f"generated {len(files)} files into {args.output} (interface version {spec.target_version})"
+        )
         return 0
     from .docs import check_docs
 

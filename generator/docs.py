@@ -187,7 +187,9 @@ def service_page(service: Service, spec: Spec) -> str:
                     extras.append("deprecated")
                 if not value.request:
                     extras.append("returned only, never sent")
-                description = _cell(value.description) + (f" ({'; '.join(extras)})" if extras else "")
+                description = _cell(value.description) + (
+                    f" ({'; '.join(extras)})" if extras else ""
+                )
                 shown = f"`{value.value}`" if value.value else "(empty)"
                 lines.append(f"| {shown} | `{value.name}` | {value.since} | {description} |")
             lines.append("")
@@ -206,7 +208,9 @@ def index_page(spec: Spec) -> str:
         "|---|---|---|---|",
     ]
     for service in spec.services:
-        functions = ", ".join(f"[{f.name}]({service.name}.md#{f.name.lower()})" for f in service.functions)
+        functions = ", ".join(
+            f"[{f.name}]({service.name}.md#{f.name.lower()})" for f in service.functions
+        )
         lines.append(
             f"| [{service.name}]({service.name}.md) | `client.{snake(service.name)}` | "
             f"`{service.interface_prefix}` | {functions} |"
@@ -243,7 +247,11 @@ def check_docs(spec: Spec, output: Path) -> str:
     expected = {"index.md": index_page(spec)}
     for service in spec.services:
         expected[f"{service.name}.md"] = service_page(service, spec)
-    actual = {p.name: p.read_text(encoding="utf-8") for p in output.glob("*.md")} if output.is_dir() else {}
+    actual = (
+        {p.name: p.read_text(encoding="utf-8") for p in output.glob("*.md")}
+        if output.is_dir()
+        else {}
+    )
     stale = sorted(n for n in set(expected) | set(actual) if expected.get(n) != actual.get(n))
     if not stale:
         return ""

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .runtime._formats import CHARSET_MEANINGS, CHARSETS, FORMAT_RE, format_pattern
-
 
 
 @dataclass(frozen=True, order=True)

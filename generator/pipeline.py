@@ -206,9 +206,7 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
     enums = [spec.enums[n] for n in sorted(spec.enums)]
     containers = containers_in_dependency_order(spec)
     container_rules = {
-        c.name: [
-            (u.name, rule_expr(u.field, u.required, str(u.since), spec)) for u in c.fields
-        ]
+        c.name: [(u.name, rule_expr(u.field, u.required, str(u.since), spec)) for u in c.fields]
         for c in containers
     }
     ctx: dict[str, Any] = {
@@ -299,7 +297,9 @@ def _models(spec: Spec, workdir: Path, package_dir: Path) -> None:
             "--disable-timestamp",
             "--no-formatters",
             "--custom-file-header",
-            "# " + _header(spec) + "\n# Models written by datamodel-code-generator from its JSON Schema.",
+            "# "
+            + _header(spec)
+            + "\n# Models written by datamodel-code-generator from its JSON Schema.",
         ],
         cwd=workdir,
     )
@@ -387,4 +387,4 @@ def check(spec: Spec, output: Path, max_lines: int = 400) -> str:
     return "".join(lines)
 
 
-__all__ = ["GenerationError", "build", "check", "generate", "render_templates", "Function"]
+__all__ = ["Function", "GenerationError", "build", "check", "generate", "render_templates"]

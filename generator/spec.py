@@ -235,9 +235,7 @@ class Spec:
         def uses(items: tuple[FieldUse, ...]) -> tuple[FieldUse, ...]:
             return tuple(u for u in items if u.since <= version)
 
-        containers = {
-            n: replace(c, fields=uses(c.fields)) for n, c in self.containers.items()
-        }
+        containers = {n: replace(c, fields=uses(c.fields)) for n, c in self.containers.items()}
         enums = {
             n: replace(e, values=tuple(v for v in e.values if v.since <= version))
             for n, e in self.enums.items()
@@ -383,12 +381,13 @@ class _Reader:
 
 
 def _line(node: Any, default: int) -> int:
-    return getattr(node, "line", default)
+    line = getattr(node, "line", default)
+    return line if isinstance(line, int) else default
 
 
 def _line_of(node: Any, key: str) -> int:
-    lines = getattr(node, "key_lines", {})
-    return lines.get(key, getattr(node, "line", 0))
+    lines: dict[str, int] = getattr(node, "key_lines", {})
+    return lines.get(key, _line(node, 0))
 
 
 V2_0 = Version((2, 0))
@@ -463,7 +462,9 @@ def _read_field(r: _Reader, name: str, node: Any, file: str, where: str) -> Fiel
         r.error(file, line, where, "a string field needs a 'format' (e.g. AN35)")
     sensitive = node.get("sensitive")
     if sensitive is not None and sensitive not in SENSITIVITIES:
-        r.error(file, _line_of(node, "sensitive"), where, f"sensitive must be one of {SENSITIVITIES}")
+        r.error(
+            file, _line_of(node, "sensitive"), where, f"sensitive must be one of {SENSITIVITIES}"
+        )
     pattern = node.get("pattern")
     if pattern is not None:
         try:
@@ -534,7 +535,12 @@ def _read_enum(r: _Reader, path: Path) -> EnumDef | None:
             member = re.sub(r"[^A-Z0-9]+", "_", value.upper()) if value else "EMPTY"
         member = str(member)
         if not _IDENT_RE.match(member) or member.startswith("_"):
-            r.error(file, line, where, f"value needs a 'name:' that is a Python identifier, got {member!r}")
+            r.error(
+                file,
+                line,
+                where,
+                f"value needs a 'name:' that is a Python identifier, got {member!r}",
+            )
         attributes = v.get("attributes") or {}
         if not isinstance(attributes, dict):
             r.error(file, _line_of(v, "attributes"), where, "attributes must be a mapping")
@@ -547,7 +553,9 @@ def _read_enum(r: _Reader, path: Path) -> EnumDef | None:
                 since=r.version(v, "since", file, where, V2_0),
                 request=bool(v.get("request", True)),
                 deprecated=bool(v.get("deprecated", False)),
-                attributes=tuple((str(k), "" if x is None else str(x)) for k, x in attributes.items()),
+                attributes=tuple(
+                    (str(k), "" if x is None else str(x)) for k, x in attributes.items()
+                ),
             )
         )
     names = [v.name for v in values]
@@ -645,7 +653,9 @@ def _read_container(r: _Reader, path: Path) -> ContainerDef | None:
         if isinstance(fnode, dict) and "presence" in fnode:
             presence = str(fnode.pop("presence"))
             if presence not in PRESENCES:
-                r.error(file, _line(fnode, 0), f"{name}.{fname}", f"presence must be one of {PRESENCES}")
+                r.error(
+                    file, _line(fnode, 0), f"{name}.{fname}", f"presence must be one of {PRESENCES}"
+                )
         definition = _read_field(r, fname, fnode, file, f"{name}.{fname}")
         if definition is not None:
             members.append(FieldUse(definition, presence, definition.since, definition.note))
@@ -677,10 +687,14 @@ def _read_service(
         return None
     name = str(node["service"])
     if name != path.stem:
-        r.error(file, _line_of(node, "service"), "service", f"service {name!r} differs from file name")
+        r.error(
+            file, _line_of(node, "service"), "service", f"service {name!r} differs from file name"
+        )
     prefix = str(node["interface_prefix"])
     if not re.fullmatch(r"[A-Z]+_[A-Z]+_", prefix):
-        r.error(file, _line_of(node, "interface_prefix"), name, f"prefix {prefix!r} is not like TR_WS_")
+        r.error(
+            file, _line_of(node, "interface_prefix"), name, f"prefix {prefix!r} is not like TR_WS_"
+        )
     functions: list[Function] = []
     raw = node["functions"]
     if not isinstance(raw, dict) or not raw:
@@ -740,7 +754,9 @@ def _read_urls(
 ) -> tuple[tuple[str, str, str], ...]:
     if "urls" not in fn:
         return ()
-    node = r.mapping(fn["urls"], file, _line_of(fn, "urls"), f"{where}.urls", optional=("rest", "wsdl"))
+    node = r.mapping(
+        fn["urls"], file, _line_of(fn, "urls"), f"{where}.urls", optional=("rest", "wsdl")
+    )
     if node is None:
         return ()
     urls: list[tuple[str, str, str]] = []
@@ -749,14 +765,21 @@ def _read_urls(
             continue
         envs = node[kind]
         if not isinstance(envs, dict):
-            r.error(file, _line_of(node, kind), f"{where}.urls.{kind}", "expected {environment: url}")
+            r.error(
+                file, _line_of(node, kind), f"{where}.urls.{kind}", "expected {environment: url}"
+            )
             continue
         for env, url in envs.items():
             urls.append((kind, str(env), str(url)))
             if platform is None:
                 continue
             if env not in dict(platform.environments):
-                r.error(file, _line_of(envs, env), f"{where}.urls.{kind}", f"unknown environment {env!r}")
+                r.error(
+                    file,
+                    _line_of(envs, env),
+                    f"{where}.urls.{kind}",
+                    f"unknown environment {env!r}",
+                )
                 continue
             expected = (
                 platform.rest_url(env, service, function)
@@ -806,14 +829,21 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
     )
     envs = node["environments"]
     if not isinstance(envs, dict) or not {"production", "test"} <= set(envs):
-        r.error(file, _line_of(node, "environments"), "platform", "environments needs production and test")
+        r.error(
+            file,
+            _line_of(node, "environments"),
+            "platform",
+            "environments needs production and test",
+        )
         return None
     if seal is None:
         return None
     return Platform(
         name=r.text(node, "name", file, "platform"),
         description=r.text(node, "description", file, "platform"),
-        latest_interface_version=r.version(node, "latest_interface_version", file, "platform", V2_0),
+        latest_interface_version=r.version(
+            node, "latest_interface_version", file, "platform", V2_0
+        ),
         environments=tuple((str(k), str(v).rstrip("/")) for k, v in envs.items()),
         rest_path=str(node["rest_path"]),
         soap_path=str(node["soap_path"]),
@@ -836,7 +866,12 @@ def _check_references(
         loc = definition.location
         target = definition.items or definition
         if target.enum is not None and target.enum not in enums:
-            r.error(loc.file, loc.line, where, f"enum {target.enum!r} has no file enums/{target.enum}.yaml")
+            r.error(
+                loc.file,
+                loc.line,
+                where,
+                f"enum {target.enum!r} has no file enums/{target.enum}.yaml",
+            )
         if target.type == "container" and target.container not in containers:
             r.error(
                 loc.file,
@@ -897,7 +932,12 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
         envelope = set(platform.envelope_fields)
         missing = sorted(envelope - set(fields))
         if missing:
-            r.error(r.rel(root / "platform.yaml"), 1, "envelope_fields", f"not in fields.yaml: {missing}")
+            r.error(
+                r.rel(root / "platform.yaml"),
+                1,
+                "envelope_fields",
+                f"not in fields.yaml: {missing}",
+            )
     if r.problems or platform is None:
         raise SpecError(r.problems or ["platform.yaml could not be read"])
 
@@ -914,8 +954,10 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
         target = version if isinstance(version, Version) else Version.parse(str(version))
         if target > platform.latest_interface_version:
             raise SpecError(
-                [f"interface version {target} is newer than the latest in platform.yaml "
-                 f"({platform.latest_interface_version})"]
+                [
+                    f"interface version {target} is newer than the latest in platform.yaml "
+                    f"({platform.latest_interface_version})"
+                ]
             )
         spec = spec.at_version(target)
     return spec
@@ -935,5 +977,4 @@ __all__ = [
     "SpecError",
     "Version",
     "load_spec",
-
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, replace
 
-from datamodel_code_generator.reference import camel_to_snake
+from datamodel_code_generator.util import camel_to_snake
 
 from .spec import ContainerDef, EnumDef, FieldDef, FieldUse, Function, Service, Spec
 
@@ -103,9 +103,7 @@ def python_type(definition: FieldDef, *, keyword: bool) -> str:
 # --------------------------------------------------------------------------- rules
 
 
-def rule_expr(
-    definition: FieldDef, required: bool, since: str, spec: Spec, ns: str = ""
-) -> str:
+def rule_expr(definition: FieldDef, required: bool, since: str, spec: Spec, ns: str = "") -> str:
     """Python source of the FieldRule checking ``definition`` in a request.
 
     ``ns`` prefixes the names of container rules and enum sets (``rules.`` outside _rules.py).
@@ -261,7 +259,9 @@ def service_view(service: Service, spec: Spec, full: Spec) -> ServiceView:
         class_name=f"{class_name(service.name)}Service",
         prefix=service.interface_prefix,
         namespace=spec.platform.namespace(service.name),
-        description=docstring(service.description + (f"\n\nNote: {service.note}" if service.note else ""), 4),
+        description=docstring(
+            service.description + (f"\n\nNote: {service.note}" if service.note else ""), 4
+        ),
         note=service.note,
         functions=tuple(function_view(service, f, spec, full) for f in service.functions),
     )

@@ -101,7 +101,9 @@ def test_response_sample_is_parsed_the_same_over_both_protocols(server: LocalSer
     results = {}
     for protocol in ("rest", "soap"):
         server.reply = lambda req, p=protocol: answer(p, sealed(SAMPLE_RESPONSE, SECRET_KEY))
-        resp = make_client(server, protocol).token.payment_token_generate(card_number="4100000000000000")
+        resp = make_client(server, protocol).token.payment_token_generate(
+            card_number="4100000000000000"
+        )
         assert resp.response_code == "00"
         assert resp.payment_token == PAYMENT_TOKEN
         assert resp.sealed is True
@@ -110,14 +112,18 @@ def test_response_sample_is_parsed_the_same_over_both_protocols(server: LocalSer
     assert results["rest"] == results["soap"]
 
 
-def test_seal_is_verified_over_response_fields_in_any_order(server: LocalServer, protocol: str) -> None:
+def test_seal_is_verified_over_response_fields_in_any_order(
+    server: LocalServer, protocol: str
+) -> None:
     fields = sealed({"responseCode": "00", "paymentToken": "tok"}, SECRET_KEY)
     reordered = {"seal": fields["seal"], "paymentToken": "tok", "responseCode": "00"}
     server.reply = lambda req: answer(protocol, reordered)
     assert make_client(server, protocol).token.payment_token_generate().sealed
 
 
-def test_tampered_response_seal_raises_and_is_not_retried(server: LocalServer, protocol: str) -> None:
+def test_tampered_response_seal_raises_and_is_not_retried(
+    server: LocalServer, protocol: str
+) -> None:
     fields = sealed(SAMPLE_RESPONSE, SECRET_KEY)
     fields["responseCode"] = "05"  # changed after sealing
     server.reply = lambda req: answer(protocol, fields)
@@ -134,7 +140,9 @@ def test_seal_made_with_another_key_raises(server: LocalServer, protocol: str) -
         make_client(server, protocol).token.payment_token_generate()
 
 
-def test_unknown_fields_of_a_newer_platform_are_kept_and_sealed(server: LocalServer, protocol: str) -> None:
+def test_unknown_fields_of_a_newer_platform_are_kept_and_sealed(
+    server: LocalServer, protocol: str
+) -> None:
     fields = sealed({"responseCode": "00", "brandNewField": "x", "paymentToken": "t"}, SECRET_KEY)
     server.reply = lambda req: answer(protocol, fields)
     resp = make_client(server, protocol).token.payment_token_generate()

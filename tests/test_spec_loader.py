@@ -27,7 +27,9 @@ def test_real_spec_loads() -> None:
     assert len(token.urls) == 4
     assert len(spec.enums["paymentMeanBrand"].values) == 57  # 56 brands + UNKNOWN (returned only)
     assert len(spec.enums["responseCode"].values) == 26
-    assert not next(v for v in spec.enums["paymentMeanBrand"].values if v.value == "UNKNOWN").request
+    assert not next(
+        v for v in spec.enums["paymentMeanBrand"].values if v.value == "UNKNOWN"
+    ).request
 
 
 def test_versions_compare_numerically() -> None:
@@ -52,14 +54,17 @@ def test_unknown_key_names_file_line_and_key(spec_copy: Path) -> None:
     _edit(spec_copy / "fields.yaml", "cardNumber:\n  format: N19", "cardNumber:\n  formt: N19")
     problems = _problems(spec_copy)
     line = next(
-        i for i, text in enumerate((spec_copy / "fields.yaml").read_text().splitlines(), 1)
+        i
+        for i, text in enumerate((spec_copy / "fields.yaml").read_text().splitlines(), 1)
         if "formt" in text
     )
-    assert any(p.startswith(f"spec/fields.yaml:{line}: cardNumber: unknown key 'formt'") for p in problems), problems
+    assert any(
+        p.startswith(f"spec/fields.yaml:{line}: cardNumber: unknown key 'formt'") for p in problems
+    ), problems
 
 
 def test_bad_format_and_unquoted_version(spec_copy: Path) -> None:
-    _edit(spec_copy / "fields.yaml", "format: N15\n  since: \"2.0\"", "format: Q15\n  since: 2.50")
+    _edit(spec_copy / "fields.yaml", 'format: N15\n  since: "2.0"', "format: Q15\n  since: 2.50")
     problems = "\n".join(_problems(spec_copy))
     assert "merchantId: format 'Q15' is not <charset><max length>" in problems
     assert 'must be a quoted string like "2.53"' in problems
@@ -69,7 +74,9 @@ def test_undefined_field_in_function(spec_copy: Path) -> None:
     _edit(spec_copy / "services" / "token.yaml", "{field: cardNumber,", "{field: cardNumbr,")
     problems = "\n".join(_problems(spec_copy))
     assert "spec/services/token.yaml:" in problems
-    assert "token.paymentTokenGenerate.request.cardNumbr: field 'cardNumbr' is not defined" in problems
+    assert (
+        "token.paymentTokenGenerate.request.cardNumbr: field 'cardNumbr' is not defined" in problems
+    )
 
 
 def test_url_must_match_platform(spec_copy: Path) -> None:
@@ -84,7 +91,9 @@ def test_url_must_match_platform(spec_copy: Path) -> None:
 def test_invalid_yaml_names_line(spec_copy: Path) -> None:
     (spec_copy / "enums" / "captureMode.yaml").write_text("name: captureMode\nvalues: [a, b\n")
     problems = _problems(spec_copy)
-    assert any(p.startswith("spec/enums/captureMode.yaml:") and "invalid YAML" in p for p in problems)
+    assert any(
+        p.startswith("spec/enums/captureMode.yaml:") and "invalid YAML" in p for p in problems
+    )
 
 
 def test_duplicate_key_is_an_error(spec_copy: Path) -> None:
@@ -99,7 +108,9 @@ def test_every_problem_is_reported_at_once(spec_copy: Path) -> None:
     assert len(_problems(spec_copy)) >= 2
 
 
-def test_cli_validate_reports_without_traceback(spec_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validate_reports_without_traceback(
+    spec_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from generator.__main__ import main
 
     _edit(spec_copy / "fields.yaml", "cardNumber:\n  format: N19", "cardNumber:\n  format: X19")

@@ -27,7 +27,9 @@ def spec_with_a_2_55_field(tmp_path_factory: pytest.TempPathFactory) -> Path:
     old = "{field: paymentTokenConsumerMerchantId, presence: optional}"
     assert old in text
     path.write_text(
-        text.replace(old, '{field: paymentTokenConsumerMerchantId, presence: optional, since: "2.55"}')
+        text.replace(
+            old, '{field: paymentTokenConsumerMerchantId, presence: optional, since: "2.55"}'
+        )
     )
     return root
 
@@ -78,7 +80,9 @@ SCRIPT = """
 """
 
 
-def test_older_client_lacks_and_refuses_the_newer_field(spec_with_a_2_55_field: Path, tmp_path: Path) -> None:
+def test_older_client_lacks_and_refuses_the_newer_field(
+    spec_with_a_2_55_field: Path, tmp_path: Path
+) -> None:
     out = _run(_generate(spec_with_a_2_55_field, "2.53", tmp_path / "v253"), SCRIPT)
     assert "version 2.53" in out
     assert "has field False" in out
@@ -100,8 +104,12 @@ def test_default_target_is_the_latest_version() -> None:
     assert (ROOT / "generated" / "sogenactif" / "_constants.py").read_text().count('"2.55"') >= 1
 
 
-def test_version_newer_than_the_platform_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert generator_main(["generate", "--interface-version", "9.1", "--output", str(tmp_path)]) == 2
+def test_version_newer_than_the_platform_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert (
+        generator_main(["generate", "--interface-version", "9.1", "--output", str(tmp_path)]) == 2
+    )
     assert "newer than the latest" in capsys.readouterr().err
     assert not (tmp_path / "sogenactif").exists()
 
