@@ -244,3 +244,122 @@ def test_json_body_is_utf8_once(server: LocalServer) -> None:
     make_client(server, "rest").token.payment_token_generate(card_number="4100000000000000")
     body = server.requests[0].body
     assert json.loads(body.decode("utf-8"))["cardNumber"] == "4100000000000000"
+
+
+# The Office Server JSON guide's second cardOrder sample (with a shopping cart), minus its envelope.
+GUIDE_CARD_ORDER: dict[str, Any] = {
+    "amount": "1000",
+    "captureDay": "0",
+    "captureMode": "AUTHOR_CAPTURE",
+    "cardCSCValue": "100",
+    "cardExpiryDate": "202305",
+    "cardNumber": "5017670000000000",
+    "currencyCode": "978",
+    "customerId": "customerId1",
+    "customerIpAddress": "",
+    "merchantTransactionDateTime": "2023-04-05T10:01:56.520+02:00",
+    "orderChannel": "INTERNET",
+    "orderId": "123",
+    "panType": "PAN",
+    "paymentPattern": "ONE_SHOT",
+    "returnContext": "Mon contexte de retour",
+    "shoppingCartDetail": {
+        "shoppingCartItemList": [
+            {
+                "productCategory": "Physical",
+                "productCode": f"CodeProd{i}",
+                "productDescription": f"Prod_Description{i}",
+                "productName": f"productName{i}",
+                "productQuantity": "2",
+                "productSKU": f"productSKU{i}",
+                "productTaxRate": "0",
+                "productUnitAmount": "10",
+                "productUnitTaxAmount": "240",
+            }
+            for i in (1, 2)
+        ],
+        "shoppingCartTotalAmount": "40",
+        "shoppingCartTotalTaxAmount": "960",
+    },
+    "transactionOrigin": "SIPS-SIM",
+    "transactionReference": "SIM20230405100157",
+}
+
+
+def _soap_input_as_json(body: bytes) -> dict[str, Any]:
+    """A recorded SOAP request's <input> back in the JSON shape (lists unwrapped)."""
+    from sogenactif._soap import _element_value
+
+    root = etree.fromstring(body)
+    operation = root.find("{http://schemas.xmlsoap.org/soap/envelope/}Body")[0]  # type: ignore[index]
+    value = _element_value("input", operation[0])
+    assert isinstance(value, dict)
+    return value
+
+
+def test_card_order_matches_the_guide_sample(server: LocalServer, protocol: str) -> None:
+    from sogenactif.models.checkout import CardOrderRequest
+
+    def reply(req: Recorded) -> Reply:
+        fields = sealed(
+            {"responseCode": "00", "transactionReference": "SIM20230405100157"},
+            SECRET_KEY,
+            "SHA-256",
+        )
+        if protocol == "rest":
+            return json_reply(fields)
+        return soap_reply("checkout", "cardOrder", fields, LIST_ITEMS)
+
+    server.reply = reply
+    client = make_client(server, protocol, seal_algorithm="SHA-256")
+    # The sample's values given as a request model built from its camelCase JSON.
+    resp = client.checkout.card_order(CardOrderRequest.model_validate(GUIDE_CARD_ORDER))
+    assert resp.response_code == "00" and resp.sealed
+    (request,) = server.requests
+    sent = request.json() if protocol == "rest" else _soap_input_as_json(request.body)
+    envelope = {"interfaceVersion", "keyVersion", "merchantId", "seal", "sealAlgorithm"}
+    assert {k: v for k, v in sent.items() if k not in envelope} == GUIDE_CARD_ORDER
+    assert sent["interfaceVersion"] == "IR_WS_2.55" and sent["sealAlgorithm"] == "SHA-256"
+    assert verify_seal(sent, SECRET_KEY, "SHA-256")
+    if protocol == "rest":  # same key order as the sample at every level, seal last
+        assert list(sent) == [*sorted(set(sent) - {"seal"}), "seal"]
+        item = sent["shoppingCartDetail"]["shoppingCartItemList"][0]
+        assert list(item) == sorted(item)
+
+
+def test_card_order_keywords_with_ints_and_models(server: LocalServer) -> None:
+    from sogenactif.models.common import ShoppingCartDetail, ShoppingCartItem
+
+    server.reply = lambda req: json_reply(sealed({"responseCode": "00"}, SECRET_KEY))
+    make_client(server, "rest").checkout.card_order(
+        amount=1000,
+        currency_code="978",
+        card_number="4100000000000000",
+        card_expiry_date="203012",
+        transaction_reference="REF1",
+        shopping_cart_detail=ShoppingCartDetail(
+            shopping_cart_item_list=[ShoppingCartItem(product_code="P1", product_quantity=2)],
+            shopping_cart_total_amount=40,
+        ),
+    )
+    sent = server.requests[0].json()
+    assert sent["amount"] == "1000"
+    assert sent["shoppingCartDetail"] == {
+        "shoppingCartItemList": [{"productCode": "P1", "productQuantity": "2"}],
+        "shoppingCartTotalAmount": "40",
+    }
+
+
+def test_card_order_container_problems_name_the_path(server: LocalServer) -> None:
+    client = make_client(server, "rest")
+    with pytest.raises(sogenactif.RequestValidationError) as info:
+        client.checkout.card_order(
+            amount=1000,
+            currency_code="978",
+            transaction_reference="REF1",
+            shopping_cart_detail={
+                "shoppingCartItemList": [{"productCode": "P1"}, {"productCode": "x" * 999}]
+            },
+        )
+    assert info.value.fields == ["shoppingCartDetail.shoppingCartItemList[1].productCode"]
+    assert server.requests == []
