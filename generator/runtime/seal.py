@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import Any
 
 __all__ = [
@@ -44,7 +45,11 @@ _HMAC_DIGESTS = {"HMAC-SHA-256": "sha256", "HMAC-SHA-512": "sha512"}
 def seal_string(fields: Mapping[str, Any]) -> str:
     """The string the seal is computed over."""
     parts: list[str] = []
-    _flatten(fields, parts, "", top=True)
+    try:
+        _fast(fields, parts, _TOP_PLANS, True)
+    except Exception:  # anything unusual: the reference walk decides, and explains errors
+        parts = []
+        _flatten(fields, parts, "", top=True)
     return "".join(parts)
 
 
@@ -83,6 +88,131 @@ def _value(value: Any, parts: list[str], path: str) -> None:
         )
 
 
+# --------------------------------------------------------------------------- the fast path
+#
+# Messages of one function carry the same names call after call, so the walk of each set of names
+# is worked out once ("precompiled seal paths"). A plan lists, in ASCII order of the names
+# (excluded names left out at the top level):
+#
+# - for each run of two or more names that held plain text when the plan was made, an
+#   ``itemgetter`` of those names: the run is fetched and joined in C, and ``str.join`` checks that
+#   every value is still text (``TypeError`` otherwise: the plan is made again from these values);
+# - every other name on its own: its value is looked at when the plan runs (text, ``None``,
+#   containers, lists, integers, booleans: see ``_special``).
+#
+# Plans are filed by the number of names they cover. A plan that runs to the end without a
+# ``KeyError`` found all its names in the mapping, and the mapping has exactly that many names
+# (not counting excluded ones at the top level): the names are the same, so is the string. Anything
+# the plans do not handle (a value that cannot be sealed, names that are not text, a full cache)
+# raises, and ``seal_string`` falls back to the reference walk ``_flatten`` above, which gives the
+# same string, or the error with the field's path.
+
+_Step = Callable[[Mapping[str, Any]], tuple[Any, ...]] | str
+_Plan = tuple[tuple[str, ...], tuple[_Step, ...]]  # (names, steps)
+_TOP_PLANS: dict[int, tuple[_Plan, ...]] = {}
+_NESTED_PLANS: dict[int, tuple[_Plan, ...]] = {}
+_PLANS_PER_SIZE = 16  # bounded: responses of unexpected shapes must not grow the cache
+
+
+class _Unsealable(Exception):
+    """A value the fast path does not handle; the reference walk raises the real error."""
+
+
+def _fast(
+    fields: Mapping[str, Any], parts: list[str], cache: dict[int, tuple[_Plan, ...]], top: bool
+) -> None:
+    size = len(fields)
+    if top:
+        size -= ("seal" in fields) + ("keyVersion" in fields) + ("sealAlgorithm" in fields)
+    plans = cache.get(size)
+    if plans is not None:
+        append = parts.append
+        mark = len(parts)
+        for _names, steps in plans:
+            try:  # _run, inlined: this is the hot path
+                for step in steps:
+                    if type(step) is str:
+                        value = fields[step]
+                        if type(value) is str:
+                            append(value)
+                        elif value is not None:
+                            _special(value, parts)
+                    else:
+                        append("".join(step(fields)))  # type: ignore[operator]
+                return
+            except (KeyError, TypeError):  # other names, or a run that holds more than text now
+                del parts[mark:]
+    names, steps = plan = _plan(fields, top)
+    if len(names) != size:
+        raise _Unsealable("names changed while sealing")
+    kept = tuple(p for p in plans or () if p[0] != names)
+    cache[size] = (plan, *kept[: _PLANS_PER_SIZE - 1])
+    _run(steps, fields, parts)
+
+
+def _plan(fields: Mapping[str, Any], top: bool) -> _Plan:
+    names = sorted(fields)
+    if top:
+        names = [name for name in names if name not in EXCLUDED_FIELDS]
+    steps: list[_Step] = []
+    run: list[str] = []
+    for name in names:
+        if type(name) is not str:
+            raise _Unsealable("a name that is not text")
+        if type(fields[name]) is str:
+            run.append(name)
+            continue
+        if run:
+            steps.append(itemgetter(*run) if len(run) > 1 else run[0])
+            run = []
+        steps.append(name)
+    if run:
+        steps.append(itemgetter(*run) if len(run) > 1 else run[0])
+    return tuple(names), tuple(steps)
+
+
+def _run(steps: tuple[_Step, ...], fields: Mapping[str, Any], parts: list[str]) -> None:
+    append = parts.append
+    for step in steps:
+        if type(step) is str:
+            value = fields[step]
+            if type(value) is str:
+                append(value)
+            elif value is not None:
+                _special(value, parts)
+        else:
+            append("".join(step(fields)))  # type: ignore[operator]
+
+
+def _special(value: Any, parts: list[str]) -> None:
+    """A value that is not plain text, handled as ``_value`` does (same order of tests)."""
+    kind = type(value)
+    if kind is dict:
+        _fast(value, parts, _NESTED_PLANS, False)
+    elif kind is list:
+        for item in value:
+            if type(item) is str:
+                parts.append(item)
+            elif type(item) is dict:
+                _fast(item, parts, _NESTED_PLANS, False)
+            elif item is not None:
+                _special(item, parts)
+    elif isinstance(value, str):
+        parts.append(str.__str__(value))
+    elif isinstance(value, bool):
+        parts.append("true" if value else "false")
+    elif isinstance(value, int):
+        parts.append(str(int(value)))
+    elif isinstance(value, Mapping):
+        _fast(value, parts, _NESTED_PLANS, False)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if item is not None:
+                _special(item, parts)
+    else:
+        raise _Unsealable(kind.__name__)
+
+
 def compute_seal_of_string(
     data: str, secret_key: str, algorithm: str = DEFAULT_ALGORITHM
 ) -> str:
@@ -99,6 +229,10 @@ def compute_seal(
     fields: Mapping[str, Any], secret_key: str, algorithm: str = DEFAULT_ALGORITHM
 ) -> str:
     """The lowercase hex seal of ``fields`` (``seal``, ``keyVersion``, ``sealAlgorithm`` ignored)."""
+    digest = _HMAC_DIGESTS.get(algorithm)
+    if digest is not None:  # the usual case, without a second call
+        data = seal_string(fields).encode("utf-8")
+        return hmac.digest(secret_key.encode("utf-8"), data, digest).hex()
     return compute_seal_of_string(seal_string(fields), secret_key, algorithm)
 
 
