@@ -103,3 +103,21 @@ def test_typing_of_the_public_api_is_checked(tmp_path: Path) -> None:
     ko = subprocess.run([*env_args, str(bad)], cwd=ROOT, capture_output=True, text=True)
     assert ko.returncode == 1
     assert ko.stdout.count("error:") >= 3, ko.stdout
+
+
+def test_reference_docs_are_current_and_complete() -> None:
+    from generator.docs import check_docs
+
+    spec = load_spec(ROOT / "spec")
+    docs = ROOT / "docs" / "reference"
+    assert check_docs(spec, docs) == "", "run `python3 dev.py generate` (it writes the docs too)"
+    index = (docs / "index.md").read_text()
+    for service in spec.services:
+        page = (docs / f"{service.name}.md").read_text()
+        assert f"({service.name}.md)" in index
+        for function in service.functions:
+            assert f"## {function.name}" in page
+            for use in (*function.request, *function.response):
+                assert f"| `{use.name}` |" in page, (service.name, function.name, use.name)
+    readme = (ROOT / "README.md").read_text()
+    assert "docs/reference/index.md" in readme
