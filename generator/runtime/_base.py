@@ -7,7 +7,8 @@
   carried a seal (always verified when present).
 - :class:`ContainerModel`: a container (contact, shoppingCartDetail …), used on both sides.
 
-Reprs mask card numbers, CSC values and tokens.
+Reprs mask card numbers, CSC values and tokens, and Pydantic's own validation errors never
+show the rejected input (``hide_input_in_errors``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
-from ._redact import mask_value
-from ._constants import SENSITIVE_FIELDS
+from ._redact import redact_value
 
 
 class _Model(BaseModel):
@@ -47,20 +47,27 @@ class _Model(BaseModel):
         return data
 
     def __repr_args__(self) -> Any:
+        """Masked like the logs: a repr lands in tracebacks, debuggers and bug reports."""
         for name, value in super().__repr_args__():
             info = type(self).model_fields.get(name) if name else None
             wire = (info.alias or name) if info is not None else name
-            kind = SENSITIVE_FIELDS.get(wire or "")
-            if kind is not None and value is not None:
-                yield name, mask_value(kind, value)
+            if isinstance(value, BaseModel):
+                yield name, value  # its own repr masks its fields
+            elif isinstance(value, list) and any(isinstance(v, BaseModel) for v in value):
+                yield (
+                    name,
+                    [v if isinstance(v, BaseModel) else redact_value(wire or "", v) for v in value],
+                )
             else:
-                yield name, value
+                yield name, redact_value(wire or "", value)
 
 
 class RequestModel(_Model):
     """Base of the request models: refuses unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, use_enum_values=True, hide_input_in_errors=True
+    )
 
 
 class ContainerModel(_Model):
@@ -69,13 +76,15 @@ class ContainerModel(_Model):
     Unknown members are kept here; in a request the client refuses them before sending.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, use_enum_values=True)
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, use_enum_values=True, hide_input_in_errors=True
+    )
 
 
 class ResponseModel(_Model):
     """Base of the response models: keeps unknown fields, exposes ``raw`` and ``sealed``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True)
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _sealed: bool = PrivateAttr(default=False)

@@ -1,7 +1,12 @@
 """The call path shared by every generated function.
 
 request model or keywords -> checked against the dictionary -> wire text -> envelope and seal ->
-transport -> response seal verified on the raw response -> response model.
+transport -> response seal verified on the raw response -> response model; sent again only as an
+opt-in :class:`~sogenactif.RetryPolicy` allows.
+
+Nothing secret leaves this module in clear: the ``sogenactif`` logger at DEBUG shows requests and
+responses masked (``_redact``), errors name fields and never values, and the errors raised here
+carry no chained exception that could hold the rejected input.
 """
 
 from __future__ import annotations
@@ -21,13 +26,20 @@ from ._errors import (
     RequestValidationError,
     ResponseValidationError,
     SealMismatchError,
+    SogenactifError,
     UnsignedResponseError,
 )
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
 from ._metadata import FunctionSpec
 from ._redact import redact
+from ._retry import RetryPolicy
 from ._transport import Transport, WireCall
-from ._wire import encode_request, request_problems_from_pydantic, seal_request, unknown_field_message
+from ._wire import (
+    encode_request,
+    request_problems_from_pydantic,
+    seal_request,
+    unknown_field_message,
+)
 from .seal import ALGORITHMS, verify_seal
 
 logger = logging.getLogger("sogenactif")
@@ -36,6 +48,9 @@ ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 
 _MERCHANT_ID = re.compile(r"^[0-9]{15}$")
 _URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+# What XML 1.0 (SOAP) and UTF-8 (JSON) can carry: no control characters but tab/CR/LF, no lone
+# surrogates, no U+FFFE/U+FFFF.
+_UNSENDABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class Secret:
@@ -76,6 +91,7 @@ class BaseClient:
         intermediate_service_provider_id: str | None = None,
         require_response_seal: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
         transport: Transport | None = None,
     ) -> None:
@@ -83,8 +99,10 @@ class BaseClient:
             raise ConfigurationError("merchant_id must be the shop's 15-digit identifier (N15)")
         if not isinstance(secret_key, str) or not secret_key:
             raise ConfigurationError("secret_key must be the shop's (non-empty) secret key")
-        if isinstance(key_version, bool) or not isinstance(key_version, int) or not (
-            0 < key_version < 10**10
+        if (
+            isinstance(key_version, bool)
+            or not isinstance(key_version, int)
+            or not (0 < key_version < 10**10)
         ):
             raise ConfigurationError("key_version must be a positive whole number (N10)")
         if seal_algorithm not in ALGORITHMS:
@@ -93,6 +111,14 @@ class BaseClient:
             )
         if protocol not in ("rest", "soap"):
             raise ConfigurationError(f"protocol must be 'rest' or 'soap', not {protocol!r}")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError("retry must be a sogenactif.RetryPolicy or None (no retries)")
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1024
+        ):
+            raise ConfigurationError("max_response_bytes must be a whole number, 1024 or more")
         self.merchant_id = merchant_id
         self.key_version = key_version
         self.environment = environment
@@ -100,6 +126,7 @@ class BaseClient:
         self.seal_algorithm = seal_algorithm
         self.intermediate_service_provider_id = intermediate_service_provider_id
         self.require_response_seal = require_response_seal
+        self.retry = retry
         self.base_url = _base_url(environment)
         self.timeouts = _timeouts(timeout, connect_timeout)
         self._secret_key = Secret(secret_key)
@@ -134,7 +161,7 @@ class BaseClient:
         return (
             f"{type(self).__name__}(merchant_id={self.merchant_id!r}, "
             f"key_version={self.key_version}, environment={self.environment!r}, "
-            f"protocol={self.protocol!r}, secret_key=<hidden>)"
+            f"protocol={self.protocol!r}, retry={self.retry!r}, secret_key=<hidden>)"
         )
 
     def close(self) -> None:
@@ -188,14 +215,22 @@ class BaseClient:
                 )
             model = request
         else:
+            problems: list[tuple[str, str]] = []
             try:
                 model = fn.request_model.model_validate(given)
             except ValidationError as exc:
-                raise RequestValidationError(
-                    fn.qualified_name, request_problems_from_pydantic(exc, fn)
-                ) from None
+                problems = request_problems_from_pydantic(exc, fn)
+            if problems:
+                # Raised outside the except block: the Pydantic error, which holds the rejected
+                # values, is neither chained nor kept as __context__.
+                raise RequestValidationError(fn.qualified_name, problems)
         fields = encode_request(fn, model)
-        sealed = seal_request(fields, self._envelope(fn), self._secret_key.reveal(), self.seal_algorithm)
+        unsendable = _unsendable_text(fields, "")
+        if unsendable:
+            raise RequestValidationError(fn.qualified_name, unsendable)
+        sealed = seal_request(
+            fields, self._envelope(fn), self._secret_key.reveal(), self.seal_algorithm
+        )
         return WireCall(service=fn.service, function=fn.name, fields=sealed)
 
     def _call(
@@ -206,25 +241,86 @@ class BaseClient:
         unexpected: Mapping[str, Any],
     ) -> ResponseT:
         call = self._build(fn, request, keywords, unexpected)
+        name = fn.qualified_name
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
-            logger.debug(
-                "%s %s request %s", self.transport.protocol, fn.qualified_name, redact(call.fields)
+            logger.debug("%s %s request %s", self.transport.protocol, name, redact(call.fields))
+        policy = self.retry
+        earlier: ResponseT | None = None  # a 90/99 answer to an earlier attempt
+        attempt = 1
+        while True:
+            try:
+                raw = self.transport.send(call)
+                if debug:
+                    logger.debug("%s %s response %s", self.transport.protocol, name, redact(raw))
+                response = self._response(fn, raw)
+            except SogenactifError as exc:
+                exc.attempts = attempt
+                # Library exceptions behind a typed error hold the request or the response (card
+                # data, tokens): never chained, never kept as context, whatever the transport.
+                exc.__cause__ = exc.__context__ = None
+                if debug:
+                    logger.debug(
+                        "%s %s attempt %d: %s", self.transport.protocol, name, attempt, exc
+                    )
+                reason = None
+                if policy is not None and attempt < policy.max_attempts:
+                    reason = policy.retry_after_error(fn, call, exc)
+                if reason is None:
+                    if earlier is not None and not exc.may_have_reached_server:
+                        return earlier  # the platform's own answer; this attempt sent nothing
+                    if earlier is not None:
+                        exc.add_note(
+                            f"An earlier attempt of this call was answered responseCode "
+                            f"{_code(earlier.raw)}; this attempt's outcome is unknown."
+                        )
+                    raise
+            else:
+                if earlier is not None and policy is not None:
+                    if policy.is_duplicate_refusal(fn, raw):
+                        logger.warning(
+                            "%s: the resend was refused as a duplicate (responseCode %s): the "
+                            "platform recorded attempt 1; returning its answer (%s)",
+                            name,
+                            _code(raw),
+                            _code(earlier.raw),
+                        )
+                        return earlier
+                reason = None
+                if policy is not None and attempt < policy.max_attempts:
+                    reason = policy.retry_after_response(fn, call, raw)
+                if reason is None:
+                    return response
+                earlier = response
+            assert policy is not None
+            delay = policy.delay(attempt)
+            logger.warning(
+                "%s: attempt %d of %d: %s; sending it again in %.2f s",
+                name,
+                attempt,
+                policy.max_attempts,
+                reason,
+                delay,
             )
-        raw = self.transport.send(call)
-        if debug:
-            logger.debug("%s %s response %s", self.transport.protocol, fn.qualified_name, redact(raw))
-        return self._response(fn, raw)
+            policy.sleep(delay)
+            attempt += 1
 
     def _response(self, fn: FunctionSpec[Any, ResponseT], raw: dict[str, Any]) -> ResponseT:
         """Verify the seal over the raw response, then build the model."""
         sealed = "seal" in raw
         if sealed:
-            if not verify_seal(raw, self._secret_key.reveal(), self.seal_algorithm):
+            try:
+                matches = verify_seal(raw, self._secret_key.reveal(), self.seal_algorithm)
+                reason = ""
+            except (TypeError, ValueError):
+                # A value the seal rules cannot turn into text (a JSON float …).
+                matches = False
+                reason = "the response seal cannot be verified (a value is not text)"
+            if not matches:
                 logger.error(
                     "%s: response seal mismatch; transaction status unknown", fn.qualified_name
                 )
-                raise SealMismatchError(fn.qualified_name, raw=raw)
+                raise SealMismatchError(fn.qualified_name, raw=raw, reason=reason)
         elif self.require_response_seal:
             raise UnsignedResponseError(
                 f"{fn.qualified_name}: the response carries no seal (responseCode "
@@ -238,16 +334,18 @@ class BaseClient:
                 fn.qualified_name,
                 str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4],
             )
+        fields: list[str] = []
         try:
             response = fn.response_model.model_validate(raw)
         except ValidationError as exc:
             fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+        if fields:
             raise ResponseValidationError(
                 f"{fn.qualified_name}: the response does not fit its model (fields: "
                 f"{', '.join(fields)}). The operation may have been performed: see the "
                 "exception's .raw and check the transaction status.",
                 raw=raw,
-            ) from None
+            )
         response._raw = raw
         response._sealed = sealed
         return response
@@ -270,6 +368,30 @@ class Service:
         unexpected: Mapping[str, Any],
     ) -> ResponseT:
         return self._client._call(fn, request, keywords, unexpected)
+
+
+def _code(raw: Mapping[str, Any]) -> str:
+    return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
+
+
+def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
+    """Fields holding characters no protocol can carry, by path (never the value)."""
+    problems: list[tuple[str, str]] = []
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            problems += _unsendable_text(item, f"{path}.{name}" if path else str(name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems += _unsendable_text(item, f"{path}[{index}]")
+    elif isinstance(value, str) and _UNSENDABLE.search(value):
+        problems.append(
+            (
+                path,
+                "holds a character that cannot be sent (a control character, a lone surrogate "
+                "or U+FFFE/U+FFFF)",
+            )
+        )
+    return problems
 
 
 def _base_url(environment: str) -> str:

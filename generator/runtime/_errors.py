@@ -14,12 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._redact import scrub_text
+
 
 class SogenactifError(Exception):
     """Base class of every error raised by this package."""
 
     #: False when the request certainly did not reach the server.
     may_have_reached_server: bool = False
+    #: How many times the request was sent (or tried) before this error; > 1 only with a
+    #: :class:`~sogenactif.RetryPolicy`.
+    attempts: int = 1
 
 
 class ConfigurationError(SogenactifError, ValueError):
@@ -128,12 +133,19 @@ class UnsafeXMLError(ResponseDecodeError):
 
 
 class SoapFaultError(ResponseError):
-    """The server answered with a SOAP fault."""
+    """The server answered with a SOAP fault.
+
+    The fault text comes from the server and may echo what was sent: card-number-like digits are
+    masked in the message and in ``detail``.
+    """
 
     def __init__(self, message: str, *, code: str = "", detail: str = "") -> None:
         self.code = code
-        self.detail = detail
-        super().__init__(message)
+        self.detail = scrub_text(detail)
+        super().__init__(
+            scrub_text(message) + " The request reached the server: the transaction status is"
+            " unknown until checked."
+        )
 
 
 class SealMismatchError(ResponseError):
@@ -143,11 +155,14 @@ class SealMismatchError(ResponseError):
     is, contact the support, and do not send it again automatically. Never retried.
     """
 
-    def __init__(self, function: str, *, raw: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, function: str, *, raw: Mapping[str, Any] | None = None, reason: str = ""
+    ) -> None:
+        what = reason or "the response seal does not match the seal recomputed with the secret key"
         super().__init__(
-            f"{function}: the response seal does not match the seal recomputed with the secret "
-            "key. The transaction status is unknown: do not retry it automatically; check it "
-            "(e.g. with diagnostic.get_transaction_data) and contact the support.",
+            f"{function}: {what}. The transaction status is unknown: it must not be retried "
+            "automatically; leave the transaction as it is, check it (e.g. with "
+            "diagnostic.get_transaction_data) and contact the support.",
             raw=raw,
         )
 

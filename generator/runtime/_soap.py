@@ -134,6 +134,13 @@ class SoapTransport:
         self, call: WireCall, status_code: int, body: bytes, content_type: str = "text/xml"
     ) -> dict[str, Any]:
         """The reply's ``output`` in the JSON shape, or a typed error."""
+        # Issue 6 (no XXE): a DTD is refused before any parser sees it, so that entity bombs and
+        # external entities get the same typed error whatever the parser does with them.
+        if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+            raise UnsafeXMLError(
+                f"{call.function}: the SOAP response carries a DTD; refused unparsed (XML "
+                "entities are never resolved). The transaction status is unknown."
+            )
         client = zeep_client(call.service)
         binding = client.service._binding
         try:
