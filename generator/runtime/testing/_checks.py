@@ -15,7 +15,8 @@ the field's name in ``errorFieldName``:
 
 Fields are checked in the dictionary's order, container members and list items recursively;
 ``errorFieldName`` is the field's path (``customerContact.email``,
-``shoppingCartDetail.shoppingCartItemList[1].productCode``), cut to its format's 50 characters.
+``shoppingCartDetail.shoppingCartItemList[1].productCode``), whole even when longer than the
+field's ANS50 format (a cut name would point nowhere).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ ENVELOPE_FIELDS = frozenset(
         "intermediateServiceProviderId",
     }
 )
-ERROR_FIELD_NAME_LENGTH = 50
 
 _VERSION = re.compile(r"^([A-Z]+(?:_[A-Z]+)*_)([0-9]+(?:\.[0-9]+)*)$")
 
@@ -50,7 +50,7 @@ class Refusal(Exception):
     def __init__(self, code: str, field: str | None = None) -> None:
         super().__init__(code, field)
         self.code = code
-        self.field = field[:ERROR_FIELD_NAME_LENGTH] if field else None
+        self.field = field or None
 
 
 def version(text: str) -> Version:

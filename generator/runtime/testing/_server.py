@@ -355,6 +355,8 @@ def _from_xml(parent: Any, rules: Mapping[str, FieldRule] | None) -> dict[str, A
 def _value(element: Any, name: str, rule: FieldRule | None) -> Any:
     kind = rule.kind if rule is not None else None
     children = _elements(element)
+    if kind in ("list", "container") and not children and (element.text or "").strip():
+        return element.text  # text where a structure is expected: the checks answer 30
     if kind == "list" or (kind is None and name in _ITEM_OF):
         item_rule = rule.item if rule is not None else None
         item_name = _ITEM_OF.get(name, name[:-4] if name.endswith("List") else name)
