@@ -304,18 +304,19 @@ def _operated(call: Call, t: Transaction, amount: int, new_amount: int) -> dict[
     }
 
 
-def _refused_operation(call: Call, t: Transaction, amount: int | None) -> Refusal:
+def _refused_operation(call: Call, t: Transaction, amount: int | None) -> dict[str, Any]:
+    """24, kept in the transaction's history (a raised Refusal would roll the record back)."""
     call.store.add_operation(
         t.merchant_id, t.reference, call.function, amount, "24", t.status, call.timestamp
     )
-    return Refusal("24")
+    return {"responseCode": "24"}
 
 
 def cancel(call: Call) -> dict[str, Any]:
     t = _existing(call)
     amount = _operation_amount(call, t)
     if t.status not in ("TO_VALIDATE", "TO_CAPTURE") or amount > t.current_amount:
-        raise _refused_operation(call, t, amount)
+        return _refused_operation(call, t, amount)
     t.current_amount -= amount
     if t.current_amount == 0:
         t.status = "CANCELLED"
@@ -326,7 +327,7 @@ def validate(call: Call) -> dict[str, Any]:
     t = _existing(call)
     amount = _operation_amount(call, t)
     if t.status != "TO_VALIDATE" or amount > t.current_amount:
-        raise _refused_operation(call, t, amount)
+        return _refused_operation(call, t, amount)
     t.current_amount = amount
     t.status = "TO_CAPTURE"
     t.capture_date = call.today.isoformat()
@@ -337,7 +338,7 @@ def refund(call: Call) -> dict[str, Any]:
     t = _existing(call)
     amount = _operation_amount(call, t)
     if t.status != "CAPTURED" or amount > t.current_amount - t.refunded_amount:
-        raise _refused_operation(call, t, amount)
+        return _refused_operation(call, t, amount)
     t.refunded_amount += amount
     if t.refunded_amount == t.current_amount:
         t.status = "CREDITED"
@@ -356,7 +357,7 @@ def duplicate(call: Call) -> dict[str, Any]:
 
 def challenge(call: Call) -> dict[str, Any]:
     t = _existing(call)
-    raise _refused_operation(call, t, None)  # never TO_CHALLENGE in the simulator
+    return _refused_operation(call, t, None)  # never TO_CHALLENGE in the simulator
 
 
 def _credit(call: Call, card: Card, **details: Any) -> dict[str, Any]:
