@@ -13,7 +13,10 @@ from functools import cached_property
 from typing import Generic, TypeVar
 
 from ._base import RequestModel, ResponseModel
-from ._formats import format_meaning, format_pattern
+from ._formats import FORMAT_RE, format_meaning, format_pattern
+
+# Charsets that hold every printable ASCII character (0x20-0x7E), see ``_formats.CHARSETS``.
+_PRINTABLE_CHARSETS = frozenset({"AS", "NS", "ANS", "ANU", "ANSU"})
 
 RequestT = TypeVar("RequestT", bound=RequestModel)
 ResponseT = TypeVar("ResponseT", bound=ResponseModel)
@@ -44,6 +47,38 @@ class FieldRule:
     def meaning(self) -> str:
         return format_meaning(self.format) if self.format else "text"
 
+    # Worked out once per rule, for the encoder's hot loop (see ``_wire``).
+
+    @cached_property
+    def is_text(self) -> bool:
+        """A scalar sent as text (every kind but container, list and boolean)."""
+        return self.kind not in ("container", "list", "boolean")
+
+    @cached_property
+    def quick(self) -> tuple[str, int] | None:
+        """A test cheaper than :attr:`regex` that accepts most valid ASCII values (never an invalid
+        one): ``(test, max length)`` with test ``N`` (digits), ``AN`` (letters and digits), ``A``
+        (letters) or ``P`` (any printable ASCII). ``None`` when a pattern is given; a value the
+        quick test does not accept is still checked by the regex."""
+        if self.pattern is not None or not self.format:
+            return None
+        parts: list[tuple[str, int]] = []
+        for one in self.format.split("|"):
+            match = FORMAT_RE.match(one)
+            if match is None:
+                return None
+            parts.append((match.group(1), int(match.group(2))))
+        printable = [n for charset, n in parts if charset in _PRINTABLE_CHARSETS]
+        if printable:  # every printable ASCII character belongs to these charsets
+            return ("P", max(printable))
+        charset, length = parts[0]
+        return (charset, length) if charset in ("N", "AN", "A") else None
+
+    @cached_property
+    def required_children(self) -> tuple[str, ...]:
+        """The names of the container's required members, in the rules' order."""
+        return tuple(name for name, rule in (self.children or {}).items() if rule.required)
+
 
 @dataclass(frozen=True, eq=False)
 class FunctionSpec(Generic[RequestT, ResponseT]):
@@ -64,3 +99,8 @@ class FunctionSpec(Generic[RequestT, ResponseT]):
     @property
     def qualified_name(self) -> str:
         return f"{self.service}.{self.name}"
+
+    @cached_property
+    def required_fields(self) -> tuple[str, ...]:
+        """The names of the required request fields, in the rules' order."""
+        return tuple(name for name, rule in self.request_fields.items() if rule.required)

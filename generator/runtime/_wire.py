@@ -62,7 +62,7 @@ def encode_request(fn: FunctionSpec[Any, Any], model: Any) -> dict[str, Any]:
     """The request's fields as wire text, checked against the dictionary's formats and enums."""
     data = model.model_dump(by_alias=True, exclude_none=True)
     problems: list[tuple[str, str]] = []
-    wire = _encode_mapping(data, fn.request_fields, "", problems)
+    wire = _encode_mapping(data, fn.request_fields, fn.required_fields, "", problems)
     if problems:
         raise RequestValidationError(fn.qualified_name, problems)
     return wire
@@ -71,6 +71,7 @@ def encode_request(fn: FunctionSpec[Any, Any], model: Any) -> dict[str, Any]:
 def _encode_mapping(
     values: Mapping[str, Any],
     rules: Mapping[str, FieldRule],
+    required: tuple[str, ...],
     prefix: str,
     problems: list[tuple[str, str]],
 ) -> dict[str, Any]:
@@ -83,9 +84,37 @@ def _encode_mapping(
         if rule is None:
             problems.append((prefix + name, "is not a field of this container"))
             continue
-        out[name] = _encode_value(value, rule, prefix + name, problems)
-    for name, rule in rules.items():
-        if rule.required and out.get(name) in (None, "", [], {}):
+        if type(value) is str and rule.is_text:
+            # _encode_value's text case, inlined (most fields): no call, no path unless a problem.
+            if rule.enum_values is not None:
+                if value not in rule.enum_values and value != "":
+                    problems.append(
+                        (prefix + name, f"is not a value of {rule.enum} that a request may carry")
+                    )
+            else:
+                quick = rule.quick
+                if (
+                    quick is None
+                    or len(value) > quick[1]
+                    or not value.isascii()
+                    or not (
+                        value.isprintable()
+                        if quick[0] == "P"
+                        else value.isdigit()
+                        if quick[0] == "N"
+                        else value.isalnum()
+                        if quick[0] == "AN"
+                        else value.isalpha()
+                    )
+                ):  # the quick test did not accept it: the regex decides
+                    regex = rule.regex
+                    if regex is not None and not regex.match(value):
+                        problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
+            out[name] = value
+        else:
+            out[name] = _encode_value(value, rule, prefix + name, problems)
+    for name in required:
+        if out.get(name) in (None, "", [], {}):
             problems.append((prefix + name, "is required"))
     return out
 
@@ -96,7 +125,9 @@ def _encode_value(value: Any, rule: FieldRule, path: str, problems: list[tuple[s
         if not isinstance(value, Mapping):
             problems.append((path, "must be a container (a model or a mapping)"))
             return None
-        return _encode_mapping(value, rule.children or {}, path + ".", problems)
+        return _encode_mapping(
+            value, rule.children or {}, rule.required_children, path + ".", problems
+        )
     if kind == "list":
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
             problems.append((path, "must be a list"))

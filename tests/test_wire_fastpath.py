@@ -1,0 +1,81 @@
+"""The request encoder's shortcuts (``FieldRule.quick``, required names worked out once) never
+accept a value the dictionary's format refuses, and never change which problems are reported."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sogenactif.services
+from sogenactif import _wire
+from sogenactif._metadata import FieldRule, FunctionSpec
+
+
+def _all_rules() -> list[FieldRule]:
+    found: dict[int, FieldRule] = {}
+
+    def add(rule: FieldRule) -> None:
+        if id(rule) in found:
+            return
+        found[id(rule)] = rule
+        for child in (rule.children or {}).values():
+            add(child)
+        if rule.item is not None:
+            add(rule.item)
+
+    for info in pkgutil.iter_modules(sogenactif.services.__path__):
+        module = importlib.import_module(f"sogenactif.services.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, FunctionSpec):
+                for rule in value.request_fields.values():
+                    add(rule)
+    return list(found.values())
+
+
+RULES = [r for r in _all_rules() if r.quick is not None and r.enum_values is None and r.is_text]
+texts = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=140),
+    st.text(alphabet="0123456789", max_size=25),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FF), max_size=20),
+)
+
+
+def test_every_text_rule_with_a_format_has_a_quick_test() -> None:
+    assert RULES, "no rule to check"
+    for rule in _all_rules():
+        if rule.is_text and rule.format and rule.pattern is None:
+            charsets = {part.rstrip("0123456789") for part in rule.format.split("|")}
+            if charsets & {"N", "AN", "A", "AS", "NS", "ANS", "ANU", "ANSU"}:
+                assert rule.quick is not None, rule.name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(RULES), texts)
+def test_quick_never_accepts_what_the_format_refuses(rule: FieldRule, value: str) -> None:
+    problems: list[tuple[str, str]] = []
+    out = _wire._encode_mapping({rule.name: value}, {rule.name: rule}, (), "", problems)
+    assert out == {rule.name: value}
+    regex = rule.regex
+    assert regex is not None
+    refused = [p for p in problems if p[1].startswith("must be")]
+    assert bool(refused) == (regex.match(value) is None), (rule.format, value)
+
+
+def test_required_names_are_those_of_the_rules() -> None:
+    for info in pkgutil.iter_modules(sogenactif.services.__path__):
+        module = importlib.import_module(f"sogenactif.services.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, FunctionSpec):
+                fn: FunctionSpec[Any, Any] = value
+                assert fn.required_fields == tuple(
+                    n for n, r in fn.request_fields.items() if r.required
+                )
+    for rule in _all_rules():
+        assert rule.required_children == tuple(
+            n for n, r in (rule.children or {}).items() if r.required
+        )
