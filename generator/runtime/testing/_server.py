@@ -108,6 +108,7 @@ class _SoapFault(Exception):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
     server: SimulatorServer
     server_version = "SogenactifSimulator/1.0"
 
