@@ -23,7 +23,7 @@ from sogenactif._constants import LIST_ITEMS
 from tests.conftest import KEY_VERSION, MERCHANT_ID, SECRET_KEY
 from tests.localserver import sealed, soap_reply
 
-PAN = "4973019999990006"  # passes the Luhn check
+PAN = "4973019999912764"  # passes the Luhn check
 CSC = "0937"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 TOKEN_NS = "urn:sips:cn:contract:office:token:v2"
@@ -384,8 +384,8 @@ def test_soap_fault(raw_server: Any) -> None:
     exc = expect(client_for(server.base_url, "soap"), sogenactif.SoapFaultError, True)
     assert isinstance(exc, sogenactif.SoapFaultError)
     assert "soap:Server" in exc.code or "Server" in exc.code
-    assert "Invalid field cardNumber=****0006" in str(exc)  # the server's words, PAN masked
-    assert PAN not in exc.detail and "****0006" in exc.detail
+    assert "Invalid field cardNumber=****2764" in str(exc)  # the server's words, PAN masked
+    assert PAN not in exc.detail and "****2764" in exc.detail
 
 
 def test_soap_fault_with_http_200(raw_server: Any) -> None:
