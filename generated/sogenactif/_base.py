@@ -1,0 +1,101 @@
+# Copied by `python -m generator` from generator/runtime/_base.py. Do not edit here: edit the original and regenerate.
+"""Base classes of the generated Pydantic models.
+
+- :class:`RequestModel`: what a function accepts; unknown fields are refused (a typo must not be
+  dropped silently), snake_case names and the dictionary's camelCase names are both accepted.
+- :class:`ResponseModel`: what a function returns; unknown fields from a newer platform are kept
+  (``model_extra``), ``.raw`` is the decoded response as received and ``.sealed`` says whether it
+  carried a seal (always verified when present).
+- :class:`ContainerModel`: a container (contact, shoppingCartDetail …), used on both sides.
+
+Reprs mask card numbers, CSC values and tokens, and Pydantic's own validation errors never
+show the rejected input (``hide_input_in_errors``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+
+from ._redact import redact_value
+
+
+class _Model(BaseModel):
+    @classmethod
+    def _non_text(cls) -> frozenset[str]:
+        """Fields whose type is not text: there an empty string means "no value" (the platform
+        sends "" for absent values, and so do integrators' forms)."""
+        cached = cls.__dict__.get("_non_text_fields_cache")
+        if cached is None:
+            names: set[str] = set()
+            for name, info in cls.model_fields.items():
+                if info.annotation not in (str, str | None):
+                    names.add(name)
+                    if info.alias:
+                        names.add(info.alias)
+            cached = frozenset(names)
+            type.__setattr__(cls, "_non_text_fields_cache", cached)
+        return cached
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "" in data.values():
+            non_text = cls._non_text()
+            return {k: v for k, v in data.items() if not (v == "" and k in non_text)}
+        return data
+
+    def __repr_args__(self) -> Any:
+        """Masked like the logs: a repr lands in tracebacks, debuggers and bug reports."""
+        for name, value in super().__repr_args__():
+            info = type(self).model_fields.get(name) if name else None
+            wire = (info.alias or name) if info is not None else name
+            if isinstance(value, BaseModel):
+                yield name, value  # its own repr masks its fields
+            elif isinstance(value, list) and any(isinstance(v, BaseModel) for v in value):
+                yield (
+                    name,
+                    [v if isinstance(v, BaseModel) else redact_value(wire or "", v) for v in value],
+                )
+            else:
+                yield name, redact_value(wire or "", value)
+
+
+class RequestModel(_Model):
+    """Base of the request models: refuses unknown fields."""
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, use_enum_values=True, hide_input_in_errors=True
+    )
+
+
+class ContainerModel(_Model):
+    """Base of the container models (shared by requests and responses).
+
+    Unknown members are kept here; in a request the client refuses them before sending.
+    """
+
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, use_enum_values=True, hide_input_in_errors=True
+    )
+
+
+class ResponseModel(_Model):
+    """Base of the response models: keeps unknown fields, exposes ``raw`` and ``sealed``."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True)
+
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _sealed: bool = PrivateAttr(default=False)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The decoded response exactly as received (the seal was verified over it)."""
+        return self._raw
+
+    @property
+    def sealed(self) -> bool:
+        """True when the response carried a seal (which was verified); False when unsigned."""
+        return self._sealed

@@ -1,0 +1,419 @@
+# Copied by `python -m generator` from generator/runtime/_engine.py. Do not edit here: edit the original and regenerate.
+"""The call path shared by every generated function.
+
+request model or keywords -> checked against the dictionary -> wire text -> envelope and seal ->
+transport -> response seal verified on the raw response -> response model; sent again only as an
+opt-in :class:`~sogenactif.RetryPolicy` allows.
+
+Nothing secret leaves this module in clear: the ``sogenactif`` logger at DEBUG shows requests and
+responses masked (``_redact``), errors name fields and never values, and the errors raised here
+carry no chained exception that could hold the rejected input.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar
+
+import requests
+from pydantic import ValidationError
+
+from . import _constants
+from ._base import RequestModel, ResponseModel
+from ._errors import (
+    ConfigurationError,
+    RequestValidationError,
+    ResponseValidationError,
+    SealMismatchError,
+    SogenactifError,
+    UnsignedResponseError,
+)
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
+from ._metadata import FunctionSpec
+from ._redact import redact
+from ._retry import RetryPolicy
+from ._transport import Transport, WireCall
+from ._wire import (
+    encode_request,
+    request_problems_from_pydantic,
+    seal_request,
+    unknown_field_message,
+)
+from .seal import ALGORITHMS, verify_seal
+
+logger = logging.getLogger("sogenactif")
+
+ResponseT = TypeVar("ResponseT", bound=ResponseModel)
+
+_MERCHANT_ID = re.compile(r"^[0-9]{15}$")
+_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+# What XML 1.0 (SOAP) and UTF-8 (JSON) can carry: no control characters but tab/CR/LF, no lone
+# surrogates, no U+FFFE/U+FFFF.
+_UNSENDABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class Secret:
+    """A secret key that never shows in reprs, ``vars()`` dumps, logs or tracebacks' locals."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<hidden>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a secret key is not picklable")
+
+
+class BaseClient:
+    """Holds the merchant's credentials and the transport; the generated ``Client`` adds one
+    attribute per service."""
+
+    def __init__(
+        self,
+        merchant_id: str,
+        secret_key: str,
+        key_version: int = 1,
+        environment: str = "test",
+        protocol: Literal["rest", "soap"] = "rest",
+        timeout: float | tuple[float, float] = 30.0,
+        *,
+        connect_timeout: float | None = None,
+        seal_algorithm: str = _constants.DEFAULT_SEAL_ALGORITHM,
+        intermediate_service_provider_id: str | None = None,
+        require_response_seal: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        if not isinstance(merchant_id, str) or not _MERCHANT_ID.match(merchant_id):
+            raise ConfigurationError("merchant_id must be the shop's 15-digit identifier (N15)")
+        if not isinstance(secret_key, str) or not secret_key:
+            raise ConfigurationError("secret_key must be the shop's (non-empty) secret key")
+        if (
+            isinstance(key_version, bool)
+            or not isinstance(key_version, int)
+            or not (0 < key_version < 10**10)
+        ):
+            raise ConfigurationError("key_version must be a positive whole number (N10)")
+        if seal_algorithm not in ALGORITHMS:
+            raise ConfigurationError(
+                f"seal_algorithm {seal_algorithm!r} is not one of {', '.join(ALGORITHMS)}"
+            )
+        if protocol not in ("rest", "soap"):
+            raise ConfigurationError(f"protocol must be 'rest' or 'soap', not {protocol!r}")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError("retry must be a sogenactif.RetryPolicy or None (no retries)")
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1024
+        ):
+            raise ConfigurationError("max_response_bytes must be a whole number, 1024 or more")
+        self.merchant_id = merchant_id
+        self.key_version = key_version
+        self.environment = environment
+        self.protocol = protocol
+        self.seal_algorithm = seal_algorithm
+        self.intermediate_service_provider_id = intermediate_service_provider_id
+        self.require_response_seal = require_response_seal
+        self.retry = retry
+        self.base_url = _base_url(environment)
+        self.timeouts = _timeouts(timeout, connect_timeout)
+        self._secret_key = Secret(secret_key)
+        if transport is None:
+            transport = self._new_transport(protocol, session, max_response_bytes)
+        self.transport = transport
+
+    def _new_transport(
+        self, protocol: str, session: requests.Session | None, max_response_bytes: int
+    ) -> Transport:
+        if protocol == "soap":
+            from ._soap import SoapTransport  # zeep is imported only when SOAP is used
+
+            return SoapTransport(
+                self.base_url,
+                _constants.SOAP_PATH,
+                self.timeouts,
+                session=session,
+                max_response_bytes=max_response_bytes,
+            )
+        from ._rest import RestTransport
+
+        return RestTransport(
+            self.base_url,
+            _constants.REST_PATH,
+            self.timeouts,
+            session=session,
+            max_response_bytes=max_response_bytes,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(merchant_id={self.merchant_id!r}, "
+            f"key_version={self.key_version}, environment={self.environment!r}, "
+            f"protocol={self.protocol!r}, retry={self.retry!r}, secret_key=<hidden>)"
+        )
+
+    def close(self) -> None:
+        """Close the connections of the transport's pool."""
+        self.transport.close()
+
+    def __enter__(self) -> BaseClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ the call path
+
+    def _envelope(self, fn: FunctionSpec[Any, Any]) -> dict[str, str]:
+        envelope = {
+            "interfaceVersion": fn.interface_prefix + _constants.INTERFACE_VERSION,
+            "keyVersion": str(self.key_version),
+            "merchantId": self.merchant_id,
+        }
+        if self.seal_algorithm != _constants.DEFAULT_SEAL_ALGORITHM:
+            envelope["sealAlgorithm"] = self.seal_algorithm
+        if self.intermediate_service_provider_id:
+            envelope["intermediateServiceProviderId"] = self.intermediate_service_provider_id
+        return envelope
+
+    def _build(
+        self,
+        fn: FunctionSpec[Any, Any],
+        request: RequestModel | None,
+        keywords: Mapping[str, Any],
+        unexpected: Mapping[str, Any],
+    ) -> WireCall:
+        """The sealed call, or :class:`RequestValidationError` before anything is sent."""
+        if unexpected:
+            raise RequestValidationError(
+                fn.qualified_name,
+                [(fn.keywords.get(n, n), unknown_field_message(fn, n)) for n in sorted(unexpected)],
+            )
+        given = {name: value for name, value in keywords.items() if value is not None}
+        if request is not None:
+            if given:
+                raise RequestValidationError(
+                    fn.qualified_name,
+                    [("request", "pass either a request model or keyword arguments, not both")],
+                )
+            if not isinstance(request, fn.request_model):
+                raise RequestValidationError(
+                    fn.qualified_name,
+                    [("request", f"must be a {fn.request_model.__name__}")],
+                )
+            model = request
+        else:
+            problems: list[tuple[str, str]] = []
+            try:
+                model = fn.request_model.model_validate(given)
+            except ValidationError as exc:
+                problems = request_problems_from_pydantic(exc, fn)
+            if problems:
+                # Raised outside the except block: the Pydantic error, which holds the rejected
+                # values, is neither chained nor kept as __context__.
+                raise RequestValidationError(fn.qualified_name, problems)
+        fields = encode_request(fn, model)
+        unsendable = _unsendable_text(fields, "")
+        if unsendable:
+            raise RequestValidationError(fn.qualified_name, unsendable)
+        sealed = seal_request(
+            fields, self._envelope(fn), self._secret_key.reveal(), self.seal_algorithm
+        )
+        return WireCall(service=fn.service, function=fn.name, fields=sealed)
+
+    def _call(
+        self,
+        fn: FunctionSpec[Any, ResponseT],
+        request: RequestModel | None,
+        keywords: Mapping[str, Any],
+        unexpected: Mapping[str, Any],
+    ) -> ResponseT:
+        call = self._build(fn, request, keywords, unexpected)
+        name = fn.qualified_name
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            logger.debug("%s %s request %s", self.transport.protocol, name, redact(call.fields))
+        policy = self.retry
+        earlier: ResponseT | None = None  # a 90/99 answer to an earlier attempt
+        attempt = 1
+        while True:
+            try:
+                raw = self.transport.send(call)
+                if debug:
+                    logger.debug("%s %s response %s", self.transport.protocol, name, redact(raw))
+                response = self._response(fn, raw)
+            except SogenactifError as exc:
+                exc.attempts = attempt
+                # Library exceptions behind a typed error hold the request or the response (card
+                # data, tokens): never chained, never kept as context, whatever the transport.
+                exc.__cause__ = exc.__context__ = None
+                if debug:
+                    logger.debug(
+                        "%s %s attempt %d: %s", self.transport.protocol, name, attempt, exc
+                    )
+                reason = None
+                if policy is not None and attempt < policy.max_attempts:
+                    reason = policy.retry_after_error(fn, call, exc)
+                if reason is None:
+                    if earlier is not None and not exc.may_have_reached_server:
+                        return earlier  # the platform's own answer; this attempt sent nothing
+                    if earlier is not None:
+                        exc.add_note(
+                            f"An earlier attempt of this call was answered responseCode "
+                            f"{_code(earlier.raw)}; this attempt's outcome is unknown."
+                        )
+                    raise
+            else:
+                if earlier is not None and policy is not None:
+                    if policy.is_duplicate_refusal(fn, raw):
+                        logger.warning(
+                            "%s: the resend was refused as a duplicate (responseCode %s): the "
+                            "platform recorded attempt 1; returning its answer (%s)",
+                            name,
+                            _code(raw),
+                            _code(earlier.raw),
+                        )
+                        return earlier
+                reason = None
+                if policy is not None and attempt < policy.max_attempts:
+                    reason = policy.retry_after_response(fn, call, raw)
+                if reason is None:
+                    return response
+                earlier = response
+            assert policy is not None
+            delay = policy.delay(attempt)
+            logger.warning(
+                "%s: attempt %d of %d: %s; sending it again in %.2f s",
+                name,
+                attempt,
+                policy.max_attempts,
+                reason,
+                delay,
+            )
+            policy.sleep(delay)
+            attempt += 1
+
+    def _response(self, fn: FunctionSpec[Any, ResponseT], raw: dict[str, Any]) -> ResponseT:
+        """Verify the seal over the raw response, then build the model."""
+        sealed = "seal" in raw
+        if sealed:
+            try:
+                matches = verify_seal(raw, self._secret_key.reveal(), self.seal_algorithm)
+                reason = ""
+            except (TypeError, ValueError):
+                # A value the seal rules cannot turn into text (a JSON float …).
+                matches = False
+                reason = "the response seal cannot be verified (a value is not text)"
+            if not matches:
+                logger.error(
+                    "%s: response seal mismatch; transaction status unknown", fn.qualified_name
+                )
+                raise SealMismatchError(fn.qualified_name, raw=raw, reason=reason)
+        elif self.require_response_seal:
+            raise UnsignedResponseError(
+                f"{fn.qualified_name}: the response carries no seal (responseCode "
+                f"{raw.get('responseCode', raw.get('walletResponseCode', '?'))!s:.4}); this "
+                "client requires sealed responses.",
+                raw=raw,
+            )
+        else:
+            logger.warning(
+                "%s: unsigned response (responseCode %s): the platform could not seal it",
+                fn.qualified_name,
+                str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4],
+            )
+        fields: list[str] = []
+        try:
+            response = fn.response_model.model_validate(raw)
+        except ValidationError as exc:
+            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+        if fields:
+            raise ResponseValidationError(
+                f"{fn.qualified_name}: the response does not fit its model (fields: "
+                f"{', '.join(fields)}). The operation may have been performed: see the "
+                "exception's .raw and check the transaction status.",
+                raw=raw,
+            )
+        response._raw = raw
+        response._sealed = sealed
+        return response
+
+
+class Service:
+    """Base of the generated service classes: ``client.token``, ``client.checkout`` …"""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"
+
+    def _call(
+        self,
+        fn: FunctionSpec[Any, ResponseT],
+        request: RequestModel | None,
+        keywords: Mapping[str, Any],
+        unexpected: Mapping[str, Any],
+    ) -> ResponseT:
+        return self._client._call(fn, request, keywords, unexpected)
+
+
+def _code(raw: Mapping[str, Any]) -> str:
+    return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
+
+
+def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
+    """Fields holding characters no protocol can carry, by path (never the value)."""
+    problems: list[tuple[str, str]] = []
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            problems += _unsendable_text(item, f"{path}.{name}" if path else str(name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems += _unsendable_text(item, f"{path}[{index}]")
+    elif isinstance(value, str) and _UNSENDABLE.search(value):
+        problems.append(
+            (
+                path,
+                "holds a character that cannot be sent (a control character, a lone surrogate "
+                "or U+FFFE/U+FFFF)",
+            )
+        )
+    return problems
+
+
+def _base_url(environment: str) -> str:
+    hosts = dict(_constants.ENVIRONMENTS)
+    if environment in hosts:
+        return hosts[environment]
+    if isinstance(environment, str) and _URL.match(environment):
+        return environment.rstrip("/")
+    raise ConfigurationError(
+        f"environment must be one of {', '.join(hosts)} or a base URL such as "
+        f"http://127.0.0.1:8080, not {environment!r}"
+    )
+
+
+def _timeouts(timeout: float | tuple[float, float], connect: float | None) -> Timeouts:
+    if isinstance(timeout, tuple):
+        connect_s, read_s = timeout
+    else:
+        read_s = timeout
+        connect_s = connect if connect is not None else min(10.0, float(timeout))
+    for name, value in (("connect timeout", connect_s), ("timeout", read_s)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ConfigurationError(f"{name} must be a positive number of seconds")
+    return Timeouts(connect=float(connect_s), read=float(read_s))

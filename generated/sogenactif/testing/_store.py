@@ -1,0 +1,523 @@
+# Copied by `python -m generator` from generator/runtime/testing/_store.py. Do not edit here: edit the original and regenerate.
+"""The simulator's state in SQLite: transactions and their operations, wallets, tokens, the clock.
+
+One connection per store (``check_same_thread=False``) guarded by a lock: a request's reads and
+writes run in one SQLite transaction (``BEGIN IMMEDIATE``), so concurrent requests are
+serialised and a transactionReference can never be taken twice. A file database is opened in WAL
+mode and survives restarts; ``":memory:"`` (the default) lives as long as the store.
+Test card numbers are kept in clear: this database is for test data only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS transactions (
+    id INTEGER PRIMARY KEY,
+    merchant_id TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    status TEXT NOT NULL,
+    response_code TEXT NOT NULL,
+    currency_code TEXT NOT NULL,
+    origin_amount INTEGER NOT NULL,
+    current_amount INTEGER NOT NULL,
+    refunded_amount INTEGER NOT NULL DEFAULT 0,
+    capture_mode TEXT NOT NULL,
+    capture_day INTEGER NOT NULL,
+    capture_date TEXT,
+    capture_limit_date TEXT,
+    created_at TEXT NOT NULL,
+    last_operation TEXT NOT NULL,
+    last_operation_at TEXT NOT NULL,
+    card TEXT NOT NULL,
+    details TEXT NOT NULL,
+    UNIQUE (merchant_id, reference)
+);
+CREATE INDEX IF NOT EXISTS transactions_status ON transactions (status);
+CREATE TABLE IF NOT EXISTS operations (
+    id INTEGER PRIMARY KEY,
+    merchant_id TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    name TEXT NOT NULL,
+    amount INTEGER,
+    response_code TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wallets (
+    merchant_id TEXT NOT NULL,
+    wallet_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_action_at TEXT NOT NULL,
+    PRIMARY KEY (merchant_id, wallet_id)
+);
+CREATE TABLE IF NOT EXISTS payment_means (
+    merchant_id TEXT NOT NULL,
+    wallet_id TEXT NOT NULL,
+    payment_mean_id INTEGER NOT NULL,
+    pan TEXT NOT NULL,
+    expiry TEXT NOT NULL,
+    brand TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (merchant_id, wallet_id, payment_mean_id)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    pan TEXT NOT NULL,
+    expiry TEXT NOT NULL,
+    brand TEXT NOT NULL,
+    details TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Card:
+    """The card a transaction was paid with (test numbers only)."""
+
+    pan: str
+    expiry: str
+    brand: str
+
+
+@dataclass
+class Transaction:
+    """One transaction as the platform keeps it."""
+
+    merchant_id: str
+    reference: str
+    origin: str  # the function that created it: cardOrder, walletOrder, duplicate …
+    status: str
+    response_code: str
+    currency_code: str
+    origin_amount: int
+    current_amount: int
+    capture_mode: str
+    capture_day: int
+    created_at: str
+    card: Card
+    refunded_amount: int = 0
+    capture_date: str | None = None  # the day whose remittance captures it (YYYY-MM-DD)
+    capture_limit_date: str | None = None  # last day to validate it (YYYY-MM-DD)
+    last_operation: str = ""
+    last_operation_at: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    amount: int | None
+    response_code: str
+    status: str
+    at: str
+
+
+@dataclass
+class PaymentMean:
+    wallet_id: str
+    payment_mean_id: int
+    card: Card
+    alias: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Token:
+    token: str
+    kind: str  # "payment" (paymentTokenGenerate) or "pan" (panToToken …)
+    merchant_id: str
+    card: Card
+    details: dict[str, Any]
+    created_at: str
+
+
+class Store:
+    """The simulator's SQLite database."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=30.0
+        )
+        self._conn.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        with self.atomic():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._conn.execute(statement)
+            self._conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
+            )
+            self._conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('day_offset', '0')")
+
+    # ------------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One SQLite transaction, exclusive among this store's threads (re-entrant)."""
+        with self._lock:
+            if self._conn.in_transaction:
+                yield
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _one(self, sql: str, args: tuple[Any, ...]) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._conn.execute(sql, args).fetchone()
+        return row
+
+    # ------------------------------------------------------------------ clock
+
+    def day_offset(self) -> int:
+        row = self._one("SELECT value FROM meta WHERE key = 'day_offset'", ())
+        return int(row["value"]) if row is not None else 0
+
+    def add_days(self, days: int) -> int:
+        with self.atomic():
+            offset = self.day_offset() + days
+            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'day_offset'", (str(offset),))
+        return offset
+
+    def settle(self, today: date, at: str) -> int:
+        """The remittances of every day before ``today``: captures and credits fall due, the
+        transactions left unvalidated past their limit expire. Returns how many changed."""
+        day = today.isoformat()
+        changed = 0
+        with self.atomic():
+            for old, new, column in (
+                ("TO_CAPTURE", "CAPTURED", "capture_date"),
+                ("TO_CREDIT", "CREDITED", "capture_date"),
+                ("TO_VALIDATE", "EXPIRED", "capture_limit_date"),
+            ):
+                rows = self._conn.execute(
+                    f"SELECT merchant_id, reference, current_amount FROM transactions "  # noqa: S608 - constant names
+                    f"WHERE status = ? AND {column} < ?",
+                    (old, day),
+                ).fetchall()
+                for row in rows:
+                    self._conn.execute(
+                        "UPDATE transactions SET status = ?, last_operation_at = ? "
+                        "WHERE merchant_id = ? AND reference = ?",
+                        (new, at, row["merchant_id"], row["reference"]),
+                    )
+                    self.add_operation(
+                        row["merchant_id"],
+                        row["reference"],
+                        "remittance" if new != "EXPIRED" else "expiry",
+                        row["current_amount"],
+                        "00",
+                        new,
+                        at,
+                    )
+                changed += len(rows)
+        return changed
+
+    # ------------------------------------------------------------------ transactions
+
+    def insert_transaction(self, t: Transaction) -> bool:
+        """Store a new transaction; False when its reference is already taken (nothing stored)."""
+        try:
+            self._conn.execute(
+                "INSERT INTO transactions (merchant_id, reference, origin, status, response_code,"
+                " currency_code, origin_amount, current_amount, refunded_amount, capture_mode,"
+                " capture_day, capture_date, capture_limit_date, created_at, last_operation,"
+                " last_operation_at, card, details) VALUES"
+                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    t.merchant_id,
+                    t.reference,
+                    t.origin,
+                    t.status,
+                    t.response_code,
+                    t.currency_code,
+                    t.origin_amount,
+                    t.current_amount,
+                    t.refunded_amount,
+                    t.capture_mode,
+                    t.capture_day,
+                    t.capture_date,
+                    t.capture_limit_date,
+                    t.created_at,
+                    t.last_operation or t.origin,
+                    t.last_operation_at or t.created_at,
+                    json.dumps(asdict(t.card)),
+                    json.dumps(t.details, sort_keys=True),
+                ),
+            )
+        except sqlite3.IntegrityError:
+            return False
+        self.add_operation(
+            t.merchant_id,
+            t.reference,
+            t.origin,
+            t.origin_amount,
+            t.response_code,
+            t.status,
+            t.created_at,
+        )
+        return True
+
+    def reference_taken(self, merchant_id: str, reference: str) -> bool:
+        row = self._one(
+            "SELECT 1 FROM transactions WHERE merchant_id = ? AND reference = ?",
+            (merchant_id, reference),
+        )
+        return row is not None
+
+    def transaction(self, merchant_id: str, reference: str) -> Transaction | None:
+        row = self._one(
+            "SELECT * FROM transactions WHERE merchant_id = ? AND reference = ?",
+            (merchant_id, reference),
+        )
+        return None if row is None else _transaction(row)
+
+    def transactions(self, merchant_id: str | None = None) -> list[Transaction]:
+        if merchant_id is None:
+            rows = self._conn.execute("SELECT * FROM transactions ORDER BY id").fetchall()
+        else:
+            rows = self._conn.execute(
+                "SELECT * FROM transactions WHERE merchant_id = ? ORDER BY id", (merchant_id,)
+            ).fetchall()
+        return [_transaction(r) for r in rows]
+
+    def update_transaction(self, t: Transaction) -> None:
+        self._conn.execute(
+            "UPDATE transactions SET status = ?, current_amount = ?, refunded_amount = ?,"
+            " capture_date = ?, capture_limit_date = ?, last_operation = ?,"
+            " last_operation_at = ?, details = ? WHERE merchant_id = ? AND reference = ?",
+            (
+                t.status,
+                t.current_amount,
+                t.refunded_amount,
+                t.capture_date,
+                t.capture_limit_date,
+                t.last_operation,
+                t.last_operation_at,
+                json.dumps(t.details, sort_keys=True),
+                t.merchant_id,
+                t.reference,
+            ),
+        )
+
+    def add_operation(
+        self,
+        merchant_id: str,
+        reference: str,
+        name: str,
+        amount: int | None,
+        response_code: str,
+        status: str,
+        at: str,
+    ) -> None:
+        self._conn.execute(
+            "INSERT INTO operations (merchant_id, reference, name, amount, response_code, status,"
+            " at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (merchant_id, reference, name, amount, response_code, status, at),
+        )
+
+    def operations(self, merchant_id: str, reference: str) -> list[Operation]:
+        rows = self._conn.execute(
+            "SELECT name, amount, response_code, status, at FROM operations"
+            " WHERE merchant_id = ? AND reference = ? ORDER BY id",
+            (merchant_id, reference),
+        ).fetchall()
+        return [
+            Operation(r["name"], r["amount"], r["response_code"], r["status"], r["at"])
+            for r in rows
+        ]
+
+    def count_transactions(self) -> int:
+        row = self._one("SELECT COUNT(*) AS n FROM transactions", ())
+        return int(row["n"]) if row is not None else 0
+
+    # ------------------------------------------------------------------ wallets
+
+    def wallet(self, merchant_id: str, wallet_id: str) -> dict[str, str] | None:
+        row = self._one(
+            "SELECT created_at, last_action_at FROM wallets WHERE merchant_id = ? AND wallet_id = ?",
+            (merchant_id, wallet_id),
+        )
+        return None if row is None else {"created_at": row[0], "last_action_at": row[1]}
+
+    def ensure_wallet(self, merchant_id: str, wallet_id: str, at: str) -> None:
+        self._conn.execute(
+            "INSERT INTO wallets (merchant_id, wallet_id, created_at, last_action_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (merchant_id, wallet_id)"
+            " DO UPDATE SET last_action_at = excluded.last_action_at",
+            (merchant_id, wallet_id, at, at),
+        )
+
+    def delete_wallet(self, merchant_id: str, wallet_id: str) -> None:
+        self._conn.execute(
+            "DELETE FROM payment_means WHERE merchant_id = ? AND wallet_id = ?",
+            (merchant_id, wallet_id),
+        )
+        self._conn.execute(
+            "DELETE FROM wallets WHERE merchant_id = ? AND wallet_id = ?", (merchant_id, wallet_id)
+        )
+
+    def payment_means(self, merchant_id: str, wallet_id: str) -> list[PaymentMean]:
+        rows = self._conn.execute(
+            "SELECT * FROM payment_means WHERE merchant_id = ? AND wallet_id = ?"
+            " ORDER BY payment_mean_id",
+            (merchant_id, wallet_id),
+        ).fetchall()
+        return [_payment_mean(r) for r in rows]
+
+    def payment_mean(self, merchant_id: str, wallet_id: str, mean_id: int) -> PaymentMean | None:
+        row = self._one(
+            "SELECT * FROM payment_means WHERE merchant_id = ? AND wallet_id = ?"
+            " AND payment_mean_id = ?",
+            (merchant_id, wallet_id, mean_id),
+        )
+        return None if row is None else _payment_mean(row)
+
+    def add_payment_mean(
+        self, merchant_id: str, wallet_id: str, card: Card, alias: str, at: str
+    ) -> PaymentMean:
+        row = self._one(
+            "SELECT COALESCE(MAX(payment_mean_id), 0) + 1 FROM payment_means"
+            " WHERE merchant_id = ? AND wallet_id = ?",
+            (merchant_id, wallet_id),
+        )
+        mean_id = int(row[0]) if row is not None else 1
+        self._conn.execute(
+            "INSERT INTO payment_means (merchant_id, wallet_id, payment_mean_id, pan, expiry,"
+            " brand, alias, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (merchant_id, wallet_id, mean_id, card.pan, card.expiry, card.brand, alias, at),
+        )
+        return PaymentMean(wallet_id, mean_id, card, alias, at)
+
+    def update_payment_mean(self, merchant_id: str, mean: PaymentMean) -> None:
+        self._conn.execute(
+            "UPDATE payment_means SET expiry = ?, brand = ?, alias = ?"
+            " WHERE merchant_id = ? AND wallet_id = ? AND payment_mean_id = ?",
+            (
+                mean.card.expiry,
+                mean.card.brand,
+                mean.alias,
+                merchant_id,
+                mean.wallet_id,
+                mean.payment_mean_id,
+            ),
+        )
+
+    def delete_payment_mean(self, merchant_id: str, wallet_id: str, mean_id: int) -> None:
+        self._conn.execute(
+            "DELETE FROM payment_means WHERE merchant_id = ? AND wallet_id = ?"
+            " AND payment_mean_id = ?",
+            (merchant_id, wallet_id, mean_id),
+        )
+
+    # ------------------------------------------------------------------ tokens
+
+    def add_token(self, token: Token) -> None:
+        self._conn.execute(
+            "INSERT INTO tokens (token, kind, merchant_id, pan, expiry, brand, details, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                token.token,
+                token.kind,
+                token.merchant_id,
+                token.card.pan,
+                token.card.expiry,
+                token.card.brand,
+                json.dumps(token.details, sort_keys=True),
+                token.created_at,
+            ),
+        )
+
+    def token(self, token: str, kind: str) -> Token | None:
+        row = self._one("SELECT * FROM tokens WHERE token = ? AND kind = ?", (token, kind))
+        if row is None:
+            return None
+        return Token(
+            row["token"],
+            row["kind"],
+            row["merchant_id"],
+            Card(row["pan"], row["expiry"], row["brand"]),
+            json.loads(row["details"]),
+            row["created_at"],
+        )
+
+    def pan_token(self, merchant_id: str, pan: str) -> Token | None:
+        """The token already given to this shop for this PAN (a PAN has one token per shop)."""
+        row = self._one(
+            "SELECT token FROM tokens WHERE kind = 'pan' AND merchant_id = ? AND pan = ?",
+            (merchant_id, pan),
+        )
+        return None if row is None else self.token(str(row[0]), "pan")
+
+
+def _transaction(row: sqlite3.Row) -> Transaction:
+    card = json.loads(row["card"])
+    return Transaction(
+        merchant_id=row["merchant_id"],
+        reference=row["reference"],
+        origin=row["origin"],
+        status=row["status"],
+        response_code=row["response_code"],
+        currency_code=row["currency_code"],
+        origin_amount=row["origin_amount"],
+        current_amount=row["current_amount"],
+        refunded_amount=row["refunded_amount"],
+        capture_mode=row["capture_mode"],
+        capture_day=row["capture_day"],
+        capture_date=row["capture_date"],
+        capture_limit_date=row["capture_limit_date"],
+        created_at=row["created_at"],
+        last_operation=row["last_operation"],
+        last_operation_at=row["last_operation_at"],
+        card=Card(card["pan"], card["expiry"], card["brand"]),
+        details=json.loads(row["details"]),
+    )
+
+
+def _payment_mean(row: sqlite3.Row) -> PaymentMean:
+    return PaymentMean(
+        row["wallet_id"],
+        row["payment_mean_id"],
+        Card(row["pan"], row["expiry"], row["brand"]),
+        row["alias"],
+        row["created_at"],
+    )
+
+
+def day_after(day: date, days: int) -> str:
+    return (day + timedelta(days=days)).isoformat()
