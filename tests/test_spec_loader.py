@@ -117,3 +117,44 @@ def test_cli_validate_reports_without_traceback(
     assert main(["validate", "--spec", str(spec_copy)]) == 2
     err = capsys.readouterr().err
     assert "spec/fields.yaml:" in err and "Traceback" not in err
+
+
+ISSUE_3_FUNCTIONS = {
+    "checkout": [
+        "cardOrder", "cardCheckEnrollment", "cardValidateAuthentication",
+        "cardValidateAuthenticationAndOrder", "walletOrder", "walletCheckEnrollment",
+        "paymentProviderInitialize", "paymentProviderFinalize",
+    ],
+    "cashManagement": [
+        "cancel", "refund", "validate", "duplicate", "acceptChallenge", "refuseChallenge",
+        "creditHolder", "walletCreditHolder",
+    ],
+    "diagnostic": ["getTransactionData", "getFraudData"],
+    "wallet": [
+        "addCard", "getWalletData", "getPaymentMeanData", "updatePaymentMean",
+        "deletePaymentMean", "signOff",
+    ],
+    "token": ["paymentTokenGenerate", "panToToken", "tokenToPan", "transactionToToken"],
+}  # fmt: skip
+
+
+def test_every_function_of_the_office_server_is_specified_and_generated() -> None:
+    import sogenactif
+
+    spec = load_spec(SPEC)
+    client = sogenactif.Client(merchant_id="201040040170001", secret_key="k")
+    prefixes = {"checkout": "IR_WS_", "cashManagement": "CR_WS_", "diagnostic": "DR_WS_",
+                "wallet": "WR_WS_", "token": "TR_WS_"}  # fmt: skip
+    for service_name, functions in ISSUE_3_FUNCTIONS.items():
+        service = spec.service(service_name)
+        assert service.interface_prefix == prefixes[service_name]
+        assert set(functions) <= set(service.function_map), service_name
+        from generator.views import snake
+
+        attribute = getattr(client, snake(service_name))
+        for name in functions:
+            function = service.function_map[name]
+            assert function.response, name
+            envelope = {u.name for u in function.request} & {"merchantId", "keyVersion", "seal"}
+            assert envelope == {"merchantId", "keyVersion", "seal"}, name
+            assert callable(getattr(attribute, snake(name)))
