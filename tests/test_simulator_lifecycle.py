@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 import sogenactif
 from sogenactif.testing import Simulator
@@ -263,31 +264,20 @@ def test_get_transaction_data(c: sogenactif.Client) -> None:
     assert unknown.response_code == "25" and unknown.sealed
 
 
-def test_unplayed_functions_answer_40_after_the_checks(sim: Simulator) -> None:
-    unplayed = [key for key, entry in sim.platform.entries.items() if key not in _played(sim)]
-    if not unplayed:
-        pytest.skip("every function of spec/ has a behaviour")
-    from tests.test_simulator import send
-
-    service, function = unplayed[0]
-    entry = sim.platform.entries[(service, function)]
-    fields = {n: _sample(r) for n, r in entry.fn.request_fields.items() if r.required}
-    response = send(sim, "rest", service, function, fields)
-    assert response[entry.code_field] in ("40", "12", "30")
+def test_every_function_of_the_spec_is_played(sim: Simulator) -> None:
+    served = set(sim.platform.entries)
+    assert {("checkout", "cardOrder"), ("token", "paymentTokenGenerate")} <= served
+    assert served <= set(sim.platform.behaviours), served - set(sim.platform.behaviours)
 
 
-def _played(sim: Simulator) -> set[tuple[str, str]]:
-    return set(sim.platform.behaviours)
+def test_a_function_without_behaviour_is_checked_then_answered_40(sim: Simulator) -> None:
+    from tests.test_simulator import CARD_ORDER, send
 
-
-def _sample(rule: Any) -> Any:
-    if rule.kind == "container":
-        return {n: _sample(r) for n, r in (rule.children or {}).items() if r.required} or {"x": ""}
-    if rule.kind == "list":
-        return []
-    if rule.enum_values:
-        return sorted(rule.enum_values)[0]
-    return "1"
+    del sim.platform.behaviours[("checkout", "cardOrder")]
+    assert send(sim, "rest", "checkout", "cardOrder", CARD_ORDER)["responseCode"] == "40"
+    missing = {k: v for k, v in CARD_ORDER.items() if k != "amount"}
+    refused = send(sim, "soap", "checkout", "cardOrder", missing)
+    assert (refused["responseCode"], refused["errorFieldName"]) == ("12", "amount")
 
 
 # --------------------------------------------------------------------------- wallets and tokens
@@ -394,3 +384,246 @@ def test_concurrent_refunds_never_exceed_the_captured_amount(
     assert codes.count("00") == 8 and codes.count("24") == 4  # 8 x 300 <= 2500 < 9 x 300
     stored = sim.transaction("SHARED")
     assert stored is not None and stored.refunded_amount == 2400
+
+
+# --------------------------------------------------------------------------- more functions
+
+
+def enrol(c: sogenactif.Client, reference: str, card: str = "4100000000000000") -> Any:
+    resp = c.checkout.card_check_enrollment(  # type: ignore[attr-defined]
+        amount=3000,
+        currency_code="978",
+        card_number=card,
+        card_expiry_date=FUTURE,
+        transaction_reference=reference,
+        capture_mode="VALIDATION",
+    )
+    assert resp.sealed
+    return resp
+
+
+@needs("checkout", "cardCheckEnrollment")
+@needs("checkout", "cardValidateAuthenticationAndOrder")
+def test_3ds_payment(sim: Simulator, c: sogenactif.Client) -> None:
+    first = enrol(c, "THREEDS")
+    assert (first.response_code, first.redirection_status_code) == ("00", "00")
+    assert first.redirection_url == f"{sim.base_url}/_simulator/acs"
+    assert sim.transaction("THREEDS") is None  # nothing authorised before the authentication
+    # The browser's trip to the ACS: it answers with an auto-posted form carrying the PaRes.
+    page = requests.post(
+        first.redirection_url,
+        data={"PaReq": first.pa_req_message, "TermUrl": "https://shop.example/3ds", "MD": "s1"},
+        timeout=5,
+    )
+    pa_res = page.text.split('name="PaRes" value="', 1)[1].split('"', 1)[0]
+    assert pa_res == sim.pa_res(first.pa_req_message)
+    checked = c.checkout.card_validate_authentication(  # type: ignore[attr-defined]
+        redirection_data=first.redirection_data,
+        pa_res_message=pa_res,
+        message_version=first.message_version,
+        transaction_reference="THREEDS",
+    )
+    assert (checked.response_code, checked.holder_authent_status) == ("00", "SUCCESS")
+    bad = c.checkout.card_validate_authentication_and_order(  # type: ignore[attr-defined]
+        redirection_data=first.redirection_data,
+        pa_res_message="bm90IGEgcGFyZXM=",
+        message_version=first.message_version,
+        transaction_reference="THREEDS",
+    )
+    assert (bad.response_code, bad.error_field_name) == ("12", "paResMessage")
+    paid = c.checkout.card_validate_authentication_and_order(  # type: ignore[attr-defined]
+        redirection_data=first.redirection_data,
+        pa_res_message=pa_res,
+        message_version=first.message_version,
+        transaction_reference="THREEDS",
+    )
+    assert (paid.response_code, paid.holder_authent_status, paid.amount) == ("00", "SUCCESS", 3000)
+    stored = sim.transaction("THREEDS")
+    assert stored is not None and stored.status == "TO_VALIDATE"
+    again = c.checkout.card_validate_authentication_and_order(  # type: ignore[attr-defined]
+        redirection_data=first.redirection_data,
+        pa_res_message=pa_res,
+        message_version=first.message_version,
+    )
+    assert again.response_code == "25"  # the pending payment is gone
+    assert enrol(c, "THREEDS").response_code == "94"
+
+
+@needs("checkout", "cardValidateAuthenticationAndOrder")
+def test_3ds_failed_authentication_is_refused(sim: Simulator, c: sogenactif.Client) -> None:
+    first = enrol(c, "THREEDSNO")
+    paid = c.checkout.card_validate_authentication_and_order(  # type: ignore[attr-defined]
+        redirection_data=first.redirection_data,
+        pa_res_message=sim.pa_res(first.pa_req_message, authenticated=False),
+        message_version=first.message_version,
+    )
+    assert (paid.response_code, paid.holder_authent_status) == ("05", "FAILURE")
+    assert sim.transaction("THREEDSNO").status == "REFUSED"  # type: ignore[union-attr]
+
+
+@needs("checkout", "paymentProviderFinalize")
+def test_payment_provider(sim: Simulator, c: sogenactif.Client) -> None:
+    init = c.checkout.payment_provider_initialize(  # type: ignore[attr-defined]
+        amount=1990,
+        currency_code="978",
+        payment_mean_brand="PAYPAL",
+        merchant_return_url="https://shop.example/back",
+        transaction_reference="PROVIDER",
+    )
+    assert (init.response_code, init.redirection_status_code) == ("00", "00")
+    assert init.redirection_url.endswith("/_simulator/provider")
+    done = c.checkout.payment_provider_finalize(  # type: ignore[attr-defined]
+        redirection_data=init.redirection_data,
+        message_version=init.message_version,
+        transaction_reference="PROVIDER",
+    )
+    assert (done.response_code, done.payment_mean_brand) == ("00", "PAYPAL")
+    assert sim.transaction("PROVIDER").status == "TO_CAPTURE"  # type: ignore[union-attr]
+
+
+@needs("cashManagement", "creditHolder")
+@needs("cashManagement", "walletCreditHolder")
+def test_credits(sim: Simulator, c: sogenactif.Client) -> None:
+    credit = c.cash_management.credit_holder(  # type: ignore[attr-defined]
+        amount=500,
+        currency_code="978",
+        card_number="4100000000000000",
+        card_expiry_date=FUTURE,
+        transaction_reference="CREDIT",
+    )
+    assert (credit.response_code, credit.masked_pan) == ("00", "4100##########00")
+    c.wallet.add_card(  # type: ignore[attr-defined]
+        merchant_wallet_id="WC", card_number="5100000000000000", card_expiry_date=FUTURE
+    )
+    wallet_credit = c.cash_management.wallet_credit_holder(  # type: ignore[attr-defined]
+        amount=700,
+        currency_code="978",
+        merchant_wallet_id="WC",
+        payment_mean_id="1",
+        transaction_reference="WCREDIT",
+    )
+    assert wallet_credit.response_code == "00"
+    assert {t.reference: t.status for t in sim.transactions()} == {
+        "CREDIT": "TO_CREDIT",
+        "WCREDIT": "TO_CREDIT",
+    }
+    sim.advance_days(1)
+    assert {t.status for t in sim.transactions()} == {"CREDITED"}
+    unknown_mean = c.cash_management.wallet_credit_holder(  # type: ignore[attr-defined]
+        amount=700,
+        currency_code="978",
+        merchant_wallet_id="WC",
+        payment_mean_id="9",
+        transaction_reference="WCREDIT2",
+    )
+    assert unknown_mean.response_code == "25"
+
+
+@needs("cashManagement", "duplicate")
+def test_duplicate_across_shops_and_s10(sim: Simulator, c: sogenactif.Client) -> None:
+    pay(c, "ORIGIN")
+    other = sim.add_shop("002001000000001", "002001000000001_KEY1")
+    foreign = sim.client(c.protocol, shop=other, timeout=10)  # type: ignore[arg-type]
+    dup = foreign.cash_management.duplicate(  # type: ignore[attr-defined]
+        from_transaction_reference="ORIGIN",
+        from_merchant_id=sim.merchant_id,
+        transaction_reference="COPY",
+        amount=100,
+        currency_code="978",
+    )
+    assert dup.response_code == "00"
+    assert sim.transaction("COPY", other.merchant_id) is not None
+    s10 = {"s10TransactionId": "000042", "s10TransactionIdDate": "20300101"}
+    kwargs = order("X")
+    del kwargs["transaction_reference"]
+    c.checkout.card_order(**kwargs, s10_transaction_reference=s10)
+    from_s10 = c.cash_management.duplicate(  # type: ignore[attr-defined]
+        s10_from_transaction_reference=s10,
+        transaction_reference="FROMS10",
+        amount=100,
+        currency_code="978",
+    )
+    assert from_s10.response_code == "00"
+    data = status(c, "FROMS10")
+    assert data.raw["s10FromTransactionReference"] == s10
+
+
+@needs("cashManagement", "refuseChallenge")
+@needs("diagnostic", "getFraudData")
+def test_challenges_and_fraud_data(c: sogenactif.Client) -> None:
+    pay(c, "FRAUD")
+    refused = c.cash_management.refuse_challenge(transaction_reference="FRAUD")  # type: ignore[attr-defined]
+    assert refused.response_code == "24"
+    fraud = c.diagnostic.get_fraud_data(transaction_reference="FRAUD")  # type: ignore[attr-defined]
+    assert fraud.response_code == "00" and fraud.sealed
+    assert c.diagnostic.get_fraud_data(transaction_reference="NONE").response_code == "25"  # type: ignore[attr-defined]
+
+
+@needs("wallet", "getPaymentMeanData")
+@needs("wallet", "updatePaymentMean")
+@needs("wallet", "signOff")
+def test_wallet_payment_means(sim: Simulator, c: sogenactif.Client) -> None:
+    w = c.wallet  # type: ignore[attr-defined]
+    added = w.add_card(
+        merchant_wallet_id="W2",
+        card_number="4300000000000000",
+        card_expiry_date=FUTURE,
+        payment_mean_alias="perso",
+    )
+    mean_id = added.payment_mean_id
+    assert (
+        w.add_card(
+            merchant_wallet_id="W2", card_number="1234123412341234", card_expiry_date=FUTURE
+        ).error_field_name
+        == "cardNumber"
+    )
+    assert (
+        w.add_card(
+            merchant_wallet_id="W2", card_number="4100000000000000", card_expiry_date="201601"
+        ).error_field_name
+        == "cardExpiryDate"
+    )
+    assert (
+        w.update_payment_mean(
+            merchant_wallet_id="W2", payment_mean_id=mean_id, payment_mean_alias="pro"
+        ).wallet_response_code
+        == "00"
+    )
+    data = w.get_payment_mean_data(merchant_wallet_id="W2", payment_mean_id=mean_id)
+    mean = data.raw["walletPaymentMeanData"]
+    assert (mean["paymentMeanAlias"], mean["paymentMeanBrand"]) == ("pro", "CB")
+    assert mean["paymentMeanCoBadgingBrandList"] == ["VISA"]
+    assert w.sign_off(merchant_wallet_id="W2").wallet_response_code == "00"
+    assert w.get_wallet_data(merchant_wallet_id="W2").wallet_response_code == "25"
+    assert (
+        w.get_payment_mean_data(
+            merchant_wallet_id="W2", payment_mean_id=mean_id
+        ).wallet_response_code
+        == "25"
+    )
+
+
+@needs("token", "tokenToPan")
+@needs("token", "transactionToToken")
+def test_token_round_trips(sim: Simulator, c: sogenactif.Client) -> None:
+    pay(c, "TOKENISED", card="5100000000000000")
+    from_transaction = c.token.transaction_to_token(from_transaction_reference="TOKENISED")  # type: ignore[attr-defined]
+    assert from_transaction.response_code == "00"
+    token = from_transaction.token_pan
+    back = c.token.token_to_pan(  # type: ignore[attr-defined]
+        token_pan_data_list=[
+            {"tokenPanId": "a", "tokenPan": token},
+            {"tokenPanId": "b", "tokenPan": "999"},
+        ]
+    )
+    assert back.response_code == "01"
+    assert back.raw["responsePanDataList"] == [
+        {"tokenPanId": "a", "pan": "5100000000000000"},
+        {"tokenPanId": "b"},
+    ]
+    other = sim.add_shop("002001000000001", "002001000000001_KEY1")
+    foreign = sim.client(c.protocol, shop=other, timeout=10)  # type: ignore[arg-type]
+    stolen = foreign.token.token_to_pan(
+        token_pan_data_list=[{"tokenPanId": "a", "tokenPan": token}]
+    )  # type: ignore[attr-defined]
+    assert stolen.response_code == "14"  # a token is its shop's

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._transport import MockTransport, WireCall
-from ._behaviour import BEHAVIOURS, not_available
+from ._behaviour import BEHAVIOURS, not_available, pa_res
 from ._cards import AUTHORISATION_CODES, TEST_PREFIXES
 from ._platform import Platform, Shop
 from ._server import SimulatorServer
@@ -107,6 +107,7 @@ class Simulator:
         if self._server is not None:
             return self
         self._server = SimulatorServer((self.host, self.requested_port), self.platform)
+        self.platform.base_url = self.base_url
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -207,6 +208,12 @@ class Simulator:
     def operations(self, reference: str, merchant_id: str | None = None) -> list[Operation]:
         with self.store.atomic():
             return self.store.operations(merchant_id or self.merchant_id, reference)
+
+    def pa_res(self, pa_req_message: str, authenticated: bool = True) -> str:
+        """The PaRes the simulator's ACS returns for a cardCheckEnrollment's ``paReqMessage``:
+        pass it to cardValidateAuthenticationAndOrder (``authenticated=False``: a failed
+        authentication, refused with 05)."""
+        return pa_res(pa_req_message, authenticated)
 
     @property
     def requests_served(self) -> int:

@@ -231,6 +231,7 @@ class Platform:
         self._keys_lock = threading.Lock()
         self._served_lock = threading.Lock()
         self.served = 0
+        self.base_url = ""  # where the simulator listens, for the redirection URLs it hands out
         for shop in shops:
             self.add_shop(shop)
 
