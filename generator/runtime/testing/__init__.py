@@ -27,7 +27,9 @@ It behaves like the platform for every function of the generated dictionary:
 - payments, operations, wallets and tokens are kept in SQLite (in memory, or a file that
   survives restarts): test card numbers decide the authorisation (``_cards``); transactions move
   through TO_VALIDATE, TO_CAPTURE, CAPTURED, CANCELLED, CREDITED … and impossible operations get
-  24, a reused transactionReference 94 (``_behaviour``);
+  24, a reused transactionReference 94; 3-D Secure goes through a simulated ACS
+  (:meth:`Simulator.pa_res`) and payment providers through a simulated redirection
+  (``_behaviour``); :meth:`Simulator.advance_days` runs the remittances (captures);
 - every response is sealed over its fields, in the dictionary's (unsorted) order.
 
 The default shop is the public test shop of the Office Server JSON guide (merchantId

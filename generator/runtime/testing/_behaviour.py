@@ -41,7 +41,8 @@ validation), ``remainingAmount`` (what can still be cancelled or validated befor
 refunded after; 0 once cancelled or credited).
 
 Cards come from ``cardNumber`` (test card rules in ``_cards``), from a token (``panType``
-TOKEN_PAN with a ``tokenPan`` of panToToken or transactionToToken in ``cardNumber``), or from a
+TOKEN_PAN with a ``tokenPan`` of panToToken or transactionToToken in ``cardNumber``; a
+``paymentToken`` of paymentTokenGenerate where a function's dictionary has that field), or from a
 wallet (``merchantWalletId`` + ``paymentMeanId``). Wallets and tokens persist like transactions;
 a PAN has one tokenPan per shop. Wallet functions answer with walletResponseCode, whose list has
 no 14 or 54: an unusable card there is 12 on ``cardNumber`` or ``cardExpiryDate``.
@@ -134,7 +135,13 @@ def _day(text: str | None) -> str | None:
 
 
 def _card(call: Call) -> Card:
-    """The card of a request: a clear PAN, or a tokenPan (panType TOKEN_PAN)."""
+    """The card of a request: a clear PAN, a tokenPan (panType TOKEN_PAN), or the card behind a
+    paymentToken of paymentTokenGenerate (for the functions whose dictionary has that field)."""
+    if call.has("paymentToken"):
+        payment = call.store.token(call.required("paymentToken"), "payment")
+        if payment is None or payment.merchant_id != call.merchant_id:
+            raise Refusal("14")
+        return payment.card
     pan_type = call.text("panType") or "PAN"
     number = call.required("cardNumber")
     expiry = call.text("cardExpiryDate")

@@ -228,7 +228,8 @@ class Store:
     # ------------------------------------------------------------------ clock
 
     def day_offset(self) -> int:
-        row = self._one("SELECT value FROM meta WHERE key = 'day_offset'", ())
+        with self._lock:
+            row = self._one("SELECT value FROM meta WHERE key = 'day_offset'", ())
         return int(row["value"]) if row is not None else 0
 
     def add_days(self, days: int) -> int:
