@@ -25,6 +25,7 @@ except ImportError:  # run from a clone without dev.py: use the committed genera
     import sogenactif
 
 from sogenactif.enums import ResponseCode
+from sogenactif.services.checkout import CARD_ORDER
 from sogenactif.testing import Simulator
 
 CARD = "4100000000000000"  # test card: VISA (410000…), accepted (…00)
@@ -86,7 +87,7 @@ def life(sim: Simulator, protocol: str, rows: list[Row]) -> None:
         {"response_code": "00"},
         lambda r: f"paymentToken {str(r.payment_token)[:16]}…",
     )
-    pays_by_token = "paymentToken" in sogenactif.services.checkout.CARD_ORDER.request_fields
+    pays_by_token = "paymentToken" in CARD_ORDER.request_fields  # not in today's dictionary
     card = (
         {"payment_token": token.payment_token}
         if pays_by_token and token is not None

@@ -724,3 +724,48 @@ def test_many_threads_one_reference(sim: Simulator, protocol: str) -> None:
         t.join()
     assert sorted(codes) == ["00"] + ["94"] * 7
     assert len(sim.transactions()) == 1
+
+
+# --------------------------------------------------------------------------- the demo and the load run
+
+
+def _package_path() -> str:
+    return str(Path(sogenactif.__file__).resolve().parent.parent)
+
+
+@pytest.mark.slow
+def test_demo() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "demo.py")],
+        env={**os.environ, "PYTHONPATH": _package_path()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "UNEXPECTED" not in result.stdout
+    for function in ("cardOrder", "getTransactionData", "validate", "refund"):
+        assert function in result.stdout
+    assert result.stdout.count("00 accepted") == 12
+
+
+@pytest.mark.slow
+def test_load_run_small() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load_simulator.py"),
+            "--threads",
+            "4",
+            "--operations",
+            "200",
+            "--seconds",
+            "60",
+        ],
+        env={**os.environ, "PYTHONPATH": _package_path()},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK: no error, no lost or duplicated transaction" in result.stdout
