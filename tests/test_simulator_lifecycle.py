@@ -446,7 +446,8 @@ def test_3ds_payment(sim: Simulator, c: sogenactif.Client) -> None:
         message_version=first.message_version,
     )
     assert again.response_code == "25"  # the pending payment is gone
-    assert enrol(c, "THREEDS").response_code == "94"
+    reused = enrol(c, "THREEDS")
+    assert (reused.response_code, reused.redirection_status_code) == ("94", "94")
 
 
 @needs("checkout", "cardValidateAuthenticationAndOrder")

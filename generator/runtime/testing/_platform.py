@@ -49,6 +49,8 @@ from ._store import Store
 _MERCHANT_ID = re.compile(r"^[0-9]{15}$")
 _KEY_VERSION = re.compile(r"^[0-9]{1,10}$")
 _LOWEST_VERSION: Version = (2, 0)
+# The values of redirectionStatusCode a refusal can take (spec/enums/redirectionStatusCode.yaml).
+_REDIRECTION_CODES = frozenset({"03", "12", "30", "34", "94", "99"})
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,9 @@ class Platform:
         values: dict[str, Any] = {entry.code_field: refusal.code}
         if refusal.field and refusal.code in ("12", "30"):
             values["errorFieldName"] = refusal.field
+        if refusal.code in _REDIRECTION_CODES:
+            # The initialisation functions also say it with their redirectionStatusCode.
+            values["redirectionStatusCode"] = refusal.code
         return values
 
     def _answer(
