@@ -77,7 +77,9 @@ def test_v7_vector_from_fields() -> None:
     )
 
 
-def test_v3_legacy_sha256_of_data_then_key() -> None:
+def test_legacy_sha256_is_sha256_of_data_then_key() -> None:
+    """V3's formula. The sheet elides part of V3's input ("…"), so its published digest
+    (ac2332b5…) cannot be rebuilt here: this checks the formula on a string of the same shape."""
     data = (
         "automaticResponseURL=https://automatic-response-url.fr/|normalReturnURL=https://normal-return-url/"
         "|captureDay=0|captureMode=AUTHOR_CAPTURE|merchantId=011223344550000|amount=2500"
