@@ -47,7 +47,8 @@ except ImportError:  # run without dev.py: the committed package
     sys.path.insert(0, str(ROOT / "generated"))
     import sogenactif
 
-from sogenactif.testing import (  # noqa: E402 - after the path set-up above
+from sogenactif.seal import verify_seal  # noqa: E402 - after the path set-up above
+from sogenactif.testing import (  # noqa: E402
     DEFAULT_KEY_VERSION,
     DEFAULT_MERCHANT_ID,
     DEFAULT_SECRET_KEY,
@@ -140,7 +141,8 @@ class Player:
             self.tally.calls[f"{protocol} {function}"] += 1
             self.tally.codes[code or "-"] += 1
             self.tally.latencies[protocol].append(elapsed)
-            self.tally.sealed += bool(resp.sealed)
+            # The client verified the seal; checked once more here, independently.
+            self.tally.sealed += bool(resp.sealed and verify_seal(resp.raw, DEFAULT_SECRET_KEY))
             if code != expect:
                 self.tally.errors.append(
                     f"{protocol} {function}: responseCode {code}, expected {expect}"
