@@ -473,6 +473,12 @@ def test_payment_provider(sim: Simulator, c: sogenactif.Client) -> None:
     )
     assert (init.response_code, init.redirection_status_code) == ("00", "00")
     assert init.redirection_url.endswith("/_simulator/provider")
+    page = requests.post(
+        init.redirection_url,
+        data={"redirection_data": init.redirection_data, "message_version": init.message_version},
+        timeout=5,
+    )
+    assert 'action="https://shop.example/back"' in page.text
     done = c.checkout.payment_provider_finalize(  # type: ignore[attr-defined]
         redirection_data=init.redirection_data,
         message_version=init.message_version,

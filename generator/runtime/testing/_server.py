@@ -332,7 +332,11 @@ class _Handler(BaseHTTPRequestHandler):
             target = form.get("TermUrl", "")
             fields = {"PaRes": pa_res(form.get("PaReq", "")), "MD": form.get("MD", "")}
         else:
-            target = form.get("merchantReturnUrl", form.get("returnUrl", ""))
+            # Back to the merchantReturnUrl given to paymentProviderInitialize.
+            store = self.server.platform.store
+            with store.atomic():
+                pending = store.pending(form.get("redirection_data", ""))
+            target = str(pending.fields.get("merchantReturnUrl", "")) if pending else ""
             fields = {
                 "redirection_data": form.get("redirection_data", ""),
                 "message_version": form.get("message_version", ""),
