@@ -251,7 +251,7 @@ def bench_concurrency(base_url: str, quick: bool, threads: int = 8) -> Row:
             try:
                 for _ in range(per_thread):
                     fn()
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:  # re-raised below, in the main thread
                 errors.append(exc)
 
         workers = [threading.Thread(target=work) for _ in range(threads)]

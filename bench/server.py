@@ -25,12 +25,7 @@ HEAD_END = b"\r\n\r\n"
 
 
 def _reply(content_type: str, body: bytes) -> bytes:
-    head = (
-        "HTTP/1.1 200 OK\r\n"
-        f"Content-Type: {content_type}\r\n"
-        f"Content-Length: {len(body)}\r\n"
-        "\r\n"
-    )
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
     return head.encode("ascii") + body
 
 
