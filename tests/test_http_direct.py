@@ -82,7 +82,7 @@ def test_same_bytes_as_session_post(raw: RawServer) -> None:
     for body in (b'{"a":"1"}', '{"é":"€"}'.encode(), b"x" * 5000):
         reply = _post(session, url, body)  # the shortcut
         assert reply.status_code == 200 and reply.body == b"{}"
-        session.post(url, data=body, headers=HEADERS, timeout=(5.0, 5.0), stream=True).content
+        assert session.post(url, data=body, headers=HEADERS, timeout=(5.0, 5.0)).content == b"{}"
         shortcut, reference = raw.requests[-2:]
         assert shortcut == reference
     assert len(session.__dict__[_http._DIRECT][1]) == 1  # one prepared request, reused

@@ -126,9 +126,11 @@ def post(
     _progress.sent = False
     fault: TransportError | None = None
     try:
-        response = _direct_send(session, url, body, headers, timeouts)
-        if response is None:
-            response = session.post(
+        direct = _direct_send(session, url, body, headers, timeouts)
+        response = (
+            direct
+            if direct is not None
+            else session.post(
                 url,
                 data=body,
                 headers=headers,
@@ -136,6 +138,7 @@ def post(
                 stream=True,
                 allow_redirects=False,
             )
+        )
     except requests.exceptions.RequestException as exc:
         fault = _send_fault(exc, url, timeouts, sent=_sent(exc, tracked))
     if fault is not None:
