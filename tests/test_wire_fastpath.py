@@ -79,3 +79,22 @@ def test_required_names_are_those_of_the_rules() -> None:
         assert rule.required_children == tuple(
             n for n, r in (rule.children or {}).items() if r.required
         )
+
+
+values = st.recursive(
+    st.one_of(st.text(max_size=6), st.sampled_from(["\ud800", "\x01", "\uffff", "\t", "é"])),
+    lambda inner: st.one_of(
+        st.dictionaries(st.sampled_from(["a", "b", "seal", "keyVersion", "c"]), inner, max_size=4),
+        st.lists(inner, max_size=3),
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d", "sealAlgorithm"]), values, max_size=5))
+def test_unsendable_precheck_never_hides_a_problem(fields: dict[str, Any]) -> None:
+    from sogenactif._engine import _may_be_unsendable, _unsendable_text
+
+    if not _may_be_unsendable(fields):
+        assert _unsendable_text(fields, "") == []

@@ -40,7 +40,7 @@ from ._wire import (
     seal_request,
     unknown_field_message,
 )
-from .seal import ALGORITHMS, verify_seal
+from .seal import ALGORITHMS, EXCLUDED_FIELDS, seal_string, verify_seal
 
 logger = logging.getLogger("sogenactif")
 
@@ -225,7 +225,7 @@ class BaseClient:
                 # values, is neither chained nor kept as __context__.
                 raise RequestValidationError(fn.qualified_name, problems)
         fields = encode_request(fn, model)
-        unsendable = _unsendable_text(fields, "")
+        unsendable = _unsendable_text(fields, "") if _may_be_unsendable(fields) else []
         if unsendable:
             raise RequestValidationError(fn.qualified_name, unsendable)
         sealed = seal_request(
@@ -372,6 +372,19 @@ class Service:
 
 def _code(raw: Mapping[str, Any]) -> str:
     return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
+
+
+def _may_be_unsendable(fields: Mapping[str, Any]) -> bool:
+    """Performance (issue 7): one search over the seal string, which holds every text value of
+    the request, instead of a walk that builds every field's path; :func:`_unsendable_text` walks
+    only when the search finds something (or when a top-level name the seal leaves out is
+    present, or the fields cannot be sealed)."""
+    if not EXCLUDED_FIELDS.isdisjoint(fields):
+        return True
+    try:
+        return _UNSENDABLE.search(seal_string(fields)) is not None
+    except Exception:
+        return True
 
 
 def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
