@@ -14,12 +14,15 @@ from datamodel_code_generator.util import camel_to_snake
 from .spec import ContainerDef, EnumDef, FieldDef, FieldUse, Function, Service, Spec
 
 # Functions that move no money and change nothing: safe to retry (diagnostic look-ups, reads).
+# A RetryPolicy resends them after responseCode 90/99 (see runtime/_retry.py). tokenToPan only
+# reads the vault; panToToken and transactionToToken may create tokens, so they are left out.
 READ_ONLY_FUNCTIONS = frozenset(
     {
         "diagnostic.getTransactionData",
         "diagnostic.getFraudData",
         "wallet.getWalletData",
         "wallet.getPaymentMeanData",
+        "token.tokenToPan",
     }
 )
 

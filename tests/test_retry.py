@@ -205,6 +205,35 @@ def test_temporary_code_on_read_only_function_is_retried(server: LocalServer, co
     assert len(server.requests) == 3 and len(sleeps) == 2
 
 
+@pytest.mark.parametrize("code", ["90", "99"])
+def test_diagnostic_look_up_is_retried(server: LocalServer, protocol: str, code: str) -> None:
+    server.reply = scripted(protocol, "diagnostic", "getTransactionData", [code, "00"])
+    retry, sleeps = policy(max_attempts=3)
+    client = client_for(server.base_url, protocol, retry=retry)
+    resp = client.diagnostic.get_transaction_data(transaction_reference="REF20240101A")
+    assert resp.response_code == "00"
+    assert len(server.requests) == 2 and len(sleeps) == 1
+
+
+@pytest.mark.parametrize(
+    ("attr", "method", "keywords"),
+    [
+        ("cash_management", "refund", {"transaction_reference": "R1", "operation_amount": 100}),
+        ("cash_management", "cancel", {"transaction_reference": "R1", "operation_amount": 100}),
+        ("cash_management", "validate", {"transaction_reference": "R1", "operation_amount": 100}),
+    ],
+)
+def test_operations_on_an_existing_transaction_are_not_retried(
+    server: LocalServer, attr: str, method: str, keywords: dict[str, Any]
+) -> None:
+    """A second identical partial refund is a second refund: 90/99 is returned as is."""
+    server.reply = scripted("rest", "cashManagement", method, ["90", "00"])
+    retry, _ = policy(max_attempts=3)
+    bound = getattr(getattr(client_for(server.base_url, retry=retry), attr), method)
+    assert bound(currency_code="978", **keywords).response_code == "90"
+    assert len(server.requests) == 1
+
+
 def test_generated_read_only_functions_are_flagged() -> None:
     """The generator marks diagnostic look-ups read-only; nothing that moves money is."""
     import importlib

@@ -30,7 +30,7 @@ from ._errors import (
     UnsignedResponseError,
 )
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
-from ._metadata import FunctionSpec
+from ._metadata import FieldRule, FunctionSpec
 from ._redact import redact
 from ._retry import RetryPolicy
 from ._transport import Transport, WireCall
@@ -48,9 +48,10 @@ ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 
 _MERCHANT_ID = re.compile(r"^[0-9]{15}$")
 _URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
-# What XML 1.0 (SOAP) and UTF-8 (JSON) can carry: no control characters but tab/CR/LF, no lone
-# surrogates, no U+FFFE/U+FFFF.
-_UNSENDABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What no format of the dictionary allows and XML 1.0 (SOAP) or UTF-8 (JSON) cannot carry: control
+# characters (tab, CR and LF included: every charset excludes them, but a format regex's "$" lets
+# a final newline through), lone surrogates, U+FFFE/U+FFFF.
+_UNSENDABLE = re.compile("[^\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\x7f")
 
 
 class Secret:
@@ -185,7 +186,12 @@ class BaseClient:
         if self.seal_algorithm != _constants.DEFAULT_SEAL_ALGORITHM:
             envelope["sealAlgorithm"] = self.seal_algorithm
         if self.intermediate_service_provider_id:
-            envelope["intermediateServiceProviderId"] = self.intermediate_service_provider_id
+            name = "intermediateServiceProviderId"
+            if name in fn.later_fields:  # a client generated for an older interface version
+                raise RequestValidationError(
+                    fn.qualified_name, [(name, unknown_field_message(fn, name))]
+                )
+            envelope[name] = self.intermediate_service_provider_id
         return envelope
 
     def _build(
@@ -215,7 +221,11 @@ class BaseClient:
                 )
             model = request
         else:
-            problems: list[tuple[str, str]] = []
+            problems = _loose_integers(
+                {fn.keywords.get(k, k): v for k, v in given.items()}, fn.request_fields, ""
+            )
+            if problems:
+                raise RequestValidationError(fn.qualified_name, problems)
             try:
                 model = fn.request_model.model_validate(given)
             except ValidationError as exc:
@@ -374,6 +384,43 @@ def _code(raw: Mapping[str, Any]) -> str:
     return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
 
 
+_DIGITS = re.compile(r"^[0-9]+$")
+
+
+def _loose_integers(
+    values: Mapping[str, Any], rules: Mapping[str, FieldRule], prefix: str
+) -> list[tuple[str, str]]:
+    """Numeric fields given as anything but digits or a whole number (by path, never the value).
+
+    Pydantic would read ``"+5"``, ``" 7"``, ``"1_000"``, ``"7.0"``, ``7.0`` or ``True`` as
+    integers; for an amount each of those is a bug in the caller, so it is refused here.
+    """
+    problems: list[tuple[str, str]] = []
+    by_name = {name.replace("_", "").lower(): rule for name, rule in rules.items()}
+    for name, value in values.items():
+        rule = rules.get(name) or by_name.get(str(name).replace("_", "").lower())
+        if rule is None or value is None:
+            continue
+        path = f"{prefix}{rule.name}"
+        problems += _loose_integer(value, rule, path)
+    return problems
+
+
+def _loose_integer(value: Any, rule: FieldRule, path: str) -> list[tuple[str, str]]:
+    if rule.kind == "container" and isinstance(value, Mapping):
+        return _loose_integers(value, rule.children or {}, path + ".")
+    if rule.kind == "list" and isinstance(value, (list, tuple)) and rule.item is not None:
+        item = rule.item
+        return [p for i, v in enumerate(value) for p in _loose_integer(v, item, f"{path}[{i}]")]
+    if rule.kind != "integer" or rule.enum_values is not None:
+        return []
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return []
+    if isinstance(value, str) and (value == "" or _DIGITS.match(value)):
+        return []
+    return [(path, f"must be {rule.meaning} ({rule.format}): digits or a whole number")]
+
+
 def _may_be_unsendable(fields: Mapping[str, Any]) -> bool:
     """Performance (issue 7): one search over the seal string, which holds every text value of
     the request, instead of a walk that builds every field's path; :func:`_unsendable_text` walks
@@ -400,8 +447,8 @@ def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
         problems.append(
             (
                 path,
-                "holds a character that cannot be sent (a control character, a lone surrogate "
-                "or U+FFFE/U+FFFF)",
+                "holds a character that no format allows and that cannot be sent (a control "
+                "character, a lone surrogate or U+FFFE/U+FFFF)",
             )
         )
     return problems
