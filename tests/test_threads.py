@@ -1,0 +1,173 @@
+"""One client shared by many threads: answers never cross, connections come from one bounded
+pool and are reused, and each service's WSDL is parsed once per process."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import zeep
+from lxml import etree
+
+import sogenactif
+from sogenactif import _soap
+from sogenactif._constants import LIST_ITEMS
+from sogenactif._http import DEFAULT_POOL_SIZE
+from tests.conftest import KEY_VERSION, MERCHANT_ID, SECRET_KEY
+from tests.localserver import LocalServer, Recorded, Reply, json_reply, sealed, soap_reply
+
+THREADS = DEFAULT_POOL_SIZE
+CALLS_PER_THREAD = 8
+
+
+class CountingServer(LocalServer):
+    """The local server, counting TCP connections, polling for shutdown every 20 ms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connections = 0
+        self._lock = threading.Lock()
+        process = self.httpd.process_request
+
+        def counting(request: Any, address: Any) -> None:
+            with self._lock:
+                self.connections += 1
+            process(request, address)
+
+        self.httpd.process_request = counting  # type: ignore[method-assign]
+        self.thread = threading.Thread(
+            target=lambda: self.httpd.serve_forever(poll_interval=0.02), daemon=True
+        )
+
+
+@pytest.fixture()
+def server() -> Iterator[CountingServer]:
+    with CountingServer() as srv:
+        yield srv  # type: ignore[misc]
+
+
+def reference_of(protocol: str, request: Recorded) -> str:
+    if protocol == "rest":
+        return str(request.json()["transactionReference"])
+    root = etree.fromstring(request.body)
+    found = root.find(".//{*}transactionReference")
+    assert found is not None and found.text
+    return found.text
+
+
+def echo(protocol: str) -> Any:
+    """Answers each cardOrder with its own transactionReference, sealed."""
+
+    def reply(req: Recorded) -> Reply:
+        fields = sealed(
+            {"responseCode": "00", "transactionReference": reference_of(protocol, req)},
+            SECRET_KEY,
+        )
+        if protocol == "rest":
+            return json_reply(fields)
+        return soap_reply("checkout", "cardOrder", fields, LIST_ITEMS)
+
+    return reply
+
+
+def make_client(server: LocalServer, protocol: str) -> sogenactif.Client:
+    return sogenactif.Client(
+        merchant_id=MERCHANT_ID,
+        secret_key=SECRET_KEY,
+        key_version=KEY_VERSION,
+        environment=server.base_url,
+        protocol=protocol,  # type: ignore[arg-type]
+        timeout=10,
+    )
+
+
+def test_one_client_many_threads(server: CountingServer, protocol: str) -> None:
+    server.reply = echo(protocol)
+    client = make_client(server, protocol)
+    start = threading.Barrier(THREADS)
+
+    def work(thread: int) -> list[tuple[str, str]]:
+        start.wait()
+        seen = []
+        for call in range(CALLS_PER_THREAD):
+            reference = f"T{thread}C{call}"
+            resp = client.checkout.card_order(
+                amount=100 + call,
+                currency_code="978",
+                card_number="4100000000000000",
+                transaction_reference=reference,
+            )
+            assert resp.sealed
+            seen.append((reference, str(resp.transaction_reference)))
+        return seen
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = [pair for batch in pool.map(work, range(THREADS)) for pair in batch]
+    assert len(results) == THREADS * CALLS_PER_THREAD
+    assert all(sent == answered for sent, answered in results)  # no answer crossed threads
+    assert len(server.requests) == THREADS * CALLS_PER_THREAD
+    # One bounded pool, connections reused (keep-alive), never one per call.
+    assert 1 <= server.connections <= DEFAULT_POOL_SIZE, server.connections
+
+
+def test_wsdl_is_parsed_once_for_all_threads_and_clients(
+    server: CountingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    real = zeep.Client
+
+    class CountingClient(real):  # type: ignore[misc, valid-type]
+        def __init__(self, wsdl: str, *args: Any, **kwargs: Any) -> None:
+            built.append(str(wsdl))
+            super().__init__(wsdl, *args, **kwargs)
+
+    monkeypatch.setattr(_soap, "_clients", {})  # as in a fresh process (restored afterwards)
+    monkeypatch.setattr(zeep, "Client", CountingClient)
+    server.reply = echo("soap")
+    clients = [make_client(server, "soap") for _ in range(3)]
+    start = threading.Barrier(THREADS)
+
+    def work(thread: int) -> None:
+        start.wait()
+        # Parse on first use, many threads at once.
+        _soap.zeep_client("checkout")
+        clients[thread % 3].checkout.card_order(
+            amount=100, currency_code="978", transaction_reference=f"W{thread}"
+        )
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(work, range(THREADS)))
+    assert [w.rsplit("/", 1)[-1] for w in built] == ["checkout.wsdl"]
+    assert len(server.requests) == THREADS
+
+
+def test_errors_in_some_threads_do_not_leak_into_others(server: CountingServer) -> None:
+    """Half the answers have a bad seal: exactly those calls fail, the others succeed."""
+
+    def reply(req: Recorded) -> Reply:
+        reference = req.json()["transactionReference"]
+        fields = sealed({"responseCode": "00", "transactionReference": reference}, SECRET_KEY)
+        if reference.endswith("bad"):
+            fields["responseCode"] = "05"
+        return Reply(200, json.dumps(fields).encode(), "application/json")
+
+    server.reply = reply
+    client = make_client(server, "rest")
+
+    def work(n: int) -> str:
+        reference = f"R{n}" + ("bad" if n % 2 else "ok")
+        try:
+            client.checkout.card_order(
+                amount=1, currency_code="978", transaction_reference=reference
+            )
+        except sogenactif.SealMismatchError:
+            return f"{reference}:mismatch"
+        return f"{reference}:ok"
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        outcomes = list(pool.map(work, range(64)))
+    assert all(o.endswith("bad:mismatch") or o.endswith("ok:ok") for o in outcomes), outcomes
