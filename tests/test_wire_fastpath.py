@@ -98,3 +98,49 @@ def test_unsendable_precheck_never_hides_a_problem(fields: dict[str, Any]) -> No
 
     if not _may_be_unsendable(fields):
         assert _unsendable_text(fields, "") == []
+
+
+def _reference_mapping(
+    values: dict[str, Any], rules: Any, prefix: str, problems: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """The encoder before its shortcuts: every value through _encode_value, rules looked up."""
+    out: dict[str, Any] = {}
+    for name in sorted(values):
+        value = values[name]
+        if value is None:
+            continue
+        rule = rules.get(name)
+        if rule is None:
+            problems.append((prefix + name, "is not a field of this container"))
+            continue
+        if rule.kind == "container" and isinstance(value, dict):
+            out[name] = _reference_mapping(value, rule.children or {}, prefix + name + ".", problems)
+            continue
+        out[name] = _wire._encode_value(value, rule, prefix + name, problems)
+    for name, rule in rules.items():
+        if rule.required and out.get(name) in (None, "", [], {}):
+            problems.append((prefix + name, "is required"))
+    return out
+
+
+scalars = st.one_of(
+    texts, st.integers(-(10**13), 10**13), st.booleans(), st.none(), st.floats(allow_nan=False)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_all_rules()), st.data())
+def test_encoder_gives_what_encode_value_gives(rule: FieldRule, data: st.DataObject) -> None:
+    if rule.children:
+        rules = dict(rule.children)
+    else:
+        rules = {rule.name: rule}
+    names = sorted(rules)
+    chosen = data.draw(st.lists(st.sampled_from([*names, "notAField"]), max_size=6, unique=True))
+    values = {name: data.draw(scalars) for name in chosen}
+    required = tuple(n for n, r in rules.items() if r.required)
+    expected_problems: list[tuple[str, str]] = []
+    expected = _reference_mapping(values, rules, "p.", expected_problems)
+    problems: list[tuple[str, str]] = []
+    assert _wire._encode_mapping(values, rules, required, "p.", problems) == expected
+    assert problems == expected_problems
