@@ -75,9 +75,12 @@ class RawServer:
         return f"http://127.0.0.1:{self.port}"
 
     def _serve(self) -> None:
+        self.listener.settimeout(0.05)  # closing a socket does not wake accept(): poll instead
         while not self.stop.is_set():
             try:
                 sock, _ = self.listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             self.connections += 1

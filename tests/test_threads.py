@@ -29,6 +29,9 @@ class CountingServer(LocalServer):
 
     def __init__(self) -> None:
         super().__init__()
+        # socketserver listens with a backlog of 5: 16 threads connecting at once would overflow
+        # it and see resets that have nothing to do with the client.
+        self.httpd.socket.listen(128)
         self.connections = 0
         self._lock = threading.Lock()
         process = self.httpd.process_request
