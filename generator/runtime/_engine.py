@@ -396,7 +396,7 @@ def _loose_integers(
     integers; for an amount each of those is a bug in the caller, so it is refused here.
     """
     problems: list[tuple[str, str]] = []
-    by_name = {name.replace("_", "").lower(): rule for name, rule in rules.items()}
+    by_name = _loose_names(rules)
     for name, value in values.items():
         rule = rules.get(name) or by_name.get(str(name).replace("_", "").lower())
         if rule is None or value is None:
@@ -404,6 +404,22 @@ def _loose_integers(
         path = f"{prefix}{rule.name}"
         problems += _loose_integer(value, rule, path)
     return problems
+
+
+_LOOSE_NAMES: dict[int, tuple[Mapping[str, FieldRule], dict[str, FieldRule]]] = {}
+
+
+def _loose_names(rules: Mapping[str, FieldRule]) -> dict[str, FieldRule]:
+    """Performance (issue 7): ``rules`` by name without underscores, lower-cased, worked out once
+    per mapping (the generated mappings live as long as the process; the mapping is kept with
+    its index, as an id is only unique while its object lives)."""
+    entry = _LOOSE_NAMES.get(id(rules))
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    by_name = {name.replace("_", "").lower(): rule for name, rule in rules.items()}
+    if len(_LOOSE_NAMES) < 4096:
+        _LOOSE_NAMES[id(rules)] = (rules, by_name)
+    return by_name
 
 
 def _loose_integer(value: Any, rule: FieldRule, path: str) -> list[tuple[str, str]]:
