@@ -7,6 +7,7 @@ never leaves a half-written package behind.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import json
 import os
@@ -39,29 +40,23 @@ RUFF_CONFIG = HERE / "ruff-generated.toml"
 PACKAGE = "sogenactif"
 PACKAGE_VERSION = "0.1.0"
 
-ERROR_NAMES = (
-    "ConfigurationError",
-    "ConnectError",
-    "ConnectTimeoutError",
-    "HTTPStatusError",
-    "ReadTimeoutError",
-    "RemoteProtocolError",
-    "RequestValidationError",
-    "ResponseDecodeError",
-    "ResponseError",
-    "ResponseTooLargeError",
-    "ResponseValidationError",
-    "SealMismatchError",
-    "SoapFaultError",
-    "SogenactifError",
-    "TransportError",
-    "UnsafeXMLError",
-    "UnsignedResponseError",
-)
-
 
 class GenerationError(Exception):
     pass
+
+
+def _exported_names(module: Path) -> tuple[str, ...]:
+    """A runtime module's ``__all__``, read without importing it (it imports generated code)."""
+    for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return tuple(sorted(ast.literal_eval(node.value)))
+    raise GenerationError(f"{module} has no __all__")
+
+
+# The package exports every error of the runtime.
+ERROR_NAMES = _exported_names(RUNTIME / "_errors.py")
 
 
 def _header(spec: Spec) -> str:
