@@ -401,6 +401,8 @@ def _loose_integers(
         rule = rules.get(name) or by_name.get(str(name).replace("_", "").lower())
         if rule is None or value is None:
             continue
+        if rule.kind not in ("integer", "container", "list"):
+            continue  # performance (issue 7): _loose_integer has nothing to say; no path built
         path = f"{prefix}{rule.name}"
         problems += _loose_integer(value, rule, path)
     return problems
