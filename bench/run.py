@@ -317,7 +317,7 @@ def bench_concurrency(base_url: str, quick: bool, threads: int = 8) -> Row:
     c_tp: list[float] = []
     b_tp: list[float] = []
     ratios: list[float] = []
-    for i in range(3 if quick else 5):
+    for i in range(3 if quick else 7):
         if i % 2:
             c, b = throughput(client_call), throughput(baseline)
         else:
