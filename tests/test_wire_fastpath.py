@@ -114,7 +114,9 @@ def _reference_mapping(
             problems.append((prefix + name, "is not a field of this container"))
             continue
         if rule.kind == "container" and isinstance(value, dict):
-            out[name] = _reference_mapping(value, rule.children or {}, prefix + name + ".", problems)
+            out[name] = _reference_mapping(
+                value, rule.children or {}, prefix + name + ".", problems
+            )
             continue
         out[name] = _wire._encode_value(value, rule, prefix + name, problems)
     for name, rule in rules.items():
