@@ -439,7 +439,7 @@ def test_control_characters_are_refused(keywords: dict[str, Any], field: str) ->
     assert info.value.fields == [field] and transport.calls == []
 
 
-@pytest.mark.parametrize("amount", ["+5", " 7", "1_000", "7.0", "-0", 7.0, True, -5])
+@pytest.mark.parametrize("amount", ["+5", " 7", "7\n", "1_000", "7.0", "-0", 7.0, True, -5])
 def test_amounts_are_digits_or_whole_numbers(amount: Any) -> None:
     """Pydantic would read each of these as an integer; for an amount each is a caller's bug."""
     transport = BothWires()

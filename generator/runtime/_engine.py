@@ -384,7 +384,7 @@ def _code(raw: Mapping[str, Any]) -> str:
     return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
 
 
-_DIGITS = re.compile(r"^[0-9]+$")
+_DIGITS = re.compile(r"[0-9]+")  # used with fullmatch: "$" would accept "7\n"
 
 
 def _loose_integers(
@@ -434,7 +434,7 @@ def _loose_integer(value: Any, rule: FieldRule, path: str) -> list[tuple[str, st
         return []
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return []
-    if isinstance(value, str) and (value == "" or _DIGITS.match(value)):
+    if isinstance(value, str) and (value == "" or _DIGITS.fullmatch(value)):
         return []
     return [(path, f"must be {rule.meaning} ({rule.format}): digits or a whole number")]
 
