@@ -96,7 +96,7 @@ class BaseClient:
         session: requests.Session | None = None,
         transport: Transport | None = None,
     ) -> None:
-        if not isinstance(merchant_id, str) or not _MERCHANT_ID.match(merchant_id):
+        if not isinstance(merchant_id, str) or not _MERCHANT_ID.fullmatch(merchant_id):
             raise ConfigurationError("merchant_id must be the shop's 15-digit identifier (N15)")
         if not isinstance(secret_key, str) or not secret_key:
             raise ConfigurationError("secret_key must be the shop's (non-empty) secret key")
@@ -476,7 +476,7 @@ def _base_url(environment: str) -> str:
     hosts = dict(_constants.ENVIRONMENTS)
     if environment in hosts:
         return hosts[environment]
-    if isinstance(environment, str) and _URL.match(environment):
+    if isinstance(environment, str) and _URL.fullmatch(environment):
         return environment.rstrip("/")
     raise ConfigurationError(
         f"environment must be one of {', '.join(hosts)} or a base URL such as "

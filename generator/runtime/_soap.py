@@ -259,7 +259,9 @@ def _element_value(name: str, element: Any) -> Any:
     if name in _ITEM_OF:
         item = _ITEM_OF[name]
         return [
-            _element_value(item, child) for child in children if etree.QName(child).localname == item
+            _element_value(item, child)
+            for child in children
+            if etree.QName(child).localname == item
         ]
     if not children:
         return element.text or ""

@@ -147,7 +147,7 @@ def _encode_mapping(
             )
         ):  # the quick test (FieldRule.quick) did not accept it: the regex decides
             regex = rule.regex
-            if regex is not None and not regex.match(text):
+            if regex is not None and not regex.fullmatch(text):
                 problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
         out[name] = text
     for name in required:
@@ -192,7 +192,7 @@ def _encode_value(value: Any, rule: FieldRule, path: str, problems: list[tuple[s
     if rule.enum_values is not None:
         if text not in rule.enum_values and text != "":
             problems.append((path, f"is not a value of {rule.enum} that a request may carry"))
-    elif rule.regex is not None and not rule.regex.match(text):
+    elif rule.regex is not None and not rule.regex.fullmatch(text):
         problems.append((path, f"must be {rule.meaning} ({rule.format})"))
     return text
 

@@ -213,16 +213,16 @@ def _special(value: Any, parts: list[str]) -> None:
         raise _Unsealable(kind.__name__)
 
 
-def compute_seal_of_string(
-    data: str, secret_key: str, algorithm: str = DEFAULT_ALGORITHM
-) -> str:
+def compute_seal_of_string(data: str, secret_key: str, algorithm: str = DEFAULT_ALGORITHM) -> str:
     """The seal of an already-joined string."""
     digest = _HMAC_DIGESTS.get(algorithm)
     if digest is not None:
         return hmac.digest(secret_key.encode("utf-8"), data.encode("utf-8"), digest).hex()
     if algorithm == "SHA-256":
         return hashlib.sha256((data + secret_key).encode("utf-8")).hexdigest()
-    raise ValueError(f"unknown seal algorithm {algorithm!r}; expected one of {', '.join(ALGORITHMS)}")
+    raise ValueError(
+        f"unknown seal algorithm {algorithm!r}; expected one of {', '.join(ALGORITHMS)}"
+    )
 
 
 def compute_seal(
@@ -244,4 +244,6 @@ def verify_seal(
     if not isinstance(received, str):
         return False
     expected = compute_seal(fields, secret_key, algorithm)
-    return hmac.compare_digest(expected.encode("ascii"), received.lower().encode("ascii", "replace"))
+    return hmac.compare_digest(
+        expected.encode("ascii"), received.lower().encode("ascii", "replace")
+    )
