@@ -42,9 +42,12 @@ class _Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _empty_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, Mapping) and "" in data.values():
+        # Runs for every model and container of every call: plain dicts are tested first (the ABC
+        # check costs more), and classes without non-text fields keep the mapping as it is.
+        if (type(data) is dict or isinstance(data, Mapping)) and "" in data.values():
             non_text = cls._non_text()
-            return {k: v for k, v in data.items() if not (v == "" and k in non_text)}
+            if non_text:
+                return {k: v for k, v in data.items() if not (v == "" and k in non_text)}
         return data
 
     def __repr_args__(self) -> Any:

@@ -106,6 +106,7 @@ def new_session(pool_size: int = DEFAULT_POOL_SIZE) -> requests.Session:
     session.mount("https://", adapter)
     session.trust_env = False
     session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    session.__dict__[_DIRECT] = (adapter, {})  # see _direct_send
     return session
 
 
@@ -126,13 +127,18 @@ def post(
     _progress.sent = False
     fault: TransportError | None = None
     try:
-        response = session.post(
-            url,
-            data=body,
-            headers=headers,
-            timeout=(timeouts.connect, timeouts.read),
-            stream=True,
-            allow_redirects=False,
+        direct = _direct_send(session, url, body, headers, timeouts)
+        response = (
+            direct
+            if direct is not None
+            else session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=(timeouts.connect, timeouts.read),
+                stream=True,
+                allow_redirects=False,
+            )
         )
     except requests.exceptions.RequestException as exc:
         fault = _send_fault(exc, url, timeouts, sent=_sent(exc, tracked))
@@ -147,6 +153,63 @@ def post(
         content_type=response.headers.get("Content-Type", ""),
         body=content,
     )
+
+
+# --------------------------------------------------------------------------- performance
+#
+# ``Session.post`` spends about as long preparing each request (merging the session's settings,
+# cookies, environment and hooks, parsing the URL again) as the exchange takes on the loopback.
+# For a session made by ``new_session`` and left as it was (no proxies, auth, params, hooks,
+# cookies, custom certificates or adapters), every call of a function merges the same things the
+# same way: the request is prepared by the session once per (URL, headers, session headers) and
+# reused with each new body, and handed straight to the session's adapter, as ``Session.send``
+# would (same adapter, same arguments, so the same bytes on the wire and the same exceptions;
+# redirects are not followed either way, and the session keeps no cookies). Anything else goes
+# through ``Session.post``.
+
+_DIRECT = "_sogenactif_direct"
+_MAX_TEMPLATES = 256
+
+
+def _direct_send(
+    session: requests.Session, url: str, body: bytes, headers: dict[str, str], timeouts: Timeouts
+) -> requests.Response | None:
+    direct = session.__dict__.get(_DIRECT)
+    if direct is None or not body:
+        return None
+    adapter, templates = direct
+    if (
+        session.trust_env
+        or session.verify is not True
+        or session.cert is not None
+        or session.proxies
+        or session.auth is not None
+        or session.params
+        or any(session.hooks.values())
+        or len(session.cookies)
+        or session.get_adapter(url) is not adapter
+    ):
+        return None
+    key = (url, tuple(headers.items()), tuple(session.headers.items()))
+    template = templates.get(key)
+    if template is None:
+        template = session.prepare_request(
+            requests.Request("POST", url, data=body, headers=headers)
+        )
+        if len(templates) < _MAX_TEMPLATES:
+            templates[key] = template
+    request = template.copy()
+    request.body = body
+    request.headers["Content-Length"] = str(len(body))
+    response: requests.Response = adapter.send(
+        request,
+        stream=True,
+        timeout=(timeouts.connect, timeouts.read),
+        verify=True,
+        cert=None,
+        proxies={},
+    )
+    return response
 
 
 def _read_body(response: requests.Response, url: str, timeouts: Timeouts, max_bytes: int) -> bytes:

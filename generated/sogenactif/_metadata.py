@@ -40,6 +40,7 @@ class FieldRule:
 
     @cached_property
     def regex(self) -> re.Pattern[str] | None:
+        """The format as a regular expression; use ``fullmatch`` ("$" alone accepts a final "\\n")."""
         if self.pattern is not None:
             return re.compile(self.pattern)
         return re.compile(format_pattern(self.format)) if self.format else None

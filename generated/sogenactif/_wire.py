@@ -69,6 +69,38 @@ def encode_request(fn: FunctionSpec[Any, Any], model: Any) -> dict[str, Any]:
     return wire
 
 
+# Per (rules, names in the order given): the names in ASCII order, each with its rule and how its
+# value is checked, worked out once. Calls of one function bring the same names call after call
+# (model_dump's field order), so the loop below neither sorts nor looks rules up again.
+_UNKNOWN, _OTHER, _ENUM, _TEXT = 0, 1, 2, 3
+_Step = tuple[str, "FieldRule | None", int, Any]
+_PLANS: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, FieldRule], tuple[_Step, ...]]] = {}
+_MAX_PLANS = 4096
+
+
+def _plan(values: Mapping[str, Any], rules: Mapping[str, FieldRule]) -> tuple[_Step, ...]:
+    shape = tuple(values)
+    key = (id(rules), shape)
+    entry = _PLANS.get(key)
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    steps: list[_Step] = []
+    for name in sorted(values):
+        rule = rules.get(name)
+        if rule is None:
+            steps.append((name, None, _UNKNOWN, None))
+        elif not rule.is_text:
+            steps.append((name, rule, _OTHER, None))
+        elif rule.enum_values is not None:
+            steps.append((name, rule, _ENUM, rule.enum_values))
+        else:
+            steps.append((name, rule, _TEXT, rule.quick))
+    plan = tuple(steps)
+    if len(_PLANS) < _MAX_PLANS:
+        _PLANS[key] = (rules, plan)  # the rules kept too: an id is unique only while it lives
+    return plan
+
+
 def _encode_mapping(
     values: Mapping[str, Any],
     rules: Mapping[str, FieldRule],
@@ -77,43 +109,48 @@ def _encode_mapping(
     problems: list[tuple[str, str]],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name in sorted(values):
+    for name, rule, kind, check in _plan(values, rules):
         value = values[name]
         if value is None:
             continue
-        rule = rules.get(name)
         if rule is None:
             problems.append((prefix + name, "is not a field of this container"))
             continue
-        if type(value) is str and rule.is_text:
-            # _encode_value's text case, inlined (most fields): no call, no path unless a problem.
-            if rule.enum_values is not None:
-                if value not in rule.enum_values and value != "":
-                    problems.append(
-                        (prefix + name, f"is not a value of {rule.enum} that a request may carry")
-                    )
-            else:
-                quick = rule.quick
-                if (
-                    quick is None
-                    or len(value) > quick[1]
-                    or not value.isascii()
-                    or not (
-                        value.isprintable()
-                        if quick[0] == "P"
-                        else value.isdigit()
-                        if quick[0] == "N"
-                        else value.isalnum()
-                        if quick[0] == "AN"
-                        else value.isalpha()
-                    )
-                ):  # the quick test did not accept it: the regex decides
-                    regex = rule.regex
-                    if regex is not None and not regex.match(value):
-                        problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
-            out[name] = value
+        if kind == _OTHER:
+            out[name] = _encode_value(value, rule, prefix + name, problems)
+            continue
+        if type(value) is str:
+            text = value
+        elif type(value) is int and rule.kind == "integer":
+            text = str(value)
         else:
             out[name] = _encode_value(value, rule, prefix + name, problems)
+            continue
+        # _encode_value's text and integer cases, inlined (most fields): no call, and no path
+        # built unless there is a problem.
+        if kind == _ENUM:
+            if text not in check and text != "":
+                problems.append(
+                    (prefix + name, f"is not a value of {rule.enum} that a request may carry")
+                )
+        elif (
+            check is None
+            or len(text) > check[1]
+            or not text.isascii()
+            or not (
+                text.isprintable()
+                if check[0] == "P"
+                else text.isdigit()
+                if check[0] == "N"
+                else text.isalnum()
+                if check[0] == "AN"
+                else text.isalpha()
+            )
+        ):  # the quick test (FieldRule.quick) did not accept it: the regex decides
+            regex = rule.regex
+            if regex is not None and not regex.fullmatch(text):
+                problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
+        out[name] = text
     for name in required:
         if out.get(name) in (None, "", [], {}):
             problems.append((prefix + name, "is required"))
@@ -156,7 +193,7 @@ def _encode_value(value: Any, rule: FieldRule, path: str, problems: list[tuple[s
     if rule.enum_values is not None:
         if text not in rule.enum_values and text != "":
             problems.append((path, f"is not a value of {rule.enum} that a request may carry"))
-    elif rule.regex is not None and not rule.regex.match(text):
+    elif rule.regex is not None and not rule.regex.fullmatch(text):
         problems.append((path, f"must be {rule.meaning} ({rule.format})"))
     return text
 

@@ -97,7 +97,7 @@ TOKEN_TO_PAN = FunctionSpec(
         "user_id": "userId",
         "token_pan_data_list": "tokenPanDataList",
     },
-    read_only=False,
+    read_only=True,
 )
 
 TRANSACTION_TO_TOKEN = FunctionSpec(

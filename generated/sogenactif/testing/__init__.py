@@ -28,7 +28,9 @@ It behaves like the platform for every function of the generated dictionary:
 - payments, operations, wallets and tokens are kept in SQLite (in memory, or a file that
   survives restarts): test card numbers decide the authorisation (``_cards``); transactions move
   through TO_VALIDATE, TO_CAPTURE, CAPTURED, CANCELLED, CREDITED … and impossible operations get
-  24, a reused transactionReference 94 (``_behaviour``);
+  24, a reused transactionReference 94; 3-D Secure goes through a simulated ACS
+  (:meth:`Simulator.pa_res`) and payment providers through a simulated redirection
+  (``_behaviour``); :meth:`Simulator.advance_days` runs the remittances (captures);
 - every response is sealed over its fields, in the dictionary's (unsorted) order.
 
 The default shop is the public test shop of the Office Server JSON guide (merchantId
@@ -44,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._transport import MockTransport, WireCall
-from ._behaviour import BEHAVIOURS, not_available
+from ._behaviour import BEHAVIOURS, not_available, pa_res
 from ._cards import AUTHORISATION_CODES, TEST_PREFIXES
 from ._platform import Platform, Shop
 from ._server import SimulatorServer
@@ -108,6 +110,7 @@ class Simulator:
         if self._server is not None:
             return self
         self._server = SimulatorServer((self.host, self.requested_port), self.platform)
+        self.platform.base_url = self.base_url
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -208,6 +211,12 @@ class Simulator:
     def operations(self, reference: str, merchant_id: str | None = None) -> list[Operation]:
         with self.store.atomic():
             return self.store.operations(merchant_id or self.merchant_id, reference)
+
+    def pa_res(self, pa_req_message: str, authenticated: bool = True) -> str:
+        """The PaRes the simulator's ACS returns for a cardCheckEnrollment's ``paReqMessage``:
+        pass it to cardValidateAuthenticationAndOrder (``authenticated=False``: a failed
+        authentication, refused with 05)."""
+        return pa_res(pa_req_message, authenticated)
 
     @property
     def requests_served(self) -> int:

@@ -2,7 +2,7 @@
 """What each function does to the simulated platform's state.
 
 Transactions (one per ``transactionReference`` and shop; a reference already used, even by a
-refused payment, gives **94** to cardOrder, walletOrder, duplicate and creditHolder):
+refused payment, gives **94** to every function that creates a transaction):
 
 ======================  =====================================================================
 status                  reached by
@@ -14,17 +14,18 @@ TO_CAPTURE              an accepted payment with captureMode AUTHOR_CAPTURE (the
                         (creation + captureDay days; the validation day once validated)
 CAPTURED                after that remittance, or at once with captureMode IMMEDIATE
 CANCELLED               cancel of the whole current amount (before capture)
-CREDITED                refund of the whole captured amount; also a creditHolder once remitted
+CREDITED                refund of the whole captured amount; a creditHolder once remitted
 TO_CREDIT               a creditHolder / walletCreditHolder before its remittance
-REFUSED / PENDING       a payment the test card refused (60 gives PENDING)
+REFUSED / PENDING       a payment the test card (or the 3-D Secure authentication) refused;
+                        60 gives PENDING
 ======================  =====================================================================
 
-The clock is the real one plus the days :meth:`Simulator.advance_days` added; moving it on runs
+The clock is the real one plus the days ``Simulator.advance_days`` added; moving it on runs
 the remittances of the days passed (nothing is captured while the simulated day lasts).
 
-Operations, each refused with **24** when the status or the amounts do not allow it (and **25**
-for an unknown transaction, **12** for an operationAmount of 0 or a currencyCode that is not the
-transaction's):
+Operations, refused with **24** when the status or the amounts do not allow it (kept in the
+transaction's history), **25** for an unknown transaction, **12** for an operationAmount of 0 or a
+currencyCode that is not the transaction's:
 
 - cancel: TO_VALIDATE or TO_CAPTURE, operationAmount <= currentAmount; lowers currentAmount,
   CANCELLED when nothing is left;
@@ -32,72 +33,86 @@ transaction's):
   validated amount (the rest is released), status TO_CAPTURE;
 - refund: CAPTURED only, operationAmount <= what has not been refunded yet; CREDITED when all is
   refunded (a partial refund leaves it CAPTURED, with a lower remainingAmount);
-- duplicate: a new payment on the card of an accepted transaction (``fromTransactionReference``,
-  of ``fromMerchantId`` or the same shop), authorised again as a new cardOrder;
-- acceptChallenge / refuseChallenge: the simulator never holds a transaction for review, so 24.
+- duplicate: a new payment on the card of an accepted transaction (``fromTransactionReference``
+  or ``s10FromTransactionReference``, of ``fromMerchantId`` or of the same shop), authorised again;
+- acceptChallenge / refuseChallenge: the simulator never holds a transaction for review: 24.
 
-Amounts read back by getTransactionData: ``originAmount`` (authorised), ``currentAmount`` (what
-the transaction stands at after cancels and validation), ``remainingAmount`` (what can still be
-cancelled or validated before capture, refunded after; 0 once cancelled or credited).
+getTransactionData reads back ``originAmount`` (authorised), ``currentAmount`` (after cancels and
+validation), ``remainingAmount`` (what can still be cancelled or validated before capture, or
+refunded after; 0 once cancelled or credited).
 
 Cards come from ``cardNumber`` (test card rules in ``_cards``), from a token (``panType``
-TOKEN_PAN with a ``tokenPan`` from panToToken in ``cardNumber``, or a ``paymentToken`` from
-paymentTokenGenerate), or from a wallet (``merchantWalletId`` + ``paymentMeanId``). Wallets and
-tokens persist like transactions. Functions without a behaviour here (3-D Secure enrolment and
-authentication, payment providers) are checked like every other, then answered **40** (function
-not available to the shop).
+TOKEN_PAN with a ``tokenPan`` of panToToken or transactionToToken in ``cardNumber``; a
+``paymentToken`` of paymentTokenGenerate where a function's dictionary has that field), or from a
+wallet (``merchantWalletId`` + ``paymentMeanId``). Wallets and tokens persist like transactions;
+a PAN has one tokenPan per shop. Wallet functions answer with walletResponseCode, whose list has
+no 14 or 54: an unusable card there is 12 on ``cardNumber`` or ``cardExpiryDate``.
+
+3-D Secure: cardCheckEnrollment / walletCheckEnrollment check the payment like cardOrder (every
+test card is enrolled), keep it pending and answer redirectionStatusCode 00 with the simulator's
+ACS (``<base>/_simulator/acs``), a ``paReqMessage`` and ``redirectionData``. The ACS answers the
+browser with an authenticated ``PaRes`` (tests make one with ``Simulator.pa_res``;
+``authenticated=False`` gives a failed authentication). cardValidateAuthenticationAndOrder then
+authorises the pending payment (holderAuthentStatus SUCCESS), or refuses it with 05 after a
+failed authentication; cardValidateAuthentication only reports the authentication.
+Payment providers: paymentProviderInitialize keeps the payment pending and redirects to
+``<base>/_simulator/provider``; paymentProviderFinalize with the same redirectionData accepts it.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
+import dataclasses
+import hmac
 import json
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from ._cards import authorise, brand_of, brands_of, expired, masked
+from ._cards import Authorisation, authorise, brand_of, brands_of, expired, masked
 from ._checks import Refusal
 from ._platform import Behaviour, Call
-from ._store import Card, PaymentMean, Token, Transaction
+from ._store import Card, PaymentMean, Pending, Token, Transaction
 
 CAPTURE_MODES = ("AUTHOR_CAPTURE", "VALIDATION", "IMMEDIATE")
-PAYMENT_TYPES = {
-    "AMEX": "CARD",
-    "CB": "CARD",
-    "DINERS": "CARD",
-    "MAESTRO": "CARD",
-    "MASTERCARD": "CARD",
-    "VISA": "CARD",
-}
+CARD_BRANDS = frozenset({"AMEX", "CB", "DINERS", "MAESTRO", "MASTERCARD", "VISA"})
+MESSAGE_VERSION_3DS = "2.2.0"
+MESSAGE_VERSION_PROVIDER = "0.1"
+# Signs the PaRes of the simulator's ACS (per process: a PaRes does not outlive its simulator).
+_ACS_KEY = secrets.token_bytes(32)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _reference(call: Call) -> str:
-    """The transaction's key: its transactionReference, or its Sips 1.0 reference."""
-    reference = call.text("transactionReference")
+def _s10(container: Mapping[str, Any], call: Call) -> str | None:
+    s10_id = container.get("s10TransactionId")
+    if isinstance(s10_id, str) and s10_id:
+        day = container.get("s10TransactionIdDate") or call.today.strftime("%Y%m%d")
+        return f"S10-{s10_id}-{day}"
+    return None
+
+
+def _reference(call: Call, name: str = "transactionReference", s10: str = "") -> str:
+    """A transaction's key: its transactionReference, or its Sips 1.0 reference."""
+    reference = call.text(name)
     if reference:
         return reference
-    s10 = call.container("s10TransactionReference")
-    s10_id = s10.get("s10TransactionId")
-    if isinstance(s10_id, str) and s10_id:
-        day = s10.get("s10TransactionIdDate") or call.today.strftime("%Y%m%d")
-        return f"S10-{s10_id}-{day}"
+    key = _s10(call.container(s10 or "s10" + name[0].upper() + name[1:]), call)
+    if key:
+        return key
     # The test shop is in transactionReference mode, without references made by the platform.
-    raise Refusal("12", "transactionReference")
+    raise Refusal("12", name)
 
 
-def _reference_fields(reference: str) -> dict[str, Any]:
+def _reference_fields(reference: str, prefix: str = "") -> dict[str, Any]:
+    name = f"{prefix}TransactionReference" if prefix else "transactionReference"
     if reference.startswith("S10-"):
         _, s10_id, day = reference.split("-", 2)
-        return {
-            "s10TransactionReference": {"s10TransactionId": s10_id, "s10TransactionIdDate": day}
-        }
-    return {"transactionReference": reference}
+        s10 = "s10" + name[0].upper() + name[1:]
+        return {s10: {"s10TransactionId": s10_id, "s10TransactionIdDate": day}}
+    return {name: reference}
 
 
 def _existing(
@@ -109,20 +124,27 @@ def _existing(
     return found
 
 
+def _source(call: Call) -> Transaction:
+    """The transaction named by fromTransactionReference (and fromMerchantId)."""
+    reference = _reference(call, "fromTransactionReference", "s10FromTransactionReference")
+    return _existing(call, call.text("fromMerchantId") or call.merchant_id, reference)
+
+
 def _day(text: str | None) -> str | None:
-    """YYYY-MM-DD -> YYYYMMDD, the dictionary's date format."""
+    """YYYY-MM-DD -> YYYYMMDD."""
     return text.replace("-", "") if text else None
 
 
-def _card_from_number(call: Call, number_field: str = "cardNumber") -> Card:
-    """The card of a request: clear PAN, tokenPan (panType TOKEN_PAN) or paymentToken."""
+def _card(call: Call) -> Card:
+    """The card of a request: a clear PAN, a tokenPan (panType TOKEN_PAN), or the card behind a
+    paymentToken of paymentTokenGenerate (for the functions whose dictionary has that field)."""
     if call.has("paymentToken"):
-        token = call.store.token(call.required("paymentToken"), "payment")
-        if token is None:
+        payment = call.store.token(call.required("paymentToken"), "payment")
+        if payment is None or payment.merchant_id != call.merchant_id:
             raise Refusal("14")
-        return token.card
+        return payment.card
     pan_type = call.text("panType") or "PAN"
-    number = call.required(number_field)
+    number = call.required("cardNumber")
     expiry = call.text("cardExpiryDate")
     if pan_type == "TOKEN_PAN":
         token = call.store.token(number, "pan")
@@ -132,18 +154,19 @@ def _card_from_number(call: Call, number_field: str = "cardNumber") -> Card:
     if pan_type != "PAN":
         raise Refusal("40")  # client-side encryption needs keys the simulator does not have
     if not number.isdigit():
-        raise Refusal("30", number_field)
+        raise Refusal("30", "cardNumber")
     if expiry is None:
         raise Refusal("12", "cardExpiryDate")
     brand = brand_of(number)
-    return Card(number, expiry, brand or "")
+    if brand is None:
+        raise Refusal("14")  # not a card: refused before any authorisation
+    return Card(number, expiry, brand)
 
 
 def _wallet_card(call: Call) -> tuple[PaymentMean, Card]:
-    wallet_id = call.required("merchantWalletId")
-    mean_id = call.integer("paymentMeanId", required=True)
-    assert mean_id is not None
-    mean = call.store.payment_mean(call.merchant_id, wallet_id, mean_id)
+    mean = call.store.payment_mean(
+        call.merchant_id, call.required("merchantWalletId"), call.required("paymentMeanId")
+    )
     if mean is None:
         raise Refusal("25")
     return mean, mean.card
@@ -164,44 +187,48 @@ def _remaining(t: Transaction) -> int:
 
 
 def _payment_fields(t: Transaction) -> dict[str, Any]:
-    """What a payment function answers about the transaction it created."""
+    """What the payment functions answer about a transaction (each keeps its own fields)."""
     accepted = t.response_code == "00"
     details = t.details
-    fields: dict[str, Any] = {
+    brand = t.card.brand
+    return {
         "responseCode": t.response_code,
         "acquirerResponseCode": details.get("acquirerResponseCode"),
         "authorisationId": details.get("authorisationId") if accepted else None,
         "transactionDateTime": t.created_at,
         **_reference_fields(t.reference),
-        "orderId": details.get("orderId"),
-        "returnContext": details.get("returnContext"),
-        "maskedPan": masked(t.card.pan),
-        "cardScheme": t.card.brand
-        if t.card.brand in ("VISA", "MASTERCARD", "AMEX", "CB")
-        else None,
-        "cardCSCResultCode": "4D" if details.get("cscGiven") else None,
-        "guaranteeIndicator": "N",
-        "holderAuthentStatus": "NO_AUTHENT",
-        "paymentMeanBrand": t.card.brand,
-        "paymentMeanType": PAYMENT_TYPES.get(t.card.brand),
-        "captureDay": t.capture_day,
-        "captureMode": t.capture_mode,
-        "captureLimitDate": _day(t.capture_limit_date or t.capture_date),
-        "transactionPlatform": "SIMU",
-        "panEntryMode": details.get("panEntryMode", "MANUAL"),
-        "panExpiryDate": t.card.expiry,
-        "walletType": details.get("walletType"),
-        "customerId": details.get("customerId"),
         "amount": t.origin_amount,
         "currencyCode": t.currency_code,
+        "orderId": details.get("orderId"),
+        "returnContext": details.get("returnContext"),
+        "maskedPan": masked(t.card.pan) if t.card.pan else None,
+        "tokenPan": details.get("tokenPan"),
+        "cardScheme": brand if brand in ("VISA", "MASTERCARD", "AMEX", "CB") else None,
+        "cardCSCResultCode": "4D" if details.get("cscGiven") else None,
+        "guaranteeIndicator": details.get("guaranteeIndicator", "N"),
+        "holderAuthentStatus": details.get("holderAuthentStatus", "NO_AUTHENT"),
+        "holderAuthentProgram": details.get("holderAuthentProgram"),
+        "paymentMeanBrand": brand,
+        "paymentMeanType": "CARD" if brand in CARD_BRANDS else details.get("paymentMeanType"),
+        "captureDay": t.capture_day,
+        "captureMode": t.capture_mode,
+        "transactionPlatform": "SIMU",
+        "panEntryMode": details.get("panEntryMode", "MANUAL" if t.card.pan else None),
+        "walletType": details.get("walletType"),
     }
-    return fields
 
 
-def _new_payment(call: Call, card: Card, origin: str, **details: Any) -> Transaction:
+def _new_payment(
+    call: Call,
+    card: Card,
+    *,
+    auth: Authorisation | None = None,
+    amount_field: str = "amount",
+    **details: Any,
+) -> Transaction:
     """Authorise ``card`` for the request's amount and store the transaction (94 when taken)."""
     reference = _reference(call)
-    amount = _amount(call)
+    amount = _amount(call, amount_field)
     currency = call.required("currencyCode")
     if call.store.reference_taken(call.merchant_id, reference):
         raise Refusal("94")
@@ -209,8 +236,8 @@ def _new_payment(call: Call, card: Card, origin: str, **details: Any) -> Transac
     if mode not in CAPTURE_MODES:
         raise Refusal("12", "captureMode")
     capture_day = call.integer("captureDay") or 0
-    brand = call.text("paymentMeanBrand")
-    auth = authorise(card.pan, card.expiry, call.today, brand)
+    if auth is None:
+        auth = authorise(card.pan, card.expiry, call.today, call.text("paymentMeanBrand"))
     card = Card(card.pan, card.expiry, auth.brand or card.brand)
     capture_date = limit = None
     if auth.response_code == "00":
@@ -224,18 +251,22 @@ def _new_payment(call: Call, card: Card, origin: str, **details: Any) -> Transac
             capture_date = (call.today + timedelta(days=capture_day)).isoformat()
     else:
         status = "PENDING" if auth.response_code == "60" else "REFUSED"
+    kept = ("orderId", "returnContext", "customerId", "customerIpAddress", "orderChannel")
     info: dict[str, Any] = {
         "acquirerResponseCode": auth.acquirer_response_code,
         "cscGiven": call.has("cardCSCValue"),
-        **{k: call.text(k) for k in ("orderId", "returnContext", "customerId", "orderChannel")},
+        "paymentPattern": call.text("paymentPattern"),
+        **{name: call.text(name) for name in kept},
         **details,
     }
+    if call.text("panType") == "TOKEN_PAN":
+        info["tokenPan"] = call.text("cardNumber")
     if auth.response_code == "00":
         info["authorisationId"] = f"{secrets.randbelow(10**6):06d}"
     transaction = Transaction(
         merchant_id=call.merchant_id,
         reference=reference,
-        origin=origin,
+        origin=call.function,
         status=status,
         response_code=auth.response_code,
         currency_code=currency,
@@ -258,18 +289,147 @@ def _new_payment(call: Call, card: Card, origin: str, **details: Any) -> Transac
 
 
 def card_order(call: Call) -> dict[str, Any]:
-    card = _card_from_number(call)
-    if not card.brand or not brands_of(card.pan):
-        # Not a card: refused without a transaction (the reference stays free).
-        raise Refusal("14")
-    return _payment_fields(_new_payment(call, card, call.function))
+    return _payment_fields(_new_payment(call, _card(call)))
 
 
 def wallet_order(call: Call) -> dict[str, Any]:
     mean, card = _wallet_card(call)
     call.store.ensure_wallet(call.merchant_id, mean.wallet_id, call.timestamp)
-    t = _new_payment(call, card, call.function, panEntryMode="WALLET", walletType="MERCHANT_WALLET")
-    return {**_payment_fields(t), "paymentMeanId": str(mean.payment_mean_id)}
+    t = _new_payment(call, card, panEntryMode="WALLET", walletType="MERCHANT_WALLET")
+    return _payment_fields(t)
+
+
+def _pending(call: Call, kind: str, card: Card, **details: Any) -> Pending:
+    """Check the payment as its order would, then keep it for its second step."""
+    reference = _reference(call)
+    _amount(call)
+    call.required("currencyCode")
+    if call.store.reference_taken(call.merchant_id, reference):
+        raise Refusal("94")
+    mode = call.text("captureMode")
+    if mode is not None and mode not in CAPTURE_MODES:
+        raise Refusal("12", "captureMode")
+    pending = Pending(
+        secrets.token_urlsafe(24),
+        kind,
+        call.merchant_id,
+        reference,
+        dict(call.fields),
+        card,
+        details,
+        call.timestamp,
+    )
+    call.store.add_pending(pending)
+    return pending
+
+
+def _pa_req(pending: Pending) -> str:
+    return base64.b64encode(
+        json.dumps(
+            {"reference": pending.reference, "maskedPan": masked(pending.card.pan)},
+            separators=(",", ":"),
+        ).encode()
+    ).decode("ascii")
+
+
+def pa_res(pa_req: str, authenticated: bool = True) -> str:
+    """The PaRes the simulator's ACS gives for ``pa_req`` (a cardholder who passed or failed)."""
+    status = "Y" if authenticated else "N"
+    mac = hmac.new(_ACS_KEY, f"{status}:{pa_req}".encode(), "sha256").hexdigest()[:32]
+    return base64.b64encode(f"{status}:{mac}".encode()).decode("ascii")
+
+
+def _authentication(call: Call) -> tuple[Pending, bool]:
+    """The pending payment of redirectionData and whether its cardholder authenticated."""
+    pending = call.store.pending(call.required("redirectionData"))
+    if pending is None or pending.kind != "3ds" or pending.merchant_id != call.merchant_id:
+        raise Refusal("25")
+    if call.has("transactionReference") or call.has("s10TransactionReference"):
+        if _reference(call) != pending.reference:
+            raise Refusal("12", "transactionReference")
+    given = call.required("paResMessage")
+    pa_req = _pa_req(pending)
+    for authenticated in (True, False):
+        if hmac.compare_digest(pa_res(pa_req, authenticated).encode(), given.encode()):
+            return pending, authenticated
+    raise Refusal("12", "paResMessage")  # not a PaRes of the simulator's ACS for this payment
+
+
+def _check_enrollment(call: Call, card: Card, **details: Any) -> dict[str, Any]:
+    pending = _pending(call, "3ds", card, **details)
+    return {
+        "responseCode": "00",
+        "redirectionStatusCode": "00",
+        "redirectionUrl": f"{call.platform.base_url}/_simulator/acs",
+        "redirectionData": pending.token,
+        "paReqMessage": _pa_req(pending),
+        "messageVersion": MESSAGE_VERSION_3DS,
+    }
+
+
+def card_check_enrollment(call: Call) -> dict[str, Any]:
+    card = _card(call)
+    return _check_enrollment(call, card)
+
+
+def wallet_check_enrollment(call: Call) -> dict[str, Any]:
+    mean, card = _wallet_card(call)
+    return _check_enrollment(
+        call, card, panEntryMode="WALLET", walletType="MERCHANT_WALLET", wallet=mean.wallet_id
+    )
+
+
+def card_validate_authentication(call: Call) -> dict[str, Any]:
+    _pending_payment, authenticated = _authentication(call)
+    return {
+        "responseCode": "00",
+        "holderAuthentResponseCode": "00" if authenticated else "05",
+        "holderAuthentStatus": "SUCCESS" if authenticated else "FAILURE",
+        "holderAuthentMethod": "NOT_SPECIFIED",
+        "holderAuthentProgram": "3DS_V2",
+    }
+
+
+def card_validate_authentication_and_order(call: Call) -> dict[str, Any]:
+    pending, authenticated = _authentication(call)
+    order = dataclasses.replace(call, fields=pending.fields)
+    authentication = {
+        "holderAuthentStatus": "SUCCESS" if authenticated else "FAILURE",
+        "holderAuthentProgram": "3DS_V2",
+        "guaranteeIndicator": "Y" if authenticated else "N",
+    }
+    refused = None if authenticated else Authorisation("05", None, pending.card.brand)
+    t = _new_payment(order, pending.card, auth=refused, **pending.details, **authentication)
+    call.store.delete_pending(pending.token)
+    return _payment_fields(t)
+
+
+def payment_provider_initialize(call: Call) -> dict[str, Any]:
+    brand = call.text("paymentMeanBrand") or "PAYPAL"
+    pending = _pending(call, "provider", Card("", "", brand))
+    return {
+        "responseCode": "00",
+        "redirectionStatusCode": "00",
+        "redirectionUrl": f"{call.platform.base_url}/_simulator/provider",
+        "redirectionData": pending.token,
+        "messageVersion": MESSAGE_VERSION_PROVIDER,
+        "paymentProviderSessionId": pending.token[:16],
+    }
+
+
+def payment_provider_finalize(call: Call) -> dict[str, Any]:
+    pending = call.store.pending(call.required("redirectionData"))
+    if pending is None or pending.kind != "provider" or pending.merchant_id != call.merchant_id:
+        raise Refusal("25")
+    if (call.has("transactionReference") or call.has("s10TransactionReference")) and _reference(
+        call
+    ) != pending.reference:
+        raise Refusal("12", "transactionReference")
+    order = dataclasses.replace(call, fields=pending.fields)
+    accepted = Authorisation("00", None, pending.card.brand)
+    t = _new_payment(order, pending.card, auth=accepted, paymentMeanType="WALLET")
+    call.store.delete_pending(pending.token)
+    return _payment_fields(t)
 
 
 # --------------------------------------------------------------------------- cash management
@@ -299,9 +459,7 @@ def _operated(call: Call, t: Transaction, amount: int, new_amount: int) -> dict[
         "newAmount": new_amount,
         "newStatus": t.status,
         "operationDateTime": call.timestamp,
-        "captureLimitDate": _day(t.capture_limit_date or t.capture_date),
-        **_reference_fields(t.reference),
-        "currencyCode": t.currency_code,
+        "captureLimitDate": _day(t.capture_date),
     }
 
 
@@ -347,18 +505,20 @@ def refund(call: Call) -> dict[str, Any]:
 
 
 def duplicate(call: Call) -> dict[str, Any]:
-    source_reference = call.required("fromTransactionReference")
-    source_shop = call.text("fromMerchantId") or call.merchant_id
-    source = _existing(call, source_shop, source_reference)
-    if source.response_code != "00":
+    source = _source(call)
+    if source.response_code != "00" or not source.card.pan:
         raise Refusal("24")
-    t = _new_payment(call, source.card, call.function, fromTransactionReference=source_reference)
+    t = _new_payment(
+        call,
+        source.card,
+        fromTransactionReference=source.reference,
+        fromMerchantId=source.merchant_id,
+    )
     return _payment_fields(t)
 
 
 def challenge(call: Call) -> dict[str, Any]:
-    t = _existing(call)
-    return _refused_operation(call, t, None)  # never TO_CHALLENGE in the simulator
+    return _refused_operation(call, _existing(call), None)  # never TO_CHALLENGE here
 
 
 def _credit(call: Call, card: Card, **details: Any) -> dict[str, Any]:
@@ -367,10 +527,11 @@ def _credit(call: Call, card: Card, **details: Any) -> dict[str, Any]:
     if amount <= 0:
         raise Refusal("12", "amount")
     currency = call.required("currencyCode")
-    if not brands_of(card.pan):
-        raise Refusal("14")
     if expired(card.expiry, call.today):
         raise Refusal("54")
+    if call.store.reference_taken(call.merchant_id, reference):
+        raise Refusal("94")
+    kept = ("orderId", "returnContext", "customerId", "customerIpAddress", "orderChannel")
     t = Transaction(
         merchant_id=call.merchant_id,
         reference=reference,
@@ -385,20 +546,17 @@ def _credit(call: Call, card: Card, **details: Any) -> dict[str, Any]:
         created_at=call.timestamp,
         card=card,
         capture_date=call.today.isoformat(),
-        details={k: v for k, v in details.items() if v is not None},
+        details={
+            k: v for k, v in {**{n: call.text(n) for n in kept}, **details}.items() if v is not None
+        },
     )
     if not call.store.insert_transaction(t):
         raise Refusal("94")
-    return {
-        **_payment_fields(t),
-        "newAmount": amount,
-        "newStatus": t.status,
-        "operationDateTime": call.timestamp,
-    }
+    return _payment_fields(t)
 
 
 def credit_holder(call: Call) -> dict[str, Any]:
-    return _credit(call, _card_from_number(call))
+    return _credit(call, _card(call))
 
 
 def wallet_credit_holder(call: Call) -> dict[str, Any]:
@@ -411,26 +569,32 @@ def wallet_credit_holder(call: Call) -> dict[str, Any]:
 
 def get_transaction_data(call: Call) -> dict[str, Any]:
     t = _existing(call)
-    payment = _payment_fields(t)
+    details = t.details
+    source = details.get("fromTransactionReference")
     return {
-        **payment,
+        **_payment_fields(t),
         "responseCode": "00",
         "transactionStatus": t.status,
+        "merchantId": t.merchant_id,
+        **(_reference_fields(source, "from") if source else {}),
         "originAmount": t.origin_amount,
         "currentAmount": t.current_amount,
         "remainingAmount": _remaining(t),
-        "refundedAmount": t.refunded_amount,
+        "captureLimitDate": _day(t.capture_limit_date or t.capture_date),
         "lastOperationName": t.last_operation,
         "lastOperationDateTime": t.last_operation_at,
-        "paymentResponseCode": t.response_code,
-        "orderChannel": t.details.get("orderChannel"),
-        "automaticResponseStatus": "SENT",
+        "orderChannel": details.get("orderChannel"),
+        "paymentPattern": details.get("paymentPattern"),
+        "customerId": details.get("customerId"),
+        "customerIpAddress": details.get("customerIpAddress"),
+        "panExpiryDate": t.card.expiry or None,
+        "paymentAttemptNumber": 1,
     }
 
 
 def get_fraud_data(call: Call) -> dict[str, Any]:
-    t = _existing(call)
-    return {"responseCode": "00", **_reference_fields(t.reference), "scoreColor": "GREEN"}
+    _existing(call)
+    return {"responseCode": "00", "scoreColor": "GREEN", "scoreValue": "0"}
 
 
 # --------------------------------------------------------------------------- wallet
@@ -443,7 +607,7 @@ def _mean_fields(mean: PaymentMean) -> dict[str, Any]:
         "paymentMeanAlias": mean.alias,
         "panExpiryDate": mean.card.expiry,
         "paymentMeanBrand": mean.card.brand,
-        "paymentMeanType": PAYMENT_TYPES.get(mean.card.brand),
+        "paymentMeanCoBadgingBrandList": list(brands_of(mean.card.pan)[1:]),
     }
 
 
@@ -457,35 +621,31 @@ def _wallet(call: Call) -> tuple[str, dict[str, str]]:
 
 def add_card(call: Call) -> dict[str, Any]:
     wallet_id = call.required("merchantWalletId")
-    pan = call.required("cardNumber")
-    expiry = call.required("cardExpiryDate")
+    try:
+        card = _card(call)
+    except Refusal as refusal:
+        # walletResponseCode has no 14: an unusable card number is an invalid field.
+        raise Refusal("12", "cardNumber") if refusal.code == "14" else refusal from None
     brand = call.text("paymentMeanBrand")
-    brands = brands_of(pan)
-    if not brands:
-        raise Refusal("14")
+    brands = brands_of(card.pan)
     if brand is not None and brand not in brands:
         raise Refusal("12", "paymentMeanBrand")
-    if expired(expiry, call.today):
-        raise Refusal("54")
-    created = call.store.wallet(call.merchant_id, wallet_id) is None
+    if expired(card.expiry, call.today):
+        raise Refusal("12", "cardExpiryDate")  # no 54 in walletResponseCode either
     for mean in call.store.payment_means(call.merchant_id, wallet_id):
-        if mean.card.pan == pan:
+        if mean.card.pan == card.pan:
             raise Refusal("94")  # the card is already in the wallet
     call.store.ensure_wallet(call.merchant_id, wallet_id, call.timestamp)
     mean = call.store.add_payment_mean(
         call.merchant_id,
         wallet_id,
-        Card(pan, expiry, brand or brands[0]),
+        Card(card.pan, card.expiry, brand or card.brand),
         call.text("paymentMeanAlias") or "",
         call.timestamp,
     )
-    wallet = call.store.wallet(call.merchant_id, wallet_id) or {}
     return {
         "walletResponseCode": "00",
-        "responseCode": "00",
         "walletActionDateTime": call.timestamp,
-        "walletCreationDateTime": wallet.get("created_at") if created or wallet else None,
-        "merchantWalletId": wallet_id,
         **_mean_fields(mean),
     }
 
@@ -495,8 +655,6 @@ def get_wallet_data(call: Call) -> dict[str, Any]:
     means = call.store.payment_means(call.merchant_id, wallet_id)
     return {
         "walletResponseCode": "00",
-        "responseCode": "00",
-        "merchantWalletId": wallet_id,
         "walletCreationDateTime": wallet["created_at"],
         "walletLastActionDateTime": wallet["last_action_at"],
         "walletPaymentMeanDataList": [_mean_fields(m) for m in means],
@@ -505,56 +663,37 @@ def get_wallet_data(call: Call) -> dict[str, Any]:
 
 def _mean(call: Call) -> PaymentMean:
     wallet_id, _ = _wallet(call)
-    mean_id = call.integer("paymentMeanId", required=True)
-    assert mean_id is not None
-    mean = call.store.payment_mean(call.merchant_id, wallet_id, mean_id)
+    mean = call.store.payment_mean(call.merchant_id, wallet_id, call.required("paymentMeanId"))
     if mean is None:
         raise Refusal("25")
     return mean
 
 
 def get_payment_mean_data(call: Call) -> dict[str, Any]:
-    mean = _mean(call)
-    return {"walletResponseCode": "00", "responseCode": "00", **_mean_fields(mean)}
+    return {"walletResponseCode": "00", "walletPaymentMeanData": _mean_fields(_mean(call))}
 
 
 def update_payment_mean(call: Call) -> dict[str, Any]:
     mean = _mean(call)
     alias = call.text("paymentMeanAlias")
-    expiry = call.text("cardExpiryDate") or call.text("panExpiryDate")
     if alias is not None:
         mean.alias = alias
-    if expiry is not None:
-        mean.card = Card(mean.card.pan, expiry, mean.card.brand)
     call.store.update_payment_mean(call.merchant_id, mean)
     call.store.ensure_wallet(call.merchant_id, mean.wallet_id, call.timestamp)
-    return {
-        "walletResponseCode": "00",
-        "responseCode": "00",
-        "walletActionDateTime": call.timestamp,
-        **_mean_fields(mean),
-    }
+    return {"walletResponseCode": "00", "walletActionDateTime": call.timestamp}
 
 
 def delete_payment_mean(call: Call) -> dict[str, Any]:
     mean = _mean(call)
     call.store.delete_payment_mean(call.merchant_id, mean.wallet_id, mean.payment_mean_id)
     call.store.ensure_wallet(call.merchant_id, mean.wallet_id, call.timestamp)
-    return {
-        "walletResponseCode": "00",
-        "responseCode": "00",
-        "walletActionDateTime": call.timestamp,
-    }
+    return {"walletResponseCode": "00", "walletActionDateTime": call.timestamp}
 
 
 def sign_off(call: Call) -> dict[str, Any]:
     wallet_id, _ = _wallet(call)
     call.store.delete_wallet(call.merchant_id, wallet_id)
-    return {
-        "walletResponseCode": "00",
-        "responseCode": "00",
-        "walletActionDateTime": call.timestamp,
-    }
+    return {"walletResponseCode": "00", "walletActionDateTime": call.timestamp}
 
 
 # --------------------------------------------------------------------------- token
@@ -565,11 +704,8 @@ def _b64(data: bytes) -> str:
 
 
 def payment_token_generate(call: Call) -> dict[str, Any]:
-    pan = call.required("cardNumber")
-    expiry = call.text("cardExpiryDate") or ""
-    if not brands_of(pan):
-        raise Refusal("14")
-    brand = call.text("paymentMeanBrand") or brands_of(pan)[0]
+    card = _card(call) if call.has("cardExpiryDate") else _card_without_expiry(call)
+    brand = call.text("paymentMeanBrand") or card.brand
     # Shaped like the dictionary's sample (a signed JWT); opaque to the integrator.
     header = _b64(b'{"typ":"JWT","alg":"HS512"}')
     payload = _b64(
@@ -578,9 +714,7 @@ def payment_token_generate(call: Call) -> dict[str, Any]:
             separators=(",", ":"),
         ).encode("ascii")
     )
-    signature = _b64(
-        hashlib.sha512(f"{header}.{payload}".encode() + secrets.token_bytes(16)).digest()
-    )
+    signature = _b64(hmac.new(_ACS_KEY, f"{header}.{payload}".encode(), "sha512").digest())
     token = f"{header}.{payload}.{signature}"
     consumer = call.text("paymentTokenConsumerMerchantId")
     call.store.add_token(
@@ -588,7 +722,7 @@ def payment_token_generate(call: Call) -> dict[str, Any]:
             token,
             "payment",
             call.merchant_id,
-            Card(pan, expiry, brand),
+            Card(card.pan, card.expiry, brand),
             {"consumer": consumer},
             call.timestamp,
         )
@@ -596,93 +730,79 @@ def payment_token_generate(call: Call) -> dict[str, Any]:
     return {"responseCode": "00", "paymentToken": token}
 
 
+def _card_without_expiry(call: Call) -> Card:
+    number = call.required("cardNumber")
+    brand = brand_of(number)
+    if brand is None:
+        raise Refusal("14")
+    return Card(number, "", brand)
+
+
 def _pan_token(call: Call, card: Card) -> Token:
     existing = call.store.pan_token(call.merchant_id, card.pan)
     if existing is not None:
         return existing
-    # Same length as the PAN, never a valid test card number: "9" then random digits.
+    # As long as the PAN, never a test card number: "9" then random digits.
     digits = "9" + "".join(str(secrets.randbelow(10)) for _ in range(len(card.pan) - 1))
     token = Token(digits, "pan", call.merchant_id, card, {}, call.timestamp)
     call.store.add_token(token)
     return token
 
 
+def _partial(failed: int, total: int) -> str:
+    """00 when all items succeeded, 01 (partial success) when some did, 14 when none did."""
+    if not failed:
+        return "00"
+    return "01" if failed < total else "14"
+
+
 def pan_to_token(call: Call) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     failed = 0
-    for index, item in enumerate(call.items("panDataList")):
-        if not isinstance(item, Mapping):
-            raise Refusal("30", f"panDataList[{index}]")
-        pan = str(item.get("pan") or "")
-        pan_id = item.get("panId")
-        if not brands_of(pan):
+    for item in call.items("panDataList"):
+        pan = str(item.get("pan") or "") if isinstance(item, Mapping) else ""
+        pan_id = item.get("panId") if isinstance(item, Mapping) else None
+        brand = brand_of(pan)
+        if brand is None:
             failed += 1
-            results.append({"panId": pan_id, "responseCode": "14"})
+            results.append({"panId": pan_id})
             continue
-        token = _pan_token(
-            call, Card(pan, str(item.get("cardExpiryDate") or ""), brands_of(pan)[0])
-        )
-        results.append(
-            {
-                "panId": pan_id,
-                "tokenPan": token.token,
-                "responseCode": "00",
-                "maskedPan": masked(pan),
-            }
-        )
-    code = "00" if not failed else ("01" if failed < len(results) else "14")
-    return {"responseCode": code, "responseTokenPanDataList": results, "tokenPanDataList": results}
+        token = _pan_token(call, Card(pan, str(item.get("cardExpiryDate") or ""), brand))
+        results.append({"panId": pan_id, "tokenPan": token.token})
+    return {"responseCode": _partial(failed, len(results)), "responseTokenPanDataList": results}
 
 
 def token_to_pan(call: Call) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     failed = 0
-    for list_name, id_name in (("tokenPanDataList", "tokenPanId"), ("panDataList", "panId")):
-        for index, item in enumerate(call.items(list_name)):
-            if not isinstance(item, Mapping):
-                raise Refusal("30", f"{list_name}[{index}]")
-            value = str(item.get("tokenPan") or item.get("pan") or "")
-            token = call.store.token(value, "pan")
-            if token is None or token.merchant_id != call.merchant_id:
-                failed += 1
-                results.append({id_name: item.get(id_name), "responseCode": "14"})
-                continue
-            results.append(
-                {
-                    id_name: item.get(id_name),
-                    "tokenPanId": item.get("tokenPanId"),
-                    "panId": item.get("panId") or item.get("tokenPanId"),
-                    "pan": token.card.pan,
-                    "cardExpiryDate": token.card.expiry,
-                    "responseCode": "00",
-                }
-            )
-    code = "00" if not failed else ("01" if failed < len(results) else "14")
-    return {"responseCode": code, "responsePanDataList": results, "panDataList": results}
+    for item in call.items("tokenPanDataList"):
+        value = str(item.get("tokenPan") or "") if isinstance(item, Mapping) else ""
+        token_id = item.get("tokenPanId") if isinstance(item, Mapping) else None
+        token = call.store.token(value, "pan")
+        if token is None or token.merchant_id != call.merchant_id:
+            failed += 1
+            results.append({"tokenPanId": token_id})
+            continue
+        results.append({"tokenPanId": token_id, "pan": token.card.pan})
+    return {"responseCode": _partial(failed, len(results)), "responsePanDataList": results}
 
 
 def transaction_to_token(call: Call) -> dict[str, Any]:
-    source_shop = call.text("fromMerchantId") or call.merchant_id
-    t = _existing(call, source_shop, call.required("fromTransactionReference"))
-    token = _pan_token(call, t.card)
-    return {
-        "responseCode": "00",
-        "tokenPan": token.token,
-        "maskedPan": masked(t.card.pan),
-        "panExpiryDate": t.card.expiry,
-        "paymentMeanBrand": t.card.brand,
-        "merchantExternalId": call.text("merchantExternalId"),
-    }
-
-
-def not_available(call: Call) -> dict[str, Any]:
-    """Checked like every function, then refused: the simulator does not play this one."""
-    return {call.entry.code_field: "40"}
+    t = _source(call)
+    if not t.card.pan:
+        raise Refusal("24")  # paid without a card (payment provider)
+    return {"responseCode": "00", "tokenPan": _pan_token(call, t.card).token}
 
 
 BEHAVIOURS: dict[tuple[str, str], Behaviour] = {
     ("checkout", "cardOrder"): card_order,
     ("checkout", "walletOrder"): wallet_order,
+    ("checkout", "cardCheckEnrollment"): card_check_enrollment,
+    ("checkout", "walletCheckEnrollment"): wallet_check_enrollment,
+    ("checkout", "cardValidateAuthentication"): card_validate_authentication,
+    ("checkout", "cardValidateAuthenticationAndOrder"): card_validate_authentication_and_order,
+    ("checkout", "paymentProviderInitialize"): payment_provider_initialize,
+    ("checkout", "paymentProviderFinalize"): payment_provider_finalize,
     ("cashManagement", "cancel"): cancel,
     ("cashManagement", "validate"): validate,
     ("cashManagement", "refund"): refund,
@@ -704,3 +824,8 @@ BEHAVIOURS: dict[tuple[str, str], Behaviour] = {
     ("token", "tokenToPan"): token_to_pan,
     ("token", "transactionToToken"): transaction_to_token,
 }
+
+
+def not_available(call: Call) -> dict[str, Any]:
+    """Checked like every function, then refused: the simulator does not play this one."""
+    return {call.entry.code_field: "40"}

@@ -146,5 +146,5 @@ def check_value(value: Any, rule: FieldRule, path: str, declared: Version) -> No
     if rule.enum_values is not None:
         if text not in rule.enum_values:
             raise Refusal("12", path)
-    elif rule.regex is not None and not rule.regex.match(text):
+    elif rule.regex is not None and not rule.regex.fullmatch(text):
         raise Refusal("30", path)

@@ -50,6 +50,8 @@ from ._store import Store
 _MERCHANT_ID = re.compile(r"^[0-9]{15}$")
 _KEY_VERSION = re.compile(r"^[0-9]{1,10}$")
 _LOWEST_VERSION: Version = (2, 0)
+# The values of redirectionStatusCode a refusal can take (spec/enums/redirectionStatusCode.yaml).
+_REDIRECTION_CODES = frozenset({"03", "12", "30", "34", "94", "99"})
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,7 @@ class Platform:
         self._keys_lock = threading.Lock()
         self._served_lock = threading.Lock()
         self.served = 0
+        self.base_url = ""  # where the simulator listens, for the redirection URLs it hands out
         for shop in shops:
             self.add_shop(shop)
 
@@ -349,6 +352,9 @@ class Platform:
         values: dict[str, Any] = {entry.code_field: refusal.code}
         if refusal.field and refusal.code in ("12", "30"):
             values["errorFieldName"] = refusal.field
+        if refusal.code in _REDIRECTION_CODES:
+            # The initialisation functions also say it with their redirectionStatusCode.
+            values["redirectionStatusCode"] = refusal.code
         return values
 
     def _answer(

@@ -31,6 +31,7 @@ from lxml import etree
 
 from .. import _constants
 from .._metadata import FieldRule
+from ._behaviour import pa_res
 from ._platform import Platform
 
 logger = logging.getLogger("sogenactif.testing")
@@ -173,6 +174,9 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/_simulator/advance-days":
             self._advance(url.query, body)
             return
+        if url.path in ("/_simulator/acs", "/_simulator/provider"):
+            self._redirection_page(url.path, body.decode("utf-8", "replace"))
+            return
         self._send(404, _html(404, "Not Found", f"No function at {url.path}."), "text/html")
 
     def do_GET(self) -> None:
@@ -196,6 +200,9 @@ class _Handler(BaseHTTPRequestHandler):
             with platform.store.atomic():
                 found = platform.store.transactions(merchant)
             self._json(200, [_public(t.as_dict()) for t in found])
+            return
+        if url.path in ("/_simulator/acs", "/_simulator/provider"):
+            self._redirection_page(url.path, url.query)
             return
         if url.path in ("/", ""):
             lines = ["Sogenactif Office Server simulator", ""]
@@ -317,6 +324,35 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(
             200, {"changed": changed, "today": self.server.platform.now().date().isoformat()}
         )
+
+    def _redirection_page(self, path: str, form_text: str) -> None:
+        """The ACS (3-D Secure) or the payment provider's page: it sends the browser straight back
+        to the merchant, the cardholder authenticated or the payment approved."""
+        form = {k: v[0] for k, v in parse_qs(form_text).items()}
+        if path.endswith("/acs"):
+            target = form.get("TermUrl", "")
+            fields = {"PaRes": pa_res(form.get("PaReq", "")), "MD": form.get("MD", "")}
+        else:
+            # Back to the merchantReturnUrl given to paymentProviderInitialize.
+            store = self.server.platform.store
+            with store.atomic():
+                pending = store.pending(form.get("redirection_data", ""))
+            target = str(pending.fields.get("merchantReturnUrl", "")) if pending else ""
+            fields = {
+                "redirection_data": form.get("redirection_data", ""),
+                "message_version": form.get("message_version", ""),
+            }
+        inputs = "".join(
+            f'<input type="hidden" name="{escape(k)}" value="{escape(v, {chr(34): "&quot;"})}">'
+            for k, v in fields.items()
+        )
+        page = (
+            "<html><head><title>Simulator</title></head>"
+            '<body onload="document.forms[0].submit()">'
+            f'<form method="POST" action="{escape(target, {chr(34): "&quot;"})}">{inputs}'
+            '<input type="submit" value="Continue"></form></body></html>'
+        )
+        self._send(200, page.encode("utf-8"), "text/html;charset=UTF-8")
 
 
 def _no_constant(name: str) -> Any:

@@ -78,6 +78,16 @@ CREATE TABLE IF NOT EXISTS payment_means (
     created_at TEXT NOT NULL,
     PRIMARY KEY (merchant_id, wallet_id, payment_mean_id)
 );
+CREATE TABLE IF NOT EXISTS pending (
+    token TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    merchant_id TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    card TEXT NOT NULL,
+    details TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -146,6 +156,20 @@ class PaymentMean:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A payment waiting for its second step (3-D Secure authentication, payment provider)."""
+
+    token: str  # the redirectionData handed out
+    kind: str  # "3ds" or "provider"
+    merchant_id: str
+    reference: str
+    fields: dict[str, Any]  # the first request's fields
+    card: Card
+    details: dict[str, Any]
+    created_at: str
+
+
+@dataclass(frozen=True)
 class Token:
     token: str
     kind: str  # "payment" (paymentTokenGenerate) or "pan" (panToToken …)
@@ -205,7 +229,8 @@ class Store:
     # ------------------------------------------------------------------ clock
 
     def day_offset(self) -> int:
-        row = self._one("SELECT value FROM meta WHERE key = 'day_offset'", ())
+        with self._lock:
+            row = self._one("SELECT value FROM meta WHERE key = 'day_offset'", ())
         return int(row["value"]) if row is not None else 0
 
     def add_days(self, days: int) -> int:
@@ -400,7 +425,13 @@ class Store:
         ).fetchall()
         return [_payment_mean(r) for r in rows]
 
-    def payment_mean(self, merchant_id: str, wallet_id: str, mean_id: int) -> PaymentMean | None:
+    def payment_mean(
+        self, merchant_id: str, wallet_id: str, mean_id: str | int
+    ) -> PaymentMean | None:
+        if isinstance(mean_id, str):
+            if not mean_id.isdigit():
+                return None
+            mean_id = int(mean_id)
         row = self._one(
             "SELECT * FROM payment_means WHERE merchant_id = ? AND wallet_id = ?"
             " AND payment_mean_id = ?",
@@ -444,6 +475,47 @@ class Store:
             " AND payment_mean_id = ?",
             (merchant_id, wallet_id, mean_id),
         )
+
+    # ------------------------------------------------------------------ pending payments
+
+    def add_pending(self, pending: Pending) -> None:
+        self._conn.execute(
+            "DELETE FROM pending WHERE merchant_id = ? AND reference = ?",
+            (pending.merchant_id, pending.reference),
+        )
+        self._conn.execute(
+            "INSERT INTO pending (token, kind, merchant_id, reference, fields, card, details,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                pending.token,
+                pending.kind,
+                pending.merchant_id,
+                pending.reference,
+                json.dumps(pending.fields),
+                json.dumps(asdict(pending.card)),
+                json.dumps(pending.details, sort_keys=True),
+                pending.created_at,
+            ),
+        )
+
+    def pending(self, token: str) -> Pending | None:
+        row = self._one("SELECT * FROM pending WHERE token = ?", (token,))
+        if row is None:
+            return None
+        card = json.loads(row["card"])
+        return Pending(
+            row["token"],
+            row["kind"],
+            row["merchant_id"],
+            row["reference"],
+            json.loads(row["fields"]),
+            Card(card["pan"], card["expiry"], card["brand"]),
+            json.loads(row["details"]),
+            row["created_at"],
+        )
+
+    def delete_pending(self, token: str) -> None:
+        self._conn.execute("DELETE FROM pending WHERE token = ?", (token,))
 
     # ------------------------------------------------------------------ tokens
 
