@@ -64,11 +64,15 @@ class LocalServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for it, and tests start many servers.
+        self.thread = threading.Thread(
+            target=lambda: self.httpd.serve_forever(poll_interval=0.02), daemon=True
+        )
 
     @property
     def base_url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        assert isinstance(host, str)
         return f"http://{host}:{port}"
 
     def __enter__(self) -> LocalServer:
@@ -78,6 +82,22 @@ class LocalServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def make_client(server: LocalServer, protocol: str, **options: Any) -> Any:
+    """A client of the guide's test shop talking to ``server``."""
+    import sogenactif
+    from tests.conftest import KEY_VERSION, MERCHANT_ID, SECRET_KEY
+
+    settings: dict[str, Any] = {"timeout": 5, **options}
+    return sogenactif.Client(
+        merchant_id=MERCHANT_ID,
+        secret_key=SECRET_KEY,
+        key_version=KEY_VERSION,
+        environment=server.base_url,
+        protocol=protocol,  # type: ignore[arg-type]
+        **settings,
+    )
 
 
 def sealed(fields: Mapping[str, Any], key: str, algorithm: str = "HMAC-SHA-256") -> dict[str, Any]:

@@ -11,8 +11,16 @@ from lxml import etree
 import sogenactif
 from sogenactif._constants import LIST_ITEMS
 from sogenactif.seal import compute_seal, verify_seal
-from tests.conftest import KEY_VERSION, MERCHANT_ID, SECRET_KEY
-from tests.localserver import LocalServer, Recorded, Reply, json_reply, sealed, soap_reply
+from tests.conftest import MERCHANT_ID, SECRET_KEY
+from tests.localserver import (
+    LocalServer,
+    Recorded,
+    Reply,
+    json_reply,
+    make_client,
+    sealed,
+    soap_reply,
+)
 
 # The paymentTokenGenerate page's response sample (its JSON has a trailing comma, so it is
 # transcribed here as fields; its seal was made with an unpublished key and is recomputed).
@@ -31,18 +39,6 @@ SAMPLE_REQUEST = {
     "paymentMeanBrand": "VISA",
 }
 SOAP_NS = "urn:sips:cn:contract:office:token:v2"
-
-
-def make_client(server: LocalServer, protocol: str, **options: Any) -> sogenactif.Client:
-    return sogenactif.Client(
-        merchant_id=MERCHANT_ID,
-        secret_key=SECRET_KEY,
-        key_version=KEY_VERSION,
-        environment=server.base_url,
-        protocol=protocol,  # type: ignore[arg-type]
-        timeout=5,
-        **options,
-    )
 
 
 def answer(protocol: str, fields: dict[str, Any]) -> Reply:

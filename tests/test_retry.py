@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -71,17 +70,6 @@ def card_order(client: sogenactif.Client, **extra: Any) -> Any:
     }
     fields.update(extra)
     return client.checkout.card_order(**fields)
-
-
-@pytest.fixture()
-def server() -> Iterator[LocalServer]:
-    """The shared LocalServer, polling for shutdown every 20 ms (tests stay fast)."""
-    srv = LocalServer()
-    srv.thread = threading.Thread(
-        target=lambda: srv.httpd.serve_forever(poll_interval=0.02), daemon=True
-    )
-    with srv:
-        yield srv
 
 
 @pytest.fixture()

@@ -13,7 +13,6 @@ import io
 import logging
 import pickle
 import re
-import threading
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -27,8 +26,16 @@ from generator.views import snake
 from sogenactif._constants import LIST_ITEMS, SENSITIVE_FIELDS, SERVICES
 from sogenactif._metadata import FieldRule, FunctionSpec
 from sogenactif._redact import kind_of, redact
-from tests.conftest import KEY_VERSION, MERCHANT_ID, SECRET_KEY
-from tests.localserver import LocalServer, Recorded, Reply, json_reply, sealed, soap_reply
+from tests.conftest import MERCHANT_ID, SECRET_KEY
+from tests.localserver import (
+    LocalServer,
+    Recorded,
+    Reply,
+    json_reply,
+    make_client,
+    sealed,
+    soap_reply,
+)
 
 PAN = "4973019999912764"  # Luhn-valid
 PAN2 = "5017674000000002"  # Luhn-valid, in a field the spec does not know
@@ -117,16 +124,6 @@ def secret_response(fn: FunctionSpec[Any, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture()
-def server() -> Iterator[LocalServer]:
-    srv = LocalServer()
-    srv.thread = threading.Thread(
-        target=lambda: srv.httpd.serve_forever(poll_interval=0.02), daemon=True
-    )
-    with srv:
-        yield srv
-
-
-@pytest.fixture()
 def debug_output() -> Iterator[io.StringIO]:
     """Everything every logger writes at DEBUG, formatted as a handler would (tracebacks too)."""
     out = io.StringIO()
@@ -140,17 +137,6 @@ def debug_output() -> Iterator[io.StringIO]:
     yield out
     root.removeHandler(handler)
     root.setLevel(previous)
-
-
-def make_client(server: LocalServer, protocol: str) -> sogenactif.Client:
-    return sogenactif.Client(
-        merchant_id=MERCHANT_ID,
-        secret_key=SECRET_KEY,
-        key_version=KEY_VERSION,
-        environment=server.base_url,
-        protocol=protocol,  # type: ignore[arg-type]
-        timeout=5,
-    )
 
 
 def replier(protocol: str, fn: FunctionSpec[Any, Any], fields: dict[str, Any]) -> Any:

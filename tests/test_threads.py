@@ -17,8 +17,16 @@ import sogenactif
 from sogenactif import _soap
 from sogenactif._constants import LIST_ITEMS
 from sogenactif._http import DEFAULT_POOL_SIZE
-from tests.conftest import KEY_VERSION, MERCHANT_ID, SECRET_KEY
-from tests.localserver import LocalServer, Recorded, Reply, json_reply, sealed, soap_reply
+from tests.conftest import SECRET_KEY
+from tests.localserver import (
+    LocalServer,
+    Recorded,
+    Reply,
+    json_reply,
+    make_client,
+    sealed,
+    soap_reply,
+)
 
 THREADS = DEFAULT_POOL_SIZE
 CALLS_PER_THREAD = 8
@@ -77,20 +85,9 @@ def echo(protocol: str) -> Any:
     return reply
 
 
-def make_client(server: LocalServer, protocol: str) -> sogenactif.Client:
-    return sogenactif.Client(
-        merchant_id=MERCHANT_ID,
-        secret_key=SECRET_KEY,
-        key_version=KEY_VERSION,
-        environment=server.base_url,
-        protocol=protocol,  # type: ignore[arg-type]
-        timeout=10,
-    )
-
-
 def test_one_client_many_threads(server: CountingServer, protocol: str) -> None:
     server.reply = echo(protocol)
-    client = make_client(server, protocol)
+    client = make_client(server, protocol, timeout=10)
     start = threading.Barrier(THREADS)
 
     def work(thread: int) -> list[tuple[str, str]]:
