@@ -94,7 +94,7 @@ values = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["a", "b", "c", "d", "sealAlgorithm"]), values, max_size=5))
 def test_unsendable_precheck_never_hides_a_problem(fields: dict[str, Any]) -> None:
-    from sogenactif._engine import _may_be_unsendable, _unsendable_text
+    from sogenactif._wire import _may_be_unsendable, _unsendable_text
 
     if not _may_be_unsendable(fields):
         assert _unsendable_text(fields, "") == []

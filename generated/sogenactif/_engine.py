@@ -31,17 +31,18 @@ from ._errors import (
     UnsignedResponseError,
 )
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
-from ._metadata import FieldRule, FunctionSpec
+from ._metadata import FunctionSpec
 from ._redact import redact
 from ._retry import RetryPolicy
 from ._transport import Transport, WireCall
 from ._wire import (
     encode_request,
+    loose_integer_problems,
     request_problems_from_pydantic,
     seal_request,
     unknown_field_message,
 )
-from .seal import ALGORITHMS, EXCLUDED_FIELDS, seal_string, verify_seal
+from .seal import ALGORITHMS, verify_seal
 
 logger = logging.getLogger("sogenactif")
 
@@ -49,10 +50,6 @@ ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 
 _MERCHANT_ID = re.compile(r"^[0-9]{15}$")
 _URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
-# What no format of the dictionary allows and XML 1.0 (SOAP) or UTF-8 (JSON) cannot carry: control
-# characters (tab, CR and LF included: every charset excludes them, but a format regex's "$" lets
-# a final newline through), lone surrogates, U+FFFE/U+FFFF.
-_UNSENDABLE = re.compile("[^\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\x7f")
 
 
 class Secret:
@@ -222,9 +219,7 @@ class BaseClient:
                 )
             model = request
         else:
-            problems = _loose_integers(
-                {fn.keywords.get(k, k): v for k, v in given.items()}, fn.request_fields, ""
-            )
+            problems = loose_integer_problems(fn, given)
             if problems:
                 raise RequestValidationError(fn.qualified_name, problems)
             try:
@@ -236,9 +231,6 @@ class BaseClient:
                 # values, is neither chained nor kept as __context__.
                 raise RequestValidationError(fn.qualified_name, problems)
         fields = encode_request(fn, model)
-        unsendable = _unsendable_text(fields, "") if _may_be_unsendable(fields) else []
-        if unsendable:
-            raise RequestValidationError(fn.qualified_name, unsendable)
         sealed = seal_request(
             fields, self._envelope(fn), self._secret_key.reveal(), self.seal_algorithm
         )
@@ -383,94 +375,6 @@ class Service:
 
 def _code(raw: Mapping[str, Any]) -> str:
     return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
-
-
-_DIGITS = re.compile(r"[0-9]+")  # used with fullmatch: "$" would accept "7\n"
-
-
-def _loose_integers(
-    values: Mapping[str, Any], rules: Mapping[str, FieldRule], prefix: str
-) -> list[tuple[str, str]]:
-    """Numeric fields given as anything but digits or a whole number (by path, never the value).
-
-    Pydantic would read ``"+5"``, ``" 7"``, ``"1_000"``, ``"7.0"``, ``7.0`` or ``True`` as
-    integers; for an amount each of those is a bug in the caller, so it is refused here.
-    """
-    problems: list[tuple[str, str]] = []
-    by_name = _loose_names(rules)
-    for name, value in values.items():
-        rule = rules.get(name) or by_name.get(str(name).replace("_", "").lower())
-        if rule is None or value is None:
-            continue
-        if rule.kind not in ("integer", "container", "list"):
-            continue  # performance (issue 7): _loose_integer has nothing to say; no path built
-        path = f"{prefix}{rule.name}"
-        problems += _loose_integer(value, rule, path)
-    return problems
-
-
-_LOOSE_NAMES: dict[int, tuple[Mapping[str, FieldRule], dict[str, FieldRule]]] = {}
-
-
-def _loose_names(rules: Mapping[str, FieldRule]) -> dict[str, FieldRule]:
-    """Performance (issue 7): ``rules`` by name without underscores, lower-cased, worked out once
-    per mapping (the generated mappings live as long as the process; the mapping is kept with
-    its index, as an id is only unique while its object lives)."""
-    entry = _LOOSE_NAMES.get(id(rules))
-    if entry is not None and entry[0] is rules:
-        return entry[1]
-    by_name = {name.replace("_", "").lower(): rule for name, rule in rules.items()}
-    if len(_LOOSE_NAMES) < 4096:
-        _LOOSE_NAMES[id(rules)] = (rules, by_name)
-    return by_name
-
-
-def _loose_integer(value: Any, rule: FieldRule, path: str) -> list[tuple[str, str]]:
-    if rule.kind == "container" and isinstance(value, Mapping):
-        return _loose_integers(value, rule.children or {}, path + ".")
-    if rule.kind == "list" and isinstance(value, (list, tuple)) and rule.item is not None:
-        item = rule.item
-        return [p for i, v in enumerate(value) for p in _loose_integer(v, item, f"{path}[{i}]")]
-    if rule.kind != "integer" or rule.enum_values is not None:
-        return []
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return []
-    if isinstance(value, str) and (value == "" or _DIGITS.fullmatch(value)):
-        return []
-    return [(path, f"must be {rule.meaning} ({rule.format}): digits or a whole number")]
-
-
-def _may_be_unsendable(fields: Mapping[str, Any]) -> bool:
-    """Performance (issue 7): one search over the seal string, which holds every text value of
-    the request, instead of a walk that builds every field's path; :func:`_unsendable_text` walks
-    only when the search finds something (or when a top-level name the seal leaves out is
-    present, or the fields cannot be sealed)."""
-    if not EXCLUDED_FIELDS.isdisjoint(fields):
-        return True
-    try:
-        return _UNSENDABLE.search(seal_string(fields)) is not None
-    except Exception:
-        return True
-
-
-def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
-    """Fields holding characters no protocol can carry, by path (never the value)."""
-    problems: list[tuple[str, str]] = []
-    if isinstance(value, Mapping):
-        for name, item in value.items():
-            problems += _unsendable_text(item, f"{path}.{name}" if path else str(name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            problems += _unsendable_text(item, f"{path}[{index}]")
-    elif isinstance(value, str) and _UNSENDABLE.search(value):
-        problems.append(
-            (
-                path,
-                "holds a character that no format allows and that cannot be sent (a control "
-                "character, a lone surrogate or U+FFFE/U+FFFF)",
-            )
-        )
-    return problems
 
 
 def _base_url(environment: str) -> str:

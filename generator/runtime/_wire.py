@@ -7,6 +7,7 @@ dictionary is sent as JSON or turned into a SOAP body, so both protocols carry i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 
 from ._errors import RequestValidationError
 from ._metadata import FieldRule, FunctionSpec
-from .seal import compute_seal
+from .seal import EXCLUDED_FIELDS, compute_seal, seal_string
 
 
 def request_problems_from_pydantic(
@@ -63,9 +64,21 @@ def encode_request(fn: FunctionSpec[Any, Any], model: Any) -> dict[str, Any]:
     data = model.model_dump(by_alias=True, exclude_none=True)
     problems: list[tuple[str, str]] = []
     wire = _encode_mapping(data, fn.request_fields, fn.required_fields, "", problems)
+    if not problems and _may_be_unsendable(wire):
+        problems = _unsendable_text(wire, "")
     if problems:
         raise RequestValidationError(fn.qualified_name, problems)
     return wire
+
+
+def loose_integer_problems(
+    fn: FunctionSpec[Any, Any], given: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """Keyword values of numeric fields that are not digits or a whole number (checked before
+    Pydantic, which would read ``"+5"``, ``7.0`` or ``True`` as integers)."""
+    return _loose_integers(
+        {fn.keywords.get(k, k): v for k, v in given.items()}, fn.request_fields, ""
+    )
 
 
 # Per (rules, names in the order given): the names in ASCII order, each with its rule and how its
@@ -209,3 +222,97 @@ def seal_request(
     sealed = {name: merged[name] for name in sorted(merged)}
     sealed["seal"] = compute_seal(sealed, secret_key, algorithm)
     return sealed
+
+
+# What no format of the dictionary allows and XML 1.0 (SOAP) or UTF-8 (JSON) cannot carry: control
+# characters (tab, CR and LF included), lone surrogates, U+FFFE/U+FFFF. The format rules already
+# refuse them in fields with a format; this also covers fields without one (enums, patterns).
+_UNSENDABLE = re.compile("[^\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\x7f")
+
+
+_DIGITS = re.compile(r"[0-9]+")  # used with fullmatch: "$" would accept "7\n"
+
+
+def _loose_integers(
+    values: Mapping[str, Any], rules: Mapping[str, FieldRule], prefix: str
+) -> list[tuple[str, str]]:
+    """Numeric fields given as anything but digits or a whole number (by path, never the value).
+
+    Pydantic would read ``"+5"``, ``" 7"``, ``"1_000"``, ``"7.0"``, ``7.0`` or ``True`` as
+    integers; for an amount each of those is a bug in the caller, so it is refused here.
+    """
+    problems: list[tuple[str, str]] = []
+    by_name = _loose_names(rules)
+    for name, value in values.items():
+        rule = rules.get(name) or by_name.get(str(name).replace("_", "").lower())
+        if rule is None or value is None:
+            continue
+        if rule.kind not in ("integer", "container", "list"):
+            continue  # performance (issue 7): _loose_integer has nothing to say; no path built
+        path = f"{prefix}{rule.name}"
+        problems += _loose_integer(value, rule, path)
+    return problems
+
+
+_LOOSE_NAMES: dict[int, tuple[Mapping[str, FieldRule], dict[str, FieldRule]]] = {}
+
+
+def _loose_names(rules: Mapping[str, FieldRule]) -> dict[str, FieldRule]:
+    """Performance (issue 7): ``rules`` by name without underscores, lower-cased, worked out once
+    per mapping (the generated mappings live as long as the process; the mapping is kept with
+    its index, as an id is only unique while its object lives)."""
+    entry = _LOOSE_NAMES.get(id(rules))
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    by_name = {name.replace("_", "").lower(): rule for name, rule in rules.items()}
+    if len(_LOOSE_NAMES) < 4096:
+        _LOOSE_NAMES[id(rules)] = (rules, by_name)
+    return by_name
+
+
+def _loose_integer(value: Any, rule: FieldRule, path: str) -> list[tuple[str, str]]:
+    if rule.kind == "container" and isinstance(value, Mapping):
+        return _loose_integers(value, rule.children or {}, path + ".")
+    if rule.kind == "list" and isinstance(value, (list, tuple)) and rule.item is not None:
+        item = rule.item
+        return [p for i, v in enumerate(value) for p in _loose_integer(v, item, f"{path}[{i}]")]
+    if rule.kind != "integer" or rule.enum_values is not None:
+        return []
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return []
+    if isinstance(value, str) and (value == "" or _DIGITS.fullmatch(value)):
+        return []
+    return [(path, f"must be {rule.meaning} ({rule.format}): digits or a whole number")]
+
+
+def _may_be_unsendable(fields: Mapping[str, Any]) -> bool:
+    """Performance (issue 7): one search over the seal string, which holds every text value of
+    the request, instead of a walk that builds every field's path; :func:`_unsendable_text` walks
+    only when the search finds something (or when a top-level name the seal leaves out is
+    present, or the fields cannot be sealed)."""
+    if not EXCLUDED_FIELDS.isdisjoint(fields):
+        return True
+    try:
+        return _UNSENDABLE.search(seal_string(fields)) is not None
+    except Exception:
+        return True
+
+
+def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
+    """Fields holding characters no protocol can carry, by path (never the value)."""
+    problems: list[tuple[str, str]] = []
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            problems += _unsendable_text(item, f"{path}.{name}" if path else str(name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems += _unsendable_text(item, f"{path}[{index}]")
+    elif isinstance(value, str) and _UNSENDABLE.search(value):
+        problems.append(
+            (
+                path,
+                "holds a character that no format allows and that cannot be sent (a control "
+                "character, a lone surrogate or U+FFFE/U+FFFF)",
+            )
+        )
+    return problems
