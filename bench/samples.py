@@ -7,49 +7,15 @@ import json
 from typing import Any
 from xml.sax.saxutils import escape
 
+from tests.samples import GUIDE_CARD_ORDER
+
 MERCHANT_ID = "201040040170001"  # the guide's public test shop
 SECRET_KEY = "rxSP61eeP_oNi5TxCD7Ngy9YcwC8MLw6OlmFGGcsY54"
 KEY_VERSION = 1
 
 # The guide's second cardOrder sample, minus its envelope (the client adds merchantId,
 # keyVersion, interfaceVersion and the seal).
-CARD_ORDER: dict[str, Any] = {
-    "amount": "1000",
-    "captureDay": "0",
-    "captureMode": "AUTHOR_CAPTURE",
-    "cardCSCValue": "100",
-    "cardExpiryDate": "202305",
-    "cardNumber": "5017670000000000",
-    "currencyCode": "978",
-    "customerId": "customerId1",
-    "customerIpAddress": "",
-    "merchantTransactionDateTime": "2023-04-05T10:01:56.520+02:00",
-    "orderChannel": "INTERNET",
-    "orderId": "123",
-    "panType": "PAN",
-    "paymentPattern": "ONE_SHOT",
-    "returnContext": "Mon contexte de retour",
-    "shoppingCartDetail": {
-        "shoppingCartItemList": [
-            {
-                "productCategory": "Physical",
-                "productCode": f"CodeProd{i}",
-                "productDescription": f"Prod_Description{i}",
-                "productName": f"productName{i}",
-                "productQuantity": "2",
-                "productSKU": f"productSKU{i}",
-                "productTaxRate": "0",
-                "productUnitAmount": "10",
-                "productUnitTaxAmount": "240",
-            }
-            for i in (1, 2)
-        ],
-        "shoppingCartTotalAmount": "40",
-        "shoppingCartTotalTaxAmount": "960",
-    },
-    "transactionOrigin": "SIPS-SIM",
-    "transactionReference": "SIM20230405100157",
-}
+CARD_ORDER: dict[str, Any] = GUIDE_CARD_ORDER
 
 # The sample exactly as the guide prints it (envelope included, SHA-256 requested): what the seal
 # benchmark signs.

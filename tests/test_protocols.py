@@ -21,6 +21,7 @@ from tests.localserver import (
     sealed,
     soap_reply,
 )
+from tests.samples import GUIDE_CARD_ORDER
 
 # The paymentTokenGenerate page's response sample (its JSON has a trailing comma, so it is
 # transcribed here as fields; its seal was made with an unpublished key and is recomputed).
@@ -240,46 +241,6 @@ def test_json_body_is_utf8_once(server: LocalServer) -> None:
     make_client(server, "rest").token.payment_token_generate(card_number="4100000000000000")
     body = server.requests[0].body
     assert json.loads(body.decode("utf-8"))["cardNumber"] == "4100000000000000"
-
-
-# The Office Server JSON guide's second cardOrder sample (with a shopping cart), minus its envelope.
-GUIDE_CARD_ORDER: dict[str, Any] = {
-    "amount": "1000",
-    "captureDay": "0",
-    "captureMode": "AUTHOR_CAPTURE",
-    "cardCSCValue": "100",
-    "cardExpiryDate": "202305",
-    "cardNumber": "5017670000000000",
-    "currencyCode": "978",
-    "customerId": "customerId1",
-    "customerIpAddress": "",
-    "merchantTransactionDateTime": "2023-04-05T10:01:56.520+02:00",
-    "orderChannel": "INTERNET",
-    "orderId": "123",
-    "panType": "PAN",
-    "paymentPattern": "ONE_SHOT",
-    "returnContext": "Mon contexte de retour",
-    "shoppingCartDetail": {
-        "shoppingCartItemList": [
-            {
-                "productCategory": "Physical",
-                "productCode": f"CodeProd{i}",
-                "productDescription": f"Prod_Description{i}",
-                "productName": f"productName{i}",
-                "productQuantity": "2",
-                "productSKU": f"productSKU{i}",
-                "productTaxRate": "0",
-                "productUnitAmount": "10",
-                "productUnitTaxAmount": "240",
-            }
-            for i in (1, 2)
-        ],
-        "shoppingCartTotalAmount": "40",
-        "shoppingCartTotalTaxAmount": "960",
-    },
-    "transactionOrigin": "SIPS-SIM",
-    "transactionReference": "SIM20230405100157",
-}
 
 
 def _soap_input_as_json(body: bytes) -> dict[str, Any]:

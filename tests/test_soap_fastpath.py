@@ -102,7 +102,7 @@ def test_request_bytes_are_zeeps(function: tuple[str, str], data: st.DataObject)
 
 
 def test_the_guide_sample_takes_the_fast_path() -> None:
-    from tests.test_protocols import GUIDE_CARD_ORDER
+    from tests.samples import GUIDE_CARD_ORDER
 
     fields = {
         **GUIDE_CARD_ORDER,
