@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 
 from .jsonschema import build_schema
-from .spec import FieldDef, Function, Service, Spec, load_spec
+from .spec import FieldDef, Service, Spec, load_spec
 from .views import (
     containers_in_dependency_order,
     docstring,
@@ -309,7 +309,8 @@ def _models(spec: Spec, workdir: Path, package_dir: Path) -> None:
 
 def build(spec: Spec, workdir: Path) -> Path:
     """Build the whole package into ``workdir/sogenactif`` and return that folder."""
-    full = load_spec(spec.root) if spec.target_version != _latest(spec) else spec
+    latest = spec.platform.latest_interface_version
+    full = load_spec(spec.root) if spec.target_version != latest else spec
     package_dir = workdir / PACKAGE
     files = {**_runtime_files(), **render_templates(spec, full)}
     for rel, text in files.items():
@@ -323,10 +324,6 @@ def build(spec: Spec, workdir: Path) -> Path:
     for cache in package_dir.rglob("__pycache__"):
         shutil.rmtree(cache)
     return package_dir
-
-
-def _latest(spec: Spec) -> Any:
-    return spec.platform.latest_interface_version
 
 
 def generate(spec: Spec, output: Path) -> list[Path]:
@@ -382,4 +379,4 @@ def check(spec: Spec, output: Path, max_lines: int = 400) -> str:
     return "".join(lines)
 
 
-__all__ = ["Function", "GenerationError", "build", "check", "generate", "render_templates"]
+__all__ = ["GenerationError", "build", "check", "generate", "render_templates"]
