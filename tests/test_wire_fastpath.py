@@ -95,8 +95,13 @@ values = st.recursive(
 @given(st.dictionaries(st.sampled_from(["a", "b", "c", "d", "sealAlgorithm"]), values, max_size=5))
 def test_unsendable_precheck_never_hides_a_problem(fields: dict[str, Any]) -> None:
     from sogenactif._wire import _may_be_unsendable, _unsendable_text
+    from sogenactif.seal import seal_string
 
-    if not _may_be_unsendable(fields):
+    try:
+        text = seal_string(fields)
+    except TypeError:
+        return  # not sealable: never reaches the check
+    if not _may_be_unsendable(fields, text):
         assert _unsendable_text(fields, "") == []
 
 
@@ -146,3 +151,183 @@ def test_encoder_gives_what_encode_value_gives(rule: FieldRule, data: st.DataObj
     problems: list[tuple[str, str]] = []
     assert _wire._encode_mapping(values, rules, required, "p.", problems) == expected
     assert problems == expected_problems
+
+
+# --------------------------------------------------------------------------- keyword fast path
+
+
+def _functions() -> list[FunctionSpec[Any, Any]]:
+    found: list[FunctionSpec[Any, Any]] = []
+    for info in pkgutil.iter_modules(sogenactif.services.__path__):
+        module = importlib.import_module(f"sogenactif.services.{info.name}")
+        found += [v for v in vars(module).values() if isinstance(v, FunctionSpec)]
+    return found
+
+
+FUNCTIONS = _functions()
+
+
+def _value_for(rule: FieldRule, depth: int = 0) -> st.SearchStrategy[Any]:
+    """Values a caller might pass for ``rule``: mostly plausible, some of every awkward kind."""
+    good, awkward = _good_value_for(rule, depth), _awkward_value_for(rule, depth)
+    # one_of would flatten the branches of both (most of them awkward): one draw in eight is.
+    return st.integers(0, 7).flatmap(lambda i: awkward if i == 7 else good)
+
+
+def _good_value_for(rule: FieldRule, depth: int) -> st.SearchStrategy[Any]:
+    if rule.kind == "container":
+        if depth > 2 or not rule.children:
+            return st.just({})
+        children = rule.children
+        return st.fixed_dictionaries(
+            {n: _value_for(children[n], depth + 1) for n in rule.required_children},
+            optional={n: _value_for(r, depth + 1) for n, r in children.items() if not r.required},
+        )
+    if rule.kind == "list":
+        assert rule.item is not None
+        return st.lists(_value_for(rule.item, depth + 1), max_size=3)
+    if rule.kind == "integer":
+        return st.one_of(st.integers(0, 10**12), st.integers(0, 10**6).map(str))
+    if rule.enum_values:
+        return st.sampled_from(sorted(rule.enum_values))
+    if rule.regex is not None:
+        return st.from_regex(rule.regex, fullmatch=True)
+    return st.text(max_size=6)
+
+
+def _awkward_value_for(rule: FieldRule, depth: int = 0) -> st.SearchStrategy[Any]:
+    awkward = st.one_of(
+        st.none(), st.just(""), st.booleans(), st.floats(allow_nan=False), st.just("0100")
+    )
+    if rule.kind == "container":
+        if depth > 2 or not rule.children:
+            return awkward
+        names = sorted(rule.children)
+        snake_case = st.dictionaries(  # the model takes these names too; the wire does not
+            st.sampled_from(names).map(
+                lambda n: "".join("_" + c.lower() if c.isupper() else c for c in n)
+            ),
+            st.text(alphabet="0123456789", min_size=1, max_size=3),
+            min_size=1,
+            max_size=2,
+        )
+        plain = st.fixed_dictionaries(
+            {},
+            optional={n: _value_for(rule.children[n], depth + 1) for n in names},
+        )
+        return st.one_of(plain, plain, snake_case, awkward)
+    if rule.kind == "list":
+        assert rule.item is not None
+        return st.one_of(
+            st.lists(_value_for(rule.item, depth + 1), max_size=3),
+            st.tuples(_value_for(rule.item, depth + 1)),
+            awkward,
+        )
+    if rule.kind == "integer":
+        return st.one_of(
+            st.integers(-5, 10**12),
+            st.integers(0, 10**6).map(str),
+            st.sampled_from(["007", "0", "+5", " 7", "1_000", "7.0", "٣"]),
+            awkward,
+        )
+    if rule.enum_values:
+        return st.one_of(st.sampled_from(sorted(rule.enum_values)), st.text(max_size=5), awkward)
+    return st.one_of(
+        st.text(alphabet="0123456789", min_size=1, max_size=19),
+        st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30),
+        st.text(max_size=8),
+        st.integers(0, 99),
+        awkward,
+    )
+
+
+@st.composite
+def _keyword_calls(draw: st.DrawFn) -> tuple[FunctionSpec[Any, Any], dict[str, Any]]:
+    fn = draw(st.sampled_from(FUNCTIONS))
+    by_wire = {wire: kw for kw, wire in fn.keywords.items()}
+    names = sorted(fn.request_fields)
+    chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=8))
+    for required in fn.required_fields:  # usually complete enough to get through
+        if required not in chosen and draw(st.sampled_from([True] * 9 + [False])):
+            chosen.append(required)
+    given = {by_wire[n]: draw(_value_for(fn.request_fields[n])) for n in chosen}
+    return fn, {k: v for k, v in given.items() if v is not None}
+
+
+def _model_path(fn: FunctionSpec[Any, Any], given: dict[str, Any]) -> dict[str, Any] | None:
+    from sogenactif._engine import _request_model
+    from sogenactif._errors import RequestValidationError
+
+    try:
+        return _wire.encode_request(fn, _request_model(fn, given))
+    except RequestValidationError:
+        return None
+
+
+@settings(max_examples=800, deadline=None)
+@given(_keyword_calls())
+def test_keyword_fast_path_gives_what_the_model_path_gives(
+    call: tuple[FunctionSpec[Any, Any], dict[str, Any]],
+) -> None:
+    fn, given = call
+    fast = _wire.encode_keywords(fn, given)
+    if fast is not None:
+        assert fast == _model_path(fn, given)
+        assert list(fast) == sorted(fast)
+
+
+def test_keyword_fast_path_takes_the_guide_sample() -> None:
+    from bench.samples import CARD_ORDER_KEYWORDS
+    from sogenactif.services.checkout import CARD_ORDER
+
+    fast = _wire.encode_keywords(CARD_ORDER, CARD_ORDER_KEYWORDS)
+    assert fast is not None  # else every benchmark call would take the model path
+    assert fast == _model_path(CARD_ORDER, CARD_ORDER_KEYWORDS)
+
+
+def test_keyword_fast_path_leaves_converted_values_to_the_model() -> None:
+    from sogenactif.models.common import ShoppingCartDetail
+    from sogenactif.services.checkout import CARD_ORDER
+
+    base = {"amount": 100, "currency_code": "978"}
+    assert _wire.encode_keywords(CARD_ORDER, base) is not None
+    for extra in (
+        {"amount": "0100"},  # the model sends "100"
+        {"amount": -1},
+        {"capture_day": ""},  # the model drops it
+        {"shopping_cart_detail": ShoppingCartDetail(shoppingCartTotalAmount=5)},
+        {"shopping_cart_detail": {"shopping_cart_total_amount": 5}},  # snake_case member
+        {"shopping_cart_detail": {"shoppingCartItemList": ({"productQuantity": 1},)}},
+        {"order_channel": "NOT_A_CHANNEL"},
+    ):
+        assert _wire.encode_keywords(CARD_ORDER, {**base, **extra}) is None, extra
+
+
+def test_required_fields_of_the_rules_are_those_of_the_models() -> None:
+    """The fast path checks required fields by the rules, the model path by the models: the two
+    must agree at every level."""
+
+    def model_in(annotation: Any) -> Any:
+        if hasattr(annotation, "model_fields"):
+            return annotation
+        for arg in getattr(annotation, "__args__", ()):  # X | None, list[X]
+            found = model_in(arg)
+            if found is not None:
+                return found
+        return None
+
+    def check(model: Any, rules: Any, where: str) -> int:
+        fields = {info.alias or name: info for name, info in model.model_fields.items()}
+        required = {wire for wire, info in fields.items() if info.is_required()}
+        assert {n for n, r in rules.items() if r.required} == required, where
+        checked = 1
+        for name, rule in rules.items():
+            target = rule.item if rule.kind == "list" else rule
+            if target is not None and target.kind == "container" and name in fields:
+                child = model_in(fields[name].annotation)
+                assert child is not None, f"{where}.{name}"
+                checked += check(child, target.children or {}, f"{where}.{name}")
+        return checked
+
+    checked = sum(check(fn.request_model, fn.request_fields, fn.qualified_name) for fn in FUNCTIONS)
+    assert checked > len(FUNCTIONS)  # containers were reached too

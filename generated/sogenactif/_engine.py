@@ -36,6 +36,7 @@ from ._redact import redact
 from ._retry import RetryPolicy
 from ._transport import Transport, WireCall
 from ._wire import (
+    encode_keywords,
     encode_request,
     loose_integer_problems,
     request_problems_from_pydantic,
@@ -217,22 +218,14 @@ class BaseClient:
                     fn.qualified_name,
                     [("request", f"must be a {fn.request_model.__name__}")],
                 )
-            model = request
+            fields = encode_request(fn, request)
         else:
-            problems = loose_integer_problems(fn, given)
-            if problems:
-                raise RequestValidationError(fn.qualified_name, problems)
-            try:
-                model = fn.request_model.model_validate(given)
-            except ValidationError as exc:
-                problems = request_problems_from_pydantic(exc, fn)
-            if problems:
-                # Raised outside the except block: the Pydantic error, which holds the rejected
-                # values, is neither chained nor kept as __context__.
-                raise RequestValidationError(fn.qualified_name, problems)
-        fields = encode_request(fn, model)
+            # Plain values need no model (issue 7: the fast path); anything else, and every
+            # problem, goes through the model, which decides and explains.
+            plain = encode_keywords(fn, given)
+            fields = plain if plain is not None else encode_request(fn, _request_model(fn, given))
         sealed = seal_request(
-            fields, self._envelope(fn), self._secret_key.reveal(), self.seal_algorithm
+            fn, fields, self._envelope(fn), self._secret_key.reveal(), self.seal_algorithm
         )
         return WireCall(service=fn.service, function=fn.name, fields=sealed)
 
@@ -352,6 +345,22 @@ class BaseClient:
         response._raw = raw
         response._sealed = sealed
         return response
+
+
+def _request_model(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> RequestModel:
+    """The request model of a keyword call, or :class:`RequestValidationError`."""
+    problems = loose_integer_problems(fn, given)
+    if problems:
+        raise RequestValidationError(fn.qualified_name, problems)
+    try:
+        model: RequestModel = fn.request_model.model_validate(given)
+    except ValidationError as exc:
+        problems = request_problems_from_pydantic(exc, fn)
+    if problems:
+        # Raised outside the except block: the Pydantic error, which holds the rejected values,
+        # is neither chained nor kept as __context__.
+        raise RequestValidationError(fn.qualified_name, problems)
+    return model
 
 
 class Service:

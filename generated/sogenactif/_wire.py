@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ._errors import RequestValidationError
 from ._metadata import FieldRule, FunctionSpec
-from .seal import EXCLUDED_FIELDS, compute_seal, seal_string
+from .seal import EXCLUDED_FIELDS, compute_seal_of_string, seal_string
 
 
 def request_problems_from_pydantic(
@@ -61,15 +61,37 @@ def _path(loc: Sequence[int | str], fn: FunctionSpec[Any, Any]) -> str:
 
 
 def encode_request(fn: FunctionSpec[Any, Any], model: Any) -> dict[str, Any]:
-    """The request's fields as wire text, checked against the dictionary's formats and enums."""
+    """The request's fields as wire text, checked against the dictionary's formats and enums
+    (characters no protocol can carry are caught by :func:`seal_request`, over the seal string)."""
     data = model.model_dump(by_alias=True, exclude_none=True)
     problems: list[tuple[str, str]] = []
     wire = _encode_mapping(data, fn.request_fields, fn.required_fields, "", problems)
-    if not problems and _may_be_unsendable(wire):
-        problems = _unsendable_text(wire, "")
     if problems:
         raise RequestValidationError(fn.qualified_name, problems)
     return wire
+
+
+def encode_keywords(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Performance (issue 7): the wire fields of a keyword call built straight from its values,
+    without the request model, when every value is already what the model would hold: exactly
+    ``str`` for text, a non-negative ``int`` for numbers, ``dict`` (dictionary names) for
+    containers, ``list`` for lists, and nothing the dictionary refuses.
+
+    ``None`` otherwise (a model instance, an enum member, ``"0100"`` for an integer, a snake_case
+    key in a container, any problem …): the model path then decides, and explains. For the calls
+    it accepts, the result is what ``encode_request(fn, request_model.model_validate(given))``
+    gives (``tests/test_wire_fastpath.py`` checks it on every function).
+    """
+    keywords = fn.keywords
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        wire = keywords.get(name)
+        if wire is None:
+            return None
+        values[wire] = value
+    problems: list[tuple[str, str]] = []
+    out = _encode_mapping(values, fn.request_fields, fn.required_fields, "", problems, strict=True)
+    return None if problems else out
 
 
 def loose_integer_problems(
@@ -120,7 +142,10 @@ def _encode_mapping(
     required: tuple[str, ...],
     prefix: str,
     problems: list[tuple[str, str]],
+    strict: bool = False,
 ) -> dict[str, Any]:
+    """The checked wire text of ``values``; ``strict`` (for :func:`encode_keywords`) also files a
+    problem for every value the request model would have converted."""
     out: dict[str, Any] = {}
     for name, rule, kind, check in _plan(values, rules):
         value = values[name]
@@ -130,14 +155,20 @@ def _encode_mapping(
             problems.append((prefix + name, "is not a field of this container"))
             continue
         if kind == _OTHER:
-            out[name] = _encode_value(value, rule, prefix + name, problems)
+            out[name] = _encode_value(value, rule, prefix + name, problems, strict)
             continue
         if type(value) is str:
+            if strict and rule.kind == "integer" and not _canonical_digits(value):
+                problems.append((prefix + name, _NOT_PLAIN))  # the model reads "0100" as 100
+                continue
             text = value
         elif type(value) is int and rule.kind == "integer":
+            if strict and value < 0:
+                problems.append((prefix + name, _NOT_PLAIN))
+                continue
             text = str(value)
         else:
-            out[name] = _encode_value(value, rule, prefix + name, problems)
+            out[name] = _encode_value(value, rule, prefix + name, problems, strict)
             continue
         # _encode_value's text and integer cases, inlined (most fields): no call, and no path
         # built unless there is a problem.
@@ -170,14 +201,36 @@ def _encode_mapping(
     return out
 
 
-def _encode_value(value: Any, rule: FieldRule, path: str, problems: list[tuple[str, str]]) -> Any:
+# What strict mode files for a value the request model would convert: never shown, as
+# encode_keywords then hands the call to the model path.
+_NOT_PLAIN = "is not a plain value"
+
+
+def _canonical_digits(text: str) -> bool:
+    """Digits the request model would read as a number that prints back the same ("25", "0";
+    not "025", "" or "٢")."""
+    return text.isdigit() and text.isascii() and (text[0] != "0" or text == "0")
+
+
+def _plain_scalar(value: Any, kind: str) -> bool:
+    if type(value) is int:
+        return value >= 0
+    return kind != "integer" or (type(value) is str and _canonical_digits(value))
+
+
+def _encode_value(
+    value: Any, rule: FieldRule, path: str, problems: list[tuple[str, str]], strict: bool = False
+) -> Any:
     kind = rule.kind
+    if strict and type(value) not in (str, int, dict, list):
+        problems.append((path, _NOT_PLAIN))
+        return None
     if kind == "container":
         if not isinstance(value, Mapping):
             problems.append((path, "must be a container (a model or a mapping)"))
             return None
         return _encode_mapping(
-            value, rule.children or {}, rule.required_children, path + ".", problems
+            value, rule.children or {}, rule.required_children, path + ".", problems, strict
         )
     if kind == "list":
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -185,7 +238,9 @@ def _encode_value(value: Any, rule: FieldRule, path: str, problems: list[tuple[s
             return None
         item = rule.item
         assert item is not None
-        return [_encode_value(v, item, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+        return [
+            _encode_value(v, item, f"{path}[{i}]", problems, strict) for i, v in enumerate(value)
+        ]
     if kind == "boolean":
         if isinstance(value, bool):
             return "true" if value else "false"
@@ -195,6 +250,9 @@ def _encode_value(value: Any, rule: FieldRule, path: str, problems: list[tuple[s
         return None
     if isinstance(value, bool):
         problems.append((path, f"must be {rule.meaning} ({rule.format}), not a boolean"))
+        return None
+    if strict and not _plain_scalar(value, kind):
+        problems.append((path, _NOT_PLAIN))  # the model refuses -1 and reads "0100" as 100
         return None
     if isinstance(value, int) and kind == "integer":
         text = str(value)
@@ -212,16 +270,26 @@ def _encode_value(value: Any, rule: FieldRule, path: str, problems: list[tuple[s
 
 
 def seal_request(
+    fn: FunctionSpec[Any, Any],
     fields: Mapping[str, Any],
     envelope: Mapping[str, str],
     secret_key: str,
     algorithm: str,
 ) -> dict[str, Any]:
-    """Add the envelope fields, order the keys as the seal does, then append the seal."""
+    """Add the envelope fields, order the keys as the seal does, then append the seal.
+
+    Fields holding a character no protocol can carry are refused here: the seal string holds
+    every value, so one search over it replaces a walk of the whole request.
+    """
     merged = dict(fields)
     merged.update(envelope)
     sealed = {name: merged[name] for name in sorted(merged)}
-    sealed["seal"] = compute_seal(sealed, secret_key, algorithm)
+    text = seal_string(sealed)
+    if _may_be_unsendable(fields, text):
+        problems = _unsendable_text(fields, "")
+        if problems:
+            raise RequestValidationError(fn.qualified_name, problems)
+    sealed["seal"] = compute_seal_of_string(text, secret_key, algorithm)
     return sealed
 
 
@@ -286,17 +354,12 @@ def _loose_integer(value: Any, rule: FieldRule, path: str) -> list[tuple[str, st
     return [(path, f"must be {rule.meaning} ({rule.format}): digits or a whole number")]
 
 
-def _may_be_unsendable(fields: Mapping[str, Any]) -> bool:
-    """Performance (issue 7): one search over the seal string, which holds every text value of
-    the request, instead of a walk that builds every field's path; :func:`_unsendable_text` walks
-    only when the search finds something (or when a top-level name the seal leaves out is
-    present, or the fields cannot be sealed)."""
-    if not EXCLUDED_FIELDS.isdisjoint(fields):
-        return True
-    try:
-        return _UNSENDABLE.search(seal_string(fields)) is not None
-    except Exception:
-        return True
+def _may_be_unsendable(fields: Mapping[str, Any], text: str) -> bool:
+    """Performance (issue 7): one search over ``text``, the seal string of ``fields`` (and of the
+    envelope), which holds every text value of the request, instead of a walk that builds every
+    field's path; :func:`_unsendable_text` walks only when the search finds something (or when a
+    top-level name the seal leaves out is among ``fields``)."""
+    return not EXCLUDED_FIELDS.isdisjoint(fields) or _UNSENDABLE.search(text) is not None
 
 
 def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
