@@ -290,6 +290,7 @@ def _models(spec: Spec, workdir: Path, package_dir: Path) -> None:
             "--use-union-operator",
             "--keep-model-order",
             "--disable-timestamp",
+            "--disable-future-imports",
             "--no-formatters",
             "--custom-file-header",
             "# "
