@@ -136,6 +136,17 @@ def raw_server() -> Iterator[Callable[[Script], RawServer]]:
         server.__exit__()
 
 
+@pytest.fixture(autouse=True, params=["pool", "session.post"])
+def http_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every fault twice: through the shortcut to the adapter's pool (the client's own sessions)
+    and through ``Session.post`` (sessions it does not own, or changed): the same typed errors."""
+    if request.param == "session.post":
+        from sogenactif import _http
+
+        monkeypatch.setattr(_http, "_direct_send", lambda *args, **kwargs: None)
+    return str(request.param)
+
+
 def client_for(base_url: str, protocol: str, **options: Any) -> sogenactif.Client:
     options.setdefault("timeout", (1.0, 0.5))
     return sogenactif.Client(

@@ -5,13 +5,17 @@ when the session was changed in a way ``Session.post`` would honour."""
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+import urllib3
 
+import sogenactif
 from sogenactif import _http
 
 REPLY = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
@@ -99,7 +103,9 @@ def test_taken_only_for_an_untouched_session(raw: RawServer, monkeypatch: Any) -
 
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", spy)
     fresh = _http.new_session()
-    assert _http._direct_send(fresh, url, b"{}", HEADERS, TIMEOUTS) is not None
+    pooled = _http._direct_send(fresh, url, b"{}", HEADERS, TIMEOUTS)
+    assert pooled is not None
+    pooled.release_conn()
 
     seen: list[int] = []
     hooked = _http.new_session()
@@ -121,3 +127,182 @@ def test_taken_only_for_an_untouched_session(raw: RawServer, monkeypatch: Any) -
     assert b"X-Extra: 1" in raw.requests[-1]
     _post(hooked, url, b"{}")
     assert seen == [200]  # Session.post ran the session's hook
+
+
+def test_the_shortcut_goes_through_the_adapters_pool_not_adapter_send(
+    raw: RawServer, monkeypatch: Any
+) -> None:
+    calls: list[str] = []
+    real_send = requests.adapters.HTTPAdapter.send
+
+    def spy(self: Any, request: Any, **kwargs: Any) -> Any:
+        calls.append(request.url)
+        return real_send(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", spy)
+    session = _http.new_session()
+    adapter = session.get_adapter(raw.base_url)
+    for _ in range(3):
+        assert _post(session, raw.base_url + "/x", b"{}").body == b"{}"
+    assert calls == []
+    keys = adapter.poolmanager.pools.keys()
+    assert len(keys) == 1
+    assert adapter.poolmanager.pools[next(iter(keys))].num_connections == 1  # opened once
+
+
+# What urllib3 may raise while sending, and while the body arrives: the shortcut must turn each
+# into the exception HTTPAdapter.send / Response.iter_content raise, so one fault mapping serves.
+u3 = urllib3.exceptions
+SEND_ERRORS: list[Exception] = [
+    u3.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")),
+    ConnectionRefusedError(111, "refused"),
+    u3.MaxRetryError(None, "/x", u3.ConnectTimeoutError(None, "timed out")),  # type: ignore[arg-type]
+    u3.MaxRetryError(None, "/x", u3.NewConnectionError(None, "refused")),  # type: ignore[arg-type]
+    u3.MaxRetryError(None, "/x", u3.ResponseError("too many")),  # type: ignore[arg-type]
+    u3.MaxRetryError(None, "/x", u3.SSLError("bad handshake")),  # type: ignore[arg-type]
+    u3.MaxRetryError(None, "/x", u3.ProxyError("proxy", OSError())),  # type: ignore[arg-type]
+    u3.ClosedPoolError(None, "closed"),  # type: ignore[arg-type]
+    u3.SSLError("bad record"),
+    u3.ReadTimeoutError(None, "/x", "Read timed out."),  # type: ignore[arg-type]
+    u3.InvalidHeader("bad"),
+]
+READ_ERRORS: list[Exception] = [
+    u3.ProtocolError("Connection broken", ConnectionResetError(104, "reset")),
+    u3.DecodeError("bad gzip"),
+    u3.ReadTimeoutError(None, "/x", "Read timed out."),  # type: ignore[arg-type]
+    u3.SSLError("bad record"),
+]
+
+
+@pytest.mark.parametrize("error", SEND_ERRORS, ids=lambda e: type(e).__name__)
+def test_send_errors_are_those_of_adapter_send(
+    raw: RawServer, monkeypatch: Any, error: Exception
+) -> None:
+    def failing(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(urllib3.connectionpool.HTTPConnectionPool, "urlopen", failing)
+    url = raw.base_url + "/x"
+    plain = _http.new_session()
+    plain.__dict__.pop(_http._DIRECT)  # through Session.post and HTTPAdapter.send
+    with pytest.raises(Exception) as reference:
+        plain.post(url, data=b"{}", headers=HEADERS, timeout=(5.0, 5.0))
+    with pytest.raises(Exception) as shortcut:
+        _http._direct_send(_http.new_session(), url, b"{}", HEADERS, TIMEOUTS)
+    assert type(shortcut.value) is type(reference.value)
+    assert shortcut.value.__cause__ is None and shortcut.value.__context__ is None
+
+
+@pytest.mark.parametrize("error", READ_ERRORS, ids=lambda e: type(e).__name__)
+def test_read_errors_are_those_of_iter_content(
+    raw: RawServer, monkeypatch: Any, error: Exception
+) -> None:
+    def failing(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise error
+        yield b""
+
+    monkeypatch.setattr(urllib3.response.HTTPResponse, "stream", failing)
+    url = raw.base_url + "/x"
+    plain = _http.new_session()
+    plain.__dict__.pop(_http._DIRECT)
+    with pytest.raises(Exception) as reference:
+        b"".join(plain.post(url, data=b"{}", headers=HEADERS, stream=True).iter_content(65536))
+    pooled = _http._direct_send(_http.new_session(), url, b"{}", HEADERS, TIMEOUTS)
+    assert pooled is not None
+    with pytest.raises(Exception) as shortcut:
+        b"".join(_http._pooled_chunks(pooled))
+    assert type(shortcut.value) is type(reference.value)
+
+
+@pytest.mark.parametrize("error", [*SEND_ERRORS, *READ_ERRORS], ids=lambda e: type(e).__name__)
+def test_both_paths_give_the_same_typed_error(
+    raw: RawServer, monkeypatch: Any, error: Exception
+) -> None:
+    """End to end through ``post``: the same typed error, the same "may have reached" flag."""
+    in_send = any(error is e for e in SEND_ERRORS)
+
+    def failing(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise error
+        yield b""
+
+    def failing_send(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise error
+
+    if in_send:
+        monkeypatch.setattr(urllib3.connectionpool.HTTPConnectionPool, "urlopen", failing_send)
+    else:
+        monkeypatch.setattr(urllib3.response.HTTPResponse, "stream", failing)
+    url = raw.base_url + "/x"
+    found = []
+    for direct in (True, False):
+        session = _http.new_session()
+        if not direct:
+            session.__dict__.pop(_http._DIRECT)
+        with pytest.raises(sogenactif.TransportError) as info:
+            _post(session, url, b"{}")
+        found.append((type(info.value), info.value.may_have_reached_server, str(info.value)))
+    assert found[0] == found[1]
+
+
+# --------------------------------------------------------------------------- TLS
+
+TLS = Path(__file__).parent / "tls"
+
+
+class TlsServer(RawServer):
+    """RawServer behind TLS, with the self-signed certificate of tests/tls/."""
+
+    def __init__(self) -> None:
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(TLS / "localhost.pem", TLS / "localhost-key.pem")
+        self.handshakes_failed = 0
+        super().__init__()
+        self.base_url = self.base_url.replace("http://", "https://")
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
+            wrapped = self.context.wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.handshakes_failed += 1
+            conn.close()
+            return
+        super()._handle(wrapped)
+
+
+@pytest.fixture()
+def tls() -> Iterator[TlsServer]:
+    server = TlsServer()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["pool", "session.post"])
+def test_tls_certificates_are_verified_on_both_paths(
+    tls: TlsServer, monkeypatch: Any, direct: bool
+) -> None:
+    """An unknown certificate: refused before anything is sent, whichever path."""
+    session = _http.new_session()
+    if not direct:
+        session.__dict__.pop(_http._DIRECT)
+    with pytest.raises(sogenactif.ConnectError) as info:
+        _post(session, tls.base_url + "/x", b'{"cardNumber":"4973019999912764"}')
+    assert info.value.may_have_reached_server is False
+    assert "SSL" in str(info.value)
+    assert tls.requests == []
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["pool", "session.post"])
+def test_tls_exchange_with_a_trusted_certificate(
+    tls: TlsServer, monkeypatch: Any, direct: bool
+) -> None:
+    # Trust tests/tls/ as requests' default CA bundle (the session keeps verify=True, so the
+    # shortcut is still taken).
+    monkeypatch.setattr(requests.adapters, "DEFAULT_CA_BUNDLE_PATH", str(TLS / "localhost.pem"))
+    session = _http.new_session()
+    if not direct:
+        session.__dict__.pop(_http._DIRECT)
+    for _ in range(2):
+        reply = _post(session, tls.base_url + "/x", b"{}")
+        assert reply.status_code == 200 and reply.body == b"{}"
+    assert len(tls.requests) == 2
+    assert bool(session.__dict__.get(_http._DIRECT, (None, {}))[1]) is direct

@@ -16,10 +16,12 @@ from __future__ import annotations
 import http.cookiejar
 import socket
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -126,12 +128,12 @@ def post(
     tracked = isinstance(session.get_adapter(url), _TrackingAdapter)
     _progress.sent = False
     fault: TransportError | None = None
+    response: requests.Response | None = None
+    pooled: urllib3.BaseHTTPResponse | None = None
     try:
-        direct = _direct_send(session, url, body, headers, timeouts)
-        response = (
-            direct
-            if direct is not None
-            else session.post(
+        pooled = _direct_send(session, url, body, headers, timeouts)
+        if pooled is None:
+            response = session.post(
                 url,
                 data=body,
                 headers=headers,
@@ -139,45 +141,72 @@ def post(
                 stream=True,
                 allow_redirects=False,
             )
-        )
     except requests.exceptions.RequestException as exc:
         fault = _send_fault(exc, url, timeouts, sent=_sent(exc, tracked))
     if fault is not None:
         raise fault
+    reply_headers: Mapping[str, str]
+    if pooled is not None:
+        status, reply_headers = pooled.status, pooled.headers
+        chunks: Iterator[bytes] = _pooled_chunks(pooled)
+    else:
+        assert response is not None
+        status, reply_headers = response.status_code, response.headers
+        chunks = response.iter_content(chunk_size=_CHUNK)
+    read_to_the_end = False
     try:
-        content = _read_body(response, url, timeouts, max_bytes)
+        content = _read_body(reply_headers, chunks, url, timeouts, max_bytes)
+        read_to_the_end = True
     finally:
-        response.close()
+        if pooled is not None:
+            _close_pooled(pooled, read_to_the_end)
+        else:
+            assert response is not None
+            response.close()
     return HttpReply(
-        status_code=response.status_code,
-        content_type=response.headers.get("Content-Type", ""),
+        status_code=status,
+        content_type=reply_headers.get("Content-Type", ""),
         body=content,
     )
+
+
+_CHUNK = 65536
 
 
 # --------------------------------------------------------------------------- performance
 #
 # ``Session.post`` spends about as long preparing each request (merging the session's settings,
-# cookies, environment and hooks, parsing the URL again) as the exchange takes on the loopback.
-# For a session made by ``new_session`` and left as it was (no proxies, auth, params, hooks,
-# cookies, custom certificates or adapters), every call of a function merges the same things the
-# same way: the request is prepared by the session once per (URL, headers, session headers) and
-# reused with each new body, and handed straight to the session's adapter, as ``Session.send``
-# would (same adapter, same arguments, so the same bytes on the wire and the same exceptions;
-# redirects are not followed either way, and the session keeps no cookies). Anything else goes
-# through ``Session.post``.
+# cookies, environment and hooks, parsing the URL again) as the exchange takes on the loopback,
+# and ``HTTPAdapter.send`` as long again building a ``Response`` (headers copied, cookies
+# extracted) around urllib3's. For a session made by ``new_session`` and left as it was (no
+# proxies, auth, params, hooks, cookies, custom certificates or adapters), every call of a
+# function merges the same things the same way: the request is prepared by the session once per
+# (URL, headers, session headers) and reused with each new body, and sent through the connection
+# pool of the session's own adapter with the arguments ``HTTPAdapter.send`` gives urllib3 (so the
+# same bytes on the wire, through the same pooled connections). urllib3's exceptions are turned
+# into the ones ``HTTPAdapter.send`` and ``Response.iter_content`` raise (``_as_requests_error``),
+# so one fault mapping serves both paths. Redirects are not followed either way, and the session
+# keeps no cookies. Anything else goes through ``Session.post``.
 
 _DIRECT = "_sogenactif_direct"
 _MAX_TEMPLATES = 256
 
 
+@dataclass(frozen=True)
+class _Template:
+    request: requests.PreparedRequest  # for the adapter's pool and certificate settings
+    path: str  # what HTTPAdapter.request_url gives for it (no proxy: the path and query)
+    headers: dict[str, str]  # in the prepared order, Content-Length included
+
+
 def _direct_send(
     session: requests.Session, url: str, body: bytes, headers: dict[str, str], timeouts: Timeouts
-) -> requests.Response | None:
+) -> urllib3.BaseHTTPResponse | None:
     direct = session.__dict__.get(_DIRECT)
     if direct is None or not body:
         return None
-    adapter, templates = direct
+    adapter: _TrackingAdapter = direct[0]
+    templates: dict[tuple[Any, ...], _Template] = direct[1]
     if (
         session.trust_env
         or session.verify is not True
@@ -193,29 +222,109 @@ def _direct_send(
     key = (url, tuple(headers.items()), tuple(session.headers.items()))
     template = templates.get(key)
     if template is None:
-        template = session.prepare_request(
+        prepared = session.prepare_request(
             requests.Request("POST", url, data=body, headers=headers)
         )
+        template = _Template(prepared, adapter.request_url(prepared, {}), dict(prepared.headers))
         if len(templates) < _MAX_TEMPLATES:
             templates[key] = template
-    request = template.copy()
-    request.body = body
-    request.headers["Content-Length"] = str(len(body))
-    response: requests.Response = adapter.send(
-        request,
-        stream=True,
-        timeout=(timeouts.connect, timeouts.read),
-        verify=True,
-        cert=None,
-        proxies={},
-    )
-    return response
+    request_headers = template.headers.copy()
+    request_headers["Content-Length"] = str(len(body))  # the key is there: its place is kept
+    try:
+        # HTTPAdapter.send, for this request: same pool, same urlopen arguments.
+        pool = cast(
+            HTTPConnectionPool,
+            adapter.get_connection_with_tls_context(template.request, True, proxies={}, cert=None),
+        )
+        adapter.cert_verify(pool, url, True, None)  # type: ignore[no-untyped-call]  # (stubs)
+        response: urllib3.BaseHTTPResponse = pool.urlopen(
+            method="POST",
+            url=template.path,
+            body=body,
+            headers=request_headers,
+            redirect=False,
+            assert_same_host=False,
+            preload_content=False,
+            decode_content=False,
+            retries=adapter.max_retries,
+            timeout=urllib3.Timeout(connect=timeouts.connect, read=timeouts.read),
+            chunked=False,
+        )
+        return response
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        error = _as_requests_error(exc)
+    raise error  # outside the except block: urllib3's exception is not kept as context
 
 
-def _read_body(response: requests.Response, url: str, timeouts: Timeouts, max_bytes: int) -> bytes:
+def _as_requests_error(exc: Exception) -> Exception:
+    """The exception ``HTTPAdapter.send`` raises for urllib3's ``exc`` (requests 2.x)."""
+    u3 = urllib3.exceptions
+    rex = requests.exceptions
+    if isinstance(exc, u3.LocationValueError):
+        return rex.InvalidURL(exc)
+    if isinstance(exc, (ProtocolError, OSError)):
+        return rex.ConnectionError(exc)
+    if isinstance(exc, u3.MaxRetryError):
+        reason = exc.reason
+        if isinstance(reason, _U3ConnectTimeout) and not isinstance(reason, NewConnectionError):
+            return rex.ConnectTimeout(exc)
+        if isinstance(reason, u3.ResponseError):
+            return rex.RetryError(exc)
+        if isinstance(reason, u3.ProxyError):
+            return rex.ProxyError(exc)
+        if isinstance(reason, u3.SSLError):
+            return rex.SSLError(exc)
+        return rex.ConnectionError(exc)
+    if isinstance(exc, u3.ClosedPoolError):
+        return rex.ConnectionError(exc)
+    if isinstance(exc, u3.ProxyError):
+        return rex.ProxyError(exc)
+    if isinstance(exc, u3.SSLError):
+        return rex.SSLError(exc)
+    if isinstance(exc, u3.ReadTimeoutError):
+        return rex.ReadTimeout(exc)
+    if isinstance(exc, u3.InvalidHeader):
+        return rex.InvalidHeader(exc)
+    return rex.RequestException(exc)  # requests lets it through; here it is a send fault too
+
+
+def _pooled_chunks(response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
+    """``Response.iter_content`` of a urllib3 response, with its exception translation."""
+    u3 = urllib3.exceptions
+    rex = requests.exceptions
+    error: Exception
+    try:
+        yield from response.stream(_CHUNK, decode_content=True)
+        return
+    except ProtocolError as exc:
+        error = rex.ChunkedEncodingError(exc)
+    except u3.DecodeError as exc:
+        error = rex.ContentDecodingError(exc)
+    except u3.ReadTimeoutError as exc:
+        error = rex.ConnectionError(exc)
+    except u3.SSLError as exc:
+        error = rex.SSLError(exc)
+    raise error
+
+
+def _close_pooled(response: urllib3.BaseHTTPResponse, read_to_the_end: bool) -> None:
+    """``Response.close``: a body not read to its end closes the connection; then the connection
+    goes back to the pool."""
+    if not read_to_the_end:
+        response.close()
+    response.release_conn()
+
+
+def _read_body(
+    headers: Mapping[str, str],
+    body: Iterator[bytes],
+    url: str,
+    timeouts: Timeouts,
+    max_bytes: int,
+) -> bytes:
     """The whole body, at most ``max_bytes``; every fault while it arrives is a typed error."""
     where = _origin(url)
-    declared = response.headers.get("Content-Length")
+    declared = headers.get("Content-Length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise ResponseTooLargeError(
             f"the response of {where} announces {declared} bytes, more than the {max_bytes} "
@@ -225,7 +334,7 @@ def _read_body(response: requests.Response, url: str, timeouts: Timeouts, max_by
     size = 0
     fault: TransportError | None = None
     try:
-        for chunk in response.iter_content(chunk_size=65536):
+        for chunk in body:
             size += len(chunk)
             if size > max_bytes:
                 fault = ResponseTooLargeError(
