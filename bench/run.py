@@ -434,9 +434,13 @@ class Floor(pydantic.BaseModel):
 def bench_import(quick: bool) -> list[Row]:
     floor_dir = tempfile.mkdtemp(prefix="sogenactif-bench-")
     Path(floor_dir, "bench_floor_model.py").write_text(_FLOOR_MODULE, "utf-8")
+    # Bytecode for every module, ours included, written under a temporary prefix by the warm-up
+    # runs: an installed package has its bytecode, and the libraries of the baseline have theirs
+    # (this environment may set PYTHONDONTWRITEBYTECODE, and generated/ carries no __pycache__).
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         "PYTHONPATH": os.pathsep.join([str(ROOT / "generated"), str(ROOT), floor_dir]),
+        "PYTHONPYCACHEPREFIX": os.path.join(floor_dir, "pycache"),
     }
     ready = (
         "import sogenactif\n"
