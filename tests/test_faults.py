@@ -514,3 +514,39 @@ def test_timeouts_default_and_explicit() -> None:
         assert (custom.timeouts.connect, custom.timeouts.read) == (2.0, 7.0)
     with pytest.raises(sogenactif.ConfigurationError, match="connect timeout"):
         sogenactif.Client(merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, connect_timeout=0)
+
+
+# ---------------------------------------------------------------- compressed answers
+
+
+def test_gzip_answer_is_decoded_and_its_size_checked(raw_server: Any, protocol: str) -> None:
+    import gzip
+
+    fields = sealed({"responseCode": "00", "paymentToken": "tok"}, SECRET_KEY)
+    body, ctype = answer(protocol, fields)
+    packed = gzip.compress(body)
+
+    def script(conn: Connection) -> None:
+        conn.send(
+            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
+            f"Content-Length: {len(packed)}\r\n\r\n".encode()
+            + packed
+        )
+
+    server = raw_server(script)
+    response = call(client_for(server.base_url, protocol))
+    assert response.response_code == "00" and response.sealed
+    assert b"gzip" in server.requests[0]  # offered, as requests offers it
+    # A small compressed body that inflates past the limit is stopped while it inflates.
+    bomb = gzip.compress(b" " * (3 * 1024 * 1024))
+
+    def bomb_script(conn: Connection) -> None:
+        conn.send(
+            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
+            f"Content-Length: {len(bomb)}\r\n\r\n".encode()
+            + bomb
+        )
+
+    server = raw_server(bomb_script)
+    client = client_for(server.base_url, protocol, max_response_bytes=1024 * 1024)
+    expect(client, sogenactif.ResponseTooLargeError, True)
