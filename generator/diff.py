@@ -158,6 +158,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "interface-version",
         "recommended interface version of {where} changed: {old} → {new}",
     ),
+    "function-resend-changed": (
+        "retry",
+        "whether a RetryPolicy may resend {where} after 90/99: {old} → {new}",
+    ),
     "function-url-added": ("url", "{kind} URL for {env} added"),
     "function-url-removed": ("url", "{kind} URL for {env} removed"),
     "function-url-changed": ("url", "{kind} URL for {env} changed: calls go elsewhere"),
@@ -705,6 +709,18 @@ class _Differ:
                 f"{where}.recommended_interface_version",
                 ro,
                 rn,
+                where=where,
+            )
+        if old.resend != new.resend:
+            # A function that may now be resent could charge twice if the mark is wrong: a
+            # reviewer must look (WARN); one that no longer may is only more cautious (INFO).
+            self.emit(
+                ctx,
+                "function-resend-changed",
+                "WARN" if new.resend else "INFO",
+                f"{where}.resend",
+                old.resend or "never",
+                new.resend or "never",
                 where=where,
             )
         self.urls(ctx, old, new)

@@ -59,6 +59,18 @@ def _field_rows(uses: tuple[FieldUse, ...] | list[FieldUse], envelope: set[str])
     return rows
 
 
+# What the spec's ``resend`` key means for an integrator (see runtime/_retry.py).
+_RESEND = {
+    "": "Never sent again by a `RetryPolicy` after responseCode 90/99 (only when nothing was sent)",
+    "read-only": "Read-only: a `RetryPolicy` may send it again after responseCode 90/99",
+    "duplicate-protected": (
+        "Duplicate-protected: a `RetryPolicy` may send it again after responseCode 90/99 when the "
+        "request carries a `transactionReference` (the platform refuses a second transaction "
+        "with it: 94)"
+    ),
+}
+
+
 def _function_section(service: Service, function: Function, spec: Spec) -> list[str]:
     platform = spec.platform
     envelope = set(platform.envelope_fields)
@@ -77,6 +89,7 @@ def _function_section(service: Service, function: Function, spec: Spec) -> list[
             if function.recommended_interface_version
             else ""
         ),
+        f"- {_RESEND[function.resend]}",
     ]
     if function.note:
         lines += ["", f"> **Note:** {_cell(function.note)}"]

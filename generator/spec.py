@@ -161,10 +161,17 @@ class Function:
     recommended_interface_version: Version | None = None
     urls: tuple[tuple[str, str, str], ...] = ()  # (kind, environment, url)
     note: str = ""
+    # Whether a RetryPolicy may send the call again after responseCode 90/99 (RESEND_KINDS):
+    # "" never, "read-only" (changes nothing), "duplicate-protected" (the platform refuses a
+    # second transaction with the request's transactionReference).
+    resend: str = ""
 
     @property
     def class_prefix(self) -> str:
         return self.name[0].upper() + self.name[1:]
+
+
+RESEND_KINDS = ("read-only", "duplicate-protected")
 
 
 @dataclass(frozen=True)
@@ -711,10 +718,20 @@ def _read_service(
             line,
             where,
             required=("description", "request", "response"),
-            optional=("since", "recommended_interface_version", "urls", "note"),
+            optional=("since", "recommended_interface_version", "urls", "note", "resend"),
         )
         if fn is None:
             continue
+        resend = fn.get("resend", "")
+        if resend != "" and resend not in RESEND_KINDS:
+            r.error(
+                file,
+                _line_of(fn, "resend"),
+                f"{where}.resend",
+                f"must be one of {', '.join(RESEND_KINDS)} (or absent: never resent), "
+                f"not {resend!r}",
+            )
+            resend = ""
         since = r.version(fn, "since", file, where, V2_0)
         recommended = None
         if "recommended_interface_version" in fn:
@@ -731,6 +748,7 @@ def _read_service(
                 recommended_interface_version=recommended,
                 urls=urls,
                 note=r.text(fn, "note", file, where),
+                resend=str(resend),
             )
         )
     return Service(

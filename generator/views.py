@@ -13,19 +13,6 @@ from datamodel_code_generator.util import camel_to_snake
 
 from .spec import ContainerDef, EnumDef, FieldDef, FieldUse, Function, Service, Spec
 
-# Functions that move no money and change nothing: safe to retry (diagnostic look-ups, reads).
-# A RetryPolicy resends them after responseCode 90/99 (see runtime/_retry.py). tokenToPan only
-# reads the vault; panToToken and transactionToToken may create tokens, so they are left out.
-READ_ONLY_FUNCTIONS = frozenset(
-    {
-        "diagnostic.getTransactionData",
-        "diagnostic.getFraudData",
-        "wallet.getWalletData",
-        "wallet.getPaymentMeanData",
-        "token.tokenToPan",
-    }
-)
-
 
 def snake(name: str) -> str:
     """snake_case exactly as datamodel-code-generator writes model attributes."""
@@ -177,7 +164,8 @@ class FunctionView:
     later_fields: tuple[tuple[str, str], ...]
     # snake_case keyword -> dictionary name, later versions' fields included (to name them).
     keywords: tuple[tuple[str, str], ...]
-    read_only: bool
+    read_only: bool  # a RetryPolicy may resend it after 90/99 (spec: resend)
+    duplicate_protected: bool  # idem, the platform refusing a second transaction (94)
     since: str
     note: str
 
@@ -248,7 +236,8 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
         rules=tuple(rules),
         later_fields=tuple(sorted(later.items())),
         keywords=tuple((snake(n), n) for n in [p.wire for p in params] + sorted(later)),
-        read_only=f"{service.name}.{function.name}" in READ_ONLY_FUNCTIONS,
+        read_only=function.resend == "read-only",
+        duplicate_protected=function.resend == "duplicate-protected",
         since=str(function.since),
         note=function.note,
     )

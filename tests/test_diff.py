@@ -664,6 +664,26 @@ def test_prefix_host_and_paths_are_err(tmp_path: Path) -> None:
     }
 
 
+def test_resend_mark_changes(tmp_path: Path) -> None:
+    """A function a RetryPolicy may newly resend needs a reviewer (WARN); the reverse is INFO."""
+
+    def mark(t: Tree) -> None:
+        t["services/token.yaml"]["functions"]["paymentTokenGenerate"]["resend"] = "read-only"
+
+    assert found(compare(tmp_path / "a", mark)) == {
+        ("function-resend-changed", "WARN", f"{TOKEN}.resend"),
+    }
+    base = mini()
+    mark(base)
+
+    def unmark(t: Tree) -> None:
+        del t["services/token.yaml"]["functions"]["paymentTokenGenerate"]["resend"]
+
+    result = compare(tmp_path / "b", unmark, base)
+    assert found(result) == {("function-resend-changed", "INFO", f"{TOKEN}.resend")}
+    assert "read-only → never" in result.changes[0].message
+
+
 def test_seal_and_envelope_changes(tmp_path: Path) -> None:
     def mutate(t: Tree) -> None:
         t["platform.yaml"]["seal"]["algorithms"] = ["HMAC-SHA-256", "SHA-256"]

@@ -222,26 +222,61 @@ def test_operations_on_an_existing_transaction_are_not_retried(
     assert len(server.requests) == 1
 
 
-def test_generated_read_only_functions_are_flagged() -> None:
-    """The generator marks diagnostic look-ups read-only; nothing that moves money is."""
+def test_generated_resend_flags_are_those_of_the_spec() -> None:
+    """The spec's ``resend`` key decides which functions a policy may resend after 90/99: the
+    look-ups, and the three functions the platform refuses to create twice; nothing else."""
     import importlib
     import pkgutil
 
     import sogenactif.services as services
 
-    found = {}
+    found: dict[str, FunctionSpec[Any, Any]] = {}
     for module in pkgutil.iter_modules(services.__path__):
         mod = importlib.import_module(f"sogenactif.services.{module.name}")
         for value in vars(mod).values():
             if isinstance(value, FunctionSpec):
-                found[value.qualified_name] = value.read_only
-    assert found["checkout.cardOrder"] is False
-    assert found["token.paymentTokenGenerate"] is False
-    for name, read_only in found.items():
-        if name.startswith("diagnostic.get"):
-            assert read_only, name
-        if name.startswith(("cashManagement.", "checkout.")):
-            assert not read_only, name
+                found[value.qualified_name] = value
+    assert len(found) == 28
+    assert {n for n, f in found.items() if f.read_only} == {
+        "diagnostic.getTransactionData",
+        "diagnostic.getFraudData",
+        "wallet.getWalletData",
+        "wallet.getPaymentMeanData",
+        "token.tokenToPan",
+    }
+    assert {n for n, f in found.items() if f.duplicate_protected} == {
+        "checkout.cardOrder",
+        "checkout.walletOrder",
+        "cashManagement.duplicate",
+    }
+
+
+def test_spec_resend_key_is_checked(tmp_path: Any) -> None:
+    import shutil
+    from pathlib import Path
+
+    from generator.spec import SpecError, load_spec
+
+    root = Path(__file__).resolve().parent.parent / "spec"
+    copy = tmp_path / "spec"
+    shutil.copytree(root, copy)
+    path = copy / "services" / "token.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("resend: read-only", "resend: always", 1), "utf-8")
+    with pytest.raises(SpecError) as info:
+        load_spec(copy)
+    line = next(
+        i for i, t in enumerate(path.read_text("utf-8").splitlines(), 1) if "resend: always" in t
+    )
+    assert f"services/token.yaml:{line}:" in str(info.value)
+    assert "tokenToPan.resend" in str(info.value) and "'always'" in str(info.value)
+
+
+def test_policy_can_narrow_duplicate_protection(server: LocalServer) -> None:
+    server.reply = scripted("rest", "checkout", "cardOrder", ["90", "00"])
+    retry, _ = policy(max_attempts=3, duplicate_protected=frozenset())
+    resp = card_order(client_for(server.base_url, retry=retry))
+    assert resp.response_code == "90" and len(server.requests) == 1
 
 
 @pytest.mark.parametrize("code", ["90", "99"])
@@ -372,8 +407,7 @@ def test_defaults() -> None:
         2.0,
         True,
     )
-    assert "checkout.cardOrder" in retry.duplicate_protected
-    assert not any(name.startswith("token.") for name in retry.duplicate_protected)
+    assert retry.duplicate_protected is None  # as the spec marks the functions
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,9 @@ class FunctionSpec(Generic[RequestT, ResponseT]):
     later_fields: Mapping[str, str] = field(default_factory=dict)
     # snake_case keyword -> dictionary name, for every request field (later versions' too).
     keywords: Mapping[str, str] = field(default_factory=dict)
-    read_only: bool = False  # may be retried safely (no money moves)
+    # From the spec's ``resend`` key: may a RetryPolicy send it again after 90/99?
+    read_only: bool = False  # it changes nothing
+    duplicate_protected: bool = False  # the platform refuses a second one with the same reference
 
     @property
     def qualified_name(self) -> str:

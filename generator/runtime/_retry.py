@@ -11,14 +11,17 @@ call is sent again when, and only when:
    Server guide defines as "temporary technical problem … try to execute the function again
    later", and a resend is known to be harmless:
 
-   a. the function is read-only (``FunctionSpec.read_only``, decided by the generator: the
-      diagnostic look-ups and the wallet reads); or
+   a. the function is read-only (``FunctionSpec.read_only``: the diagnostic look-ups, the
+      wallet reads and tokenToPan); or
    b. the function creates a new transaction under the ``transactionReference`` the request
-      carries (:data:`DUPLICATE_PROTECTED`: ``checkout.cardOrder``, ``checkout.walletOrder``,
-      ``cashManagement.duplicate``). The platform refuses a second transaction with the same
+      carries (``FunctionSpec.duplicate_protected``: ``checkout.cardOrder``,
+      ``checkout.walletOrder``, ``cashManagement.duplicate``). The platform refuses a second transaction with the same
       reference (responseCode 94, "duplicated transactionReference"), so a resend cannot create a
       second payment. When the request carries no ``transactionReference`` (shops where the
       platform generates it) nothing protects a resend and it is not retried.
+
+   Both come from the spec (``resend: read-only`` / ``resend: duplicate-protected`` on the
+   function, see ``spec/README.md``).
 
    If such a resend is refused as a duplicate (94, or 24 "operation already done with the same
    data"), the platform did record the earlier attempt: the earlier 90/99 answer is returned, not
@@ -54,12 +57,6 @@ from ._transport import WireCall
 TEMPORARY_CODES: frozenset[str] = frozenset({"90", "99"})
 #: The answers to a resend that say the earlier attempt was recorded.
 DUPLICATE_CODES: frozenset[str] = frozenset({"94", "24"})
-#: Functions that create a transaction under the request's transactionReference and refuse a
-#: second one with the same reference (94). Extend only with functions whose duplicate refusal
-#: is confirmed for your shop.
-DUPLICATE_PROTECTED: frozenset[str] = frozenset(
-    {"checkout.cardOrder", "checkout.walletOrder", "cashManagement.duplicate"}
-)
 MAX_ATTEMPTS_LIMIT = 10
 
 
@@ -73,13 +70,18 @@ class RetryPolicy:
 
     ``RetryPolicy(max_attempts=3, backoff=0.2, max_backoff=2.0, jitter=True)``: at most 3 sends,
     waiting about 0.2 s then 0.4 s. ``sleep`` is for tests.
+
+    ``duplicate_protected``: ``None`` (the default) takes the functions the spec marks
+    ``resend: duplicate-protected``; a set of qualified names (``"checkout.cardOrder"``) replaces
+    them, e.g. ``frozenset()`` to resend no payment at all. Add a function only when its
+    duplicate refusal is confirmed for your shop.
     """
 
     max_attempts: int = 3
     backoff: float = 0.2
     max_backoff: float = 2.0
     jitter: bool = True
-    duplicate_protected: frozenset[str] = DUPLICATE_PROTECTED
+    duplicate_protected: frozenset[str] | None = None
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -132,13 +134,16 @@ class RetryPolicy:
 
     def protects(self, fn: FunctionSpec[Any, Any], call: WireCall) -> bool:
         """True when the platform refuses a resend of ``call`` as a duplicate."""
-        return fn.qualified_name in self.duplicate_protected and bool(
-            call.fields.get("transactionReference")
-        )
+        return self._protected(fn) and bool(call.fields.get("transactionReference"))
 
     def is_duplicate_refusal(self, fn: FunctionSpec[Any, Any], raw: Mapping[str, Any]) -> bool:
         """True when a resend's answer says the earlier attempt was recorded (94, 24)."""
-        return fn.qualified_name in self.duplicate_protected and bool(_codes(raw) & DUPLICATE_CODES)
+        return self._protected(fn) and bool(_codes(raw) & DUPLICATE_CODES)
+
+    def _protected(self, fn: FunctionSpec[Any, Any]) -> bool:
+        if self.duplicate_protected is None:
+            return fn.duplicate_protected
+        return fn.qualified_name in self.duplicate_protected
 
 
-__all__ = ["DUPLICATE_PROTECTED", "TEMPORARY_CODES", "RetryPolicy"]
+__all__ = ["TEMPORARY_CODES", "RetryPolicy"]

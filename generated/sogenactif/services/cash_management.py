@@ -50,6 +50,7 @@ CANCEL = FunctionSpec(
         "customer_contact": "customerContact",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 REFUND = FunctionSpec(
@@ -86,6 +87,7 @@ REFUND = FunctionSpec(
         "customer_contact": "customerContact",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 VALIDATE = FunctionSpec(
@@ -114,6 +116,7 @@ VALIDATE = FunctionSpec(
         "last_recovery_indicator": "lastRecoveryIndicator",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 DUPLICATE = FunctionSpec(
@@ -230,6 +233,7 @@ DUPLICATE = FunctionSpec(
         "order_context": "orderContext",
     },
     read_only=False,
+    duplicate_protected=True,
 )
 
 ACCEPT_CHALLENGE = FunctionSpec(
@@ -254,6 +258,7 @@ ACCEPT_CHALLENGE = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 REFUSE_CHALLENGE = FunctionSpec(
@@ -278,6 +283,7 @@ REFUSE_CHALLENGE = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 CREDIT_HOLDER = FunctionSpec(
@@ -344,6 +350,7 @@ CREDIT_HOLDER = FunctionSpec(
         "customer_contact": "customerContact",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 WALLET_CREDIT_HOLDER = FunctionSpec(
@@ -394,6 +401,7 @@ WALLET_CREDIT_HOLDER = FunctionSpec(
         "statement_reference": "statementReference",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 

@@ -187,6 +187,7 @@ CARD_ORDER = FunctionSpec(
         "order_context": "orderContext",
     },
     read_only=False,
+    duplicate_protected=True,
 )
 
 CARD_CHECK_ENROLLMENT = FunctionSpec(
@@ -351,6 +352,7 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
         "order_context": "orderContext",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
@@ -377,6 +379,7 @@ CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
@@ -403,6 +406,7 @@ CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 WALLET_ORDER = FunctionSpec(
@@ -515,6 +519,7 @@ WALLET_ORDER = FunctionSpec(
         "customer_data": "customerData",
     },
     read_only=False,
+    duplicate_protected=True,
 )
 
 WALLET_CHECK_ENROLLMENT = FunctionSpec(
@@ -625,6 +630,7 @@ WALLET_CHECK_ENROLLMENT = FunctionSpec(
         "customer_data": "customerData",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
@@ -737,6 +743,7 @@ PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
         "fraud_data": "fraudData",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
@@ -761,6 +768,7 @@ PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
         "message_version": "messageVersion",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 

@@ -38,6 +38,7 @@ GET_TRANSACTION_DATA = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
     },
     read_only=True,
+    duplicate_protected=False,
 )
 
 GET_FRAUD_DATA = FunctionSpec(
@@ -58,6 +59,7 @@ GET_FRAUD_DATA = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
     },
     read_only=True,
+    duplicate_protected=False,
 )
 
 

@@ -56,6 +56,7 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
         "payment_token_consumer_merchant_id": "paymentTokenConsumerMerchantId",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 PAN_TO_TOKEN = FunctionSpec(
@@ -76,6 +77,7 @@ PAN_TO_TOKEN = FunctionSpec(
         "user_id": "userId",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 TOKEN_TO_PAN = FunctionSpec(
@@ -98,6 +100,7 @@ TOKEN_TO_PAN = FunctionSpec(
         "token_pan_data_list": "tokenPanDataList",
     },
     read_only=True,
+    duplicate_protected=False,
 )
 
 TRANSACTION_TO_TOKEN = FunctionSpec(
@@ -122,6 +125,7 @@ TRANSACTION_TO_TOKEN = FunctionSpec(
         "merchant_external_id": "merchantExternalId",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 

@@ -59,6 +59,7 @@ ADD_CARD = FunctionSpec(
         "payment_mean_brand": "paymentMeanBrand",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 GET_WALLET_DATA = FunctionSpec(
@@ -75,6 +76,7 @@ GET_WALLET_DATA = FunctionSpec(
         "merchant_wallet_id": "merchantWalletId",
     },
     read_only=True,
+    duplicate_protected=False,
 )
 
 GET_PAYMENT_MEAN_DATA = FunctionSpec(
@@ -93,6 +95,7 @@ GET_PAYMENT_MEAN_DATA = FunctionSpec(
         "payment_mean_id": "paymentMeanId",
     },
     read_only=True,
+    duplicate_protected=False,
 )
 
 UPDATE_PAYMENT_MEAN = FunctionSpec(
@@ -113,6 +116,7 @@ UPDATE_PAYMENT_MEAN = FunctionSpec(
         "payment_mean_alias": "paymentMeanAlias",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 DELETE_PAYMENT_MEAN = FunctionSpec(
@@ -131,6 +135,7 @@ DELETE_PAYMENT_MEAN = FunctionSpec(
         "payment_mean_id": "paymentMeanId",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 SIGN_OFF = FunctionSpec(
@@ -147,6 +152,7 @@ SIGN_OFF = FunctionSpec(
         "merchant_wallet_id": "merchantWalletId",
     },
     read_only=False,
+    duplicate_protected=False,
 )
 
 
