@@ -162,6 +162,8 @@ class FunctionView:
     params: tuple[ParamView, ...]
     rules: tuple[tuple[str, str], ...]  # (wire name, FieldRule source)
     later_fields: tuple[tuple[str, str], ...]
+    # Response fields that appeared after the function (name, since): not sent to older versions.
+    response_since: tuple[tuple[str, str], ...]
     # snake_case keyword -> dictionary name, later versions' fields included (to name them).
     keywords: tuple[tuple[str, str], ...]
     read_only: bool  # a RetryPolicy may resend it after 90/99 (spec: resend)
@@ -235,6 +237,9 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
         params=tuple(params),
         rules=tuple(rules),
         later_fields=tuple(sorted(later.items())),
+        response_since=tuple(
+            (u.name, str(u.since)) for u in function.response if u.since > function.since
+        ),
         keywords=tuple((snake(n), n) for n in [p.wire for p in params] + sorted(later)),
         read_only=function.resend == "read-only",
         duplicate_protected=function.resend == "duplicate-protected",

@@ -410,6 +410,18 @@ def test_a_field_newer_than_the_declared_version_is_refused(sim: Simulator, prot
     assert new["responseCode"] == "00"
 
 
+def test_response_fields_newer_than_the_declared_version_are_not_sent(
+    sim: Simulator, protocol: str
+) -> None:
+    """errorFieldName appeared in 2.21: a request declaring 2.20 gets the refusal without it."""
+    fields = {**CARD_ORDER, "amount": "12a"}
+    old = send(sim, protocol, "checkout", "cardOrder", fields, version="2.20")
+    assert old["responseCode"] == "30" and "errorFieldName" not in old
+    assert verify_seal(old, sim.secret_key)
+    new = send(sim, protocol, "checkout", "cardOrder", fields, version="2.21")
+    assert (new["responseCode"], new["errorFieldName"]) == ("30", "amount")
+
+
 def test_envelope_problems(sim: Simulator, protocol: str) -> None:
     base = {**envelope(sim, "checkout"), **CARD_ORDER}
     no_seal = post(sim, protocol, "checkout", "cardOrder", base)

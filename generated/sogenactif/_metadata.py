@@ -94,6 +94,9 @@ class FunctionSpec(Generic[RequestT, ResponseT]):
     request_fields: Mapping[str, FieldRule]
     # Request fields of later interface versions: name -> version (for clear refusals).
     later_fields: Mapping[str, str] = field(default_factory=dict)
+    # Response fields that appeared after the function itself: name -> version. The platform
+    # returns them only to requests declaring that version or later (the simulator does too).
+    response_since: Mapping[str, str] = field(default_factory=dict)
     # snake_case keyword -> dictionary name, for every request field (later versions' too).
     keywords: Mapping[str, str] = field(default_factory=dict)
     # From the spec's ``resend`` key: may a RetryPolicy send it again after 90/99?

@@ -41,6 +41,9 @@ CANCEL = FunctionSpec(
         "customerContact": FieldRule("customerContact", "container", children=rules.CONTACT),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "currency_code": "currencyCode",
         "operation_amount": "operationAmount",
@@ -76,6 +79,9 @@ REFUND = FunctionSpec(
         "customerContact": FieldRule("customerContact", "container", children=rules.CONTACT),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "currency_code": "currencyCode",
         "operation_amount": "operationAmount",
@@ -107,6 +113,9 @@ VALIDATE = FunctionSpec(
         "lastRecoveryIndicator": FieldRule("lastRecoveryIndicator", "string", format="ANS1"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "currency_code": "currencyCode",
         "operation_amount": "operationAmount",
@@ -191,6 +200,9 @@ DUPLICATE = FunctionSpec(
         "orderContext": FieldRule("orderContext", "container", children=rules.ORDER_CONTEXT),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -251,6 +263,9 @@ ACCEPT_CHALLENGE = FunctionSpec(
         ),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "comment": "comment",
         "operation_origin": "operationOrigin",
@@ -276,6 +291,9 @@ REFUSE_CHALLENGE = FunctionSpec(
         ),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "comment": "comment",
         "operation_origin": "operationOrigin",
@@ -330,6 +348,9 @@ CREDIT_HOLDER = FunctionSpec(
         "customerContact": FieldRule("customerContact", "container", children=rules.CONTACT),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -384,6 +405,9 @@ WALLET_CREDIT_HOLDER = FunctionSpec(
         "statementReference": FieldRule("statementReference", "string", format="ANS255"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "transaction_reference": "transactionReference",
         "amount": "amount",

@@ -135,6 +135,9 @@ CARD_ORDER = FunctionSpec(
         "orderContext": FieldRule("orderContext", "container", children=rules.ORDER_CONTEXT),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "amount": "amount",
         "capture_day": "captureDay",
@@ -301,6 +304,9 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
         "orderContext": FieldRule("orderContext", "container", children=rules.ORDER_CONTEXT),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "amount": "amount",
         "capture_day": "captureDay",
@@ -371,6 +377,9 @@ CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
         ),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "message_version": "messageVersion",
         "pa_res_message": "paResMessage",
@@ -398,6 +407,9 @@ CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
         ),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "message_version": "messageVersion",
         "pa_res_message": "paResMessage",
@@ -481,6 +493,9 @@ WALLET_ORDER = FunctionSpec(
         "customerData": FieldRule("customerData", "container", children=rules.CUSTOMER_DATA),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -592,6 +607,9 @@ WALLET_CHECK_ENROLLMENT = FunctionSpec(
         "customerData": FieldRule("customerData", "container", children=rules.CUSTOMER_DATA),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -707,6 +725,9 @@ PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
         "fraudData": FieldRule("fraudData", "container", children=rules.FRAUD_DATA),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -761,6 +782,9 @@ PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
         "messageVersion": FieldRule("messageVersion", "string", format="ANS10"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",

@@ -33,6 +33,9 @@ GET_TRANSACTION_DATA = FunctionSpec(
         ),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
@@ -54,6 +57,9 @@ GET_FRAUD_DATA = FunctionSpec(
         ),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",

@@ -72,6 +72,9 @@ PAN_TO_TOKEN = FunctionSpec(
         "userId": FieldRule("userId", "string", format="ANS50"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "pan_data_list": "panDataList",
         "user_id": "userId",
@@ -95,6 +98,9 @@ TOKEN_TO_PAN = FunctionSpec(
         ),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "user_id": "userId",
         "token_pan_data_list": "tokenPanDataList",
@@ -118,6 +124,9 @@ TRANSACTION_TO_TOKEN = FunctionSpec(
         "merchantExternalId": FieldRule("merchantExternalId", "string", format="ANS50"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "from_merchant_id": "fromMerchantId",
         "from_transaction_reference": "fromTransactionReference",

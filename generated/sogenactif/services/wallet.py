@@ -50,6 +50,9 @@ ADD_CARD = FunctionSpec(
         ),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
         "card_number": "cardNumber",
@@ -72,6 +75,9 @@ GET_WALLET_DATA = FunctionSpec(
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
     },
@@ -90,6 +96,9 @@ GET_PAYMENT_MEAN_DATA = FunctionSpec(
         "paymentMeanId": FieldRule("paymentMeanId", "string", required=True, format="ANS10"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
         "payment_mean_id": "paymentMeanId",
@@ -110,6 +119,9 @@ UPDATE_PAYMENT_MEAN = FunctionSpec(
         "paymentMeanAlias": FieldRule("paymentMeanAlias", "string", format="ANS20"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
         "payment_mean_id": "paymentMeanId",
@@ -130,6 +142,9 @@ DELETE_PAYMENT_MEAN = FunctionSpec(
         "paymentMeanId": FieldRule("paymentMeanId", "string", required=True, format="ANS10"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
         "payment_mean_id": "paymentMeanId",
@@ -148,6 +163,9 @@ SIGN_OFF = FunctionSpec(
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
     },
     later_fields={},
+    response_since={
+        "errorFieldName": "2.21",
+    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
     },

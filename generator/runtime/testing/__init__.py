@@ -23,7 +23,8 @@ It behaves like the platform for every function of the generated dictionary:
   version 34, both **unsigned** (the platform has no key to seal with);
 - the request is checked against the dictionary of the interfaceVersion it declares: 12 for a
   missing, unknown or too new field or a value outside its list, 30 for a format error, with
-  ``errorFieldName`` (details in ``_checks``);
+  ``errorFieldName`` (details in ``_checks``); response fields newer than the declared version
+  (``errorFieldName`` itself is a 2.21 field) are left out of the answer;
 - payments, operations, wallets and tokens are kept in SQLite (in memory, or a file that
   survives restarts): test card numbers decide the authorisation (``_cards``); transactions move
   through TO_VALIDATE, TO_CAPTURE, CAPTURED, CANCELLED, CREDITED … and impossible operations get

@@ -275,10 +275,13 @@ class Platform:
         entry = self.entries[(service, function)]
         with self._served_lock:
             self.served += 1
+        declared = self._declared_or_none(entry, fields)
         try:
             shop = self._shop(fields)
         except Refusal as refusal:
-            return self._answer(entry, self._refusal(entry, refusal), None, DEFAULT_ALGORITHM)
+            return self._answer(
+                entry, self._refusal(entry, refusal), None, DEFAULT_ALGORITHM, declared
+            )
         algorithm = fields.get("sealAlgorithm") or DEFAULT_ALGORITHM
         if algorithm not in ALGORITHMS:
             return self._answer(
@@ -286,13 +289,14 @@ class Platform:
                 self._refusal(entry, Refusal("12", "sealAlgorithm")),
                 shop,
                 DEFAULT_ALGORITHM,
+                declared,
             )
         assert isinstance(algorithm, str)
         try:
             values = self._perform(entry, shop, fields, algorithm)
         except Refusal as refusal:
             values = self._refusal(entry, refusal)
-        return self._answer(entry, values, shop, algorithm)
+        return self._answer(entry, values, shop, algorithm, declared)
 
     def _shop(self, fields: Mapping[str, Any]) -> Shop:
         merchant_id = fields.get("merchantId")
@@ -346,6 +350,14 @@ class Platform:
             raise Refusal("12", "interfaceVersion")
         return number
 
+    def _declared_or_none(self, entry: Entry, fields: Mapping[str, Any]) -> Version | None:
+        """The request's interface version when it can be read (it decides which response
+        fields are sent), else None: every field of the response then."""
+        try:
+            return version(self._declared_version(entry, fields.get("interfaceVersion")))
+        except Refusal:
+            return None
+
     @staticmethod
     def _refusal(entry: Entry, refusal: Refusal) -> dict[str, Any]:
         values: dict[str, Any] = {entry.code_field: refusal.code}
@@ -357,10 +369,20 @@ class Platform:
         return values
 
     def _answer(
-        self, entry: Entry, values: Mapping[str, Any], shop: Shop | None, algorithm: str
+        self,
+        entry: Entry,
+        values: Mapping[str, Any],
+        shop: Shop | None,
+        algorithm: str,
+        declared: Version | None,
     ) -> dict[str, Any]:
-        """The response in the dictionary's order; sealed unless ``shop`` is None."""
+        """The response in the dictionary's order, without the fields of interface versions
+        later than ``declared`` (errorFieldName is a 2.21 field); sealed unless ``shop`` is None."""
         out = _arrange(entry.response, values)
+        if declared is not None:
+            for name, since in entry.fn.response_since.items():
+                if version(since) > declared:
+                    out.pop(name, None)
         code = entry.code_field
         if code not in out and code in values:
             out = {code: str(values[code]), **out}
