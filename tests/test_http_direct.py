@@ -174,19 +174,37 @@ READ_ERRORS: list[Exception] = [
 ]
 
 
+def _session(direct: bool) -> requests.Session:
+    """A session of the client's; ``direct=False`` takes the shortcut away (Session.post)."""
+    session = _http.new_session()
+    if not direct:
+        session.__dict__.pop(_http._DIRECT)
+    return session
+
+
+def _fail_sending(monkeypatch: Any, error: Exception) -> None:
+    def urlopen(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(urllib3.connectionpool.HTTPConnectionPool, "urlopen", urlopen)
+
+
+def _fail_reading(monkeypatch: Any, error: Exception) -> None:
+    def stream(self: Any, *args: Any, **kwargs: Any) -> Iterator[bytes]:
+        raise error
+        yield b""
+
+    monkeypatch.setattr(urllib3.response.HTTPResponse, "stream", stream)
+
+
 @pytest.mark.parametrize("error", SEND_ERRORS, ids=lambda e: type(e).__name__)
 def test_send_errors_are_those_of_adapter_send(
     raw: RawServer, monkeypatch: Any, error: Exception
 ) -> None:
-    def failing(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raise error
-
-    monkeypatch.setattr(urllib3.connectionpool.HTTPConnectionPool, "urlopen", failing)
+    _fail_sending(monkeypatch, error)
     url = raw.base_url + "/x"
-    plain = _http.new_session()
-    plain.__dict__.pop(_http._DIRECT)  # through Session.post and HTTPAdapter.send
-    with pytest.raises(Exception) as reference:
-        plain.post(url, data=b"{}", headers=HEADERS, timeout=(5.0, 5.0))
+    with pytest.raises(Exception) as reference:  # through Session.post and HTTPAdapter.send
+        _session(direct=False).post(url, data=b"{}", headers=HEADERS, timeout=(5.0, 5.0))
     with pytest.raises(Exception) as shortcut:
         _http._direct_send(_http.new_session(), url, b"{}", HEADERS, TIMEOUTS)
     assert type(shortcut.value) is type(reference.value)
@@ -197,14 +215,9 @@ def test_send_errors_are_those_of_adapter_send(
 def test_read_errors_are_those_of_iter_content(
     raw: RawServer, monkeypatch: Any, error: Exception
 ) -> None:
-    def failing(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raise error
-        yield b""
-
-    monkeypatch.setattr(urllib3.response.HTTPResponse, "stream", failing)
+    _fail_reading(monkeypatch, error)
     url = raw.base_url + "/x"
-    plain = _http.new_session()
-    plain.__dict__.pop(_http._DIRECT)
+    plain = _session(direct=False)
     with pytest.raises(Exception) as reference:
         b"".join(plain.post(url, data=b"{}", headers=HEADERS, stream=True).iter_content(65536))
     pooled = _http._direct_send(_http.new_session(), url, b"{}", HEADERS, TIMEOUTS)
@@ -219,27 +232,15 @@ def test_both_paths_give_the_same_typed_error(
     raw: RawServer, monkeypatch: Any, error: Exception
 ) -> None:
     """End to end through ``post``: the same typed error, the same "may have reached" flag."""
-    in_send = any(error is e for e in SEND_ERRORS)
-
-    def failing(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raise error
-        yield b""
-
-    def failing_send(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raise error
-
-    if in_send:
-        monkeypatch.setattr(urllib3.connectionpool.HTTPConnectionPool, "urlopen", failing_send)
+    if any(error is e for e in SEND_ERRORS):
+        _fail_sending(monkeypatch, error)
     else:
-        monkeypatch.setattr(urllib3.response.HTTPResponse, "stream", failing)
+        _fail_reading(monkeypatch, error)
     url = raw.base_url + "/x"
     found = []
     for direct in (True, False):
-        session = _http.new_session()
-        if not direct:
-            session.__dict__.pop(_http._DIRECT)
         with pytest.raises(sogenactif.TransportError) as info:
-            _post(session, url, b"{}")
+            _post(_session(direct), url, b"{}")
         found.append((type(info.value), info.value.may_have_reached_server, str(info.value)))
     assert found[0] == found[1]
 
@@ -281,9 +282,7 @@ def test_tls_certificates_are_verified_on_both_paths(
     tls: TlsServer, monkeypatch: Any, direct: bool
 ) -> None:
     """An unknown certificate: refused before anything is sent, whichever path."""
-    session = _http.new_session()
-    if not direct:
-        session.__dict__.pop(_http._DIRECT)
+    session = _session(direct)
     with pytest.raises(sogenactif.ConnectError) as info:
         _post(session, tls.base_url + "/x", b'{"cardNumber":"4973019999912764"}')
     assert info.value.may_have_reached_server is False
@@ -298,9 +297,7 @@ def test_tls_exchange_with_a_trusted_certificate(
     # Trust tests/tls/ as requests' default CA bundle (the session keeps verify=True, so the
     # shortcut is still taken).
     monkeypatch.setattr(requests.adapters, "DEFAULT_CA_BUNDLE_PATH", str(TLS / "localhost.pem"))
-    session = _http.new_session()
-    if not direct:
-        session.__dict__.pop(_http._DIRECT)
+    session = _session(direct)
     for _ in range(2):
         reply = _post(session, tls.base_url + "/x", b"{}")
         assert reply.status_code == 200 and reply.body == b"{}"

@@ -15,6 +15,17 @@ from sogenactif import _wire
 from sogenactif._metadata import FieldRule, FunctionSpec
 
 
+def _functions() -> list[FunctionSpec[Any, Any]]:
+    found: list[FunctionSpec[Any, Any]] = []
+    for info in pkgutil.iter_modules(sogenactif.services.__path__):
+        module = importlib.import_module(f"sogenactif.services.{info.name}")
+        found += [v for v in vars(module).values() if isinstance(v, FunctionSpec)]
+    return found
+
+
+FUNCTIONS = _functions()
+
+
 def _all_rules() -> list[FieldRule]:
     found: dict[int, FieldRule] = {}
 
@@ -27,12 +38,9 @@ def _all_rules() -> list[FieldRule]:
         if rule.item is not None:
             add(rule.item)
 
-    for info in pkgutil.iter_modules(sogenactif.services.__path__):
-        module = importlib.import_module(f"sogenactif.services.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, FunctionSpec):
-                for rule in value.request_fields.values():
-                    add(rule)
+    for fn in FUNCTIONS:
+        for rule in fn.request_fields.values():
+            add(rule)
     return list(found.values())
 
 
@@ -67,14 +75,8 @@ def test_quick_never_accepts_what_the_format_refuses(rule: FieldRule, value: str
 
 
 def test_required_names_are_those_of_the_rules() -> None:
-    for info in pkgutil.iter_modules(sogenactif.services.__path__):
-        module = importlib.import_module(f"sogenactif.services.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, FunctionSpec):
-                fn: FunctionSpec[Any, Any] = value
-                assert fn.required_fields == tuple(
-                    n for n, r in fn.request_fields.items() if r.required
-                )
+    for fn in FUNCTIONS:
+        assert fn.required_fields == tuple(n for n, r in fn.request_fields.items() if r.required)
     for rule in _all_rules():
         assert rule.required_children == tuple(
             n for n, r in (rule.children or {}).items() if r.required
@@ -154,17 +156,6 @@ def test_encoder_gives_what_encode_value_gives(rule: FieldRule, data: st.DataObj
 
 
 # --------------------------------------------------------------------------- keyword fast path
-
-
-def _functions() -> list[FunctionSpec[Any, Any]]:
-    found: list[FunctionSpec[Any, Any]] = []
-    for info in pkgutil.iter_modules(sogenactif.services.__path__):
-        module = importlib.import_module(f"sogenactif.services.{info.name}")
-        found += [v for v in vars(module).values() if isinstance(v, FunctionSpec)]
-    return found
-
-
-FUNCTIONS = _functions()
 
 
 def _value_for(rule: FieldRule, depth: int = 0) -> st.SearchStrategy[Any]:

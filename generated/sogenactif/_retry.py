@@ -16,10 +16,11 @@ call is sent again when, and only when:
       wallet reads and tokenToPan); or
    b. the function creates a new transaction under the ``transactionReference`` the request
       carries (``FunctionSpec.duplicate_protected``: ``checkout.cardOrder``,
-      ``checkout.walletOrder``, ``cashManagement.duplicate``). The platform refuses a second transaction with the same
-      reference (responseCode 94, "duplicated transactionReference"), so a resend cannot create a
-      second payment. When the request carries no ``transactionReference`` (shops where the
-      platform generates it) nothing protects a resend and it is not retried.
+      ``checkout.walletOrder``, ``cashManagement.duplicate``). The platform refuses a second
+      transaction with the same reference (responseCode 94, "duplicated transactionReference"),
+      so a resend cannot create a second payment. When the request carries no
+      ``transactionReference`` (shops where the platform generates it) nothing protects a
+      resend and it is not retried.
 
    Both come from the spec (``resend: read-only`` / ``resend: duplicate-protected`` on the
    function, see ``spec/README.md``).

@@ -156,15 +156,12 @@ def _encode_mapping(
         if kind == _OTHER:
             out[name] = _encode_value(value, rule, prefix + name, problems, strict)
             continue
+        if strict and not _plain_scalar(value, rule.kind):
+            problems.append((prefix + name, _NOT_PLAIN))  # as in _encode_value
+            continue
         if type(value) is str:
-            if strict and rule.kind == "integer" and not _canonical_digits(value):
-                problems.append((prefix + name, _NOT_PLAIN))  # the model reads "0100" as 100
-                continue
             text = value
         elif type(value) is int and rule.kind == "integer":
-            if strict and value < 0:
-                problems.append((prefix + name, _NOT_PLAIN))
-                continue
             text = str(value)
         else:
             out[name] = _encode_value(value, rule, prefix + name, problems, strict)
@@ -212,6 +209,8 @@ def _canonical_digits(text: str) -> bool:
 
 
 def _plain_scalar(value: Any, kind: str) -> bool:
+    """False for a scalar the request model would convert or refuse: a negative integer, or text
+    for a number that does not print back the same."""
     if type(value) is int:
         return value >= 0
     return kind != "integer" or (type(value) is str and _canonical_digits(value))
