@@ -32,8 +32,11 @@ TASKS: dict[str, list[list[str]]] = {
     "check": [["-m", "generator", "check"]],
     "generate": [["-m", "generator", "docs"], ["-m", "generator", "generate"]],
     "docs": [["-m", "generator", "docs"]],
-    "lint": [["-m", "ruff", "check", "generator", "tests", "bench", "examples", "dev.py"]],
-    "type": [["-m", "mypy", "--strict", "generated/sogenactif"]],
+    "lint": [
+        ["-m", "ruff", "check", "runtime", "generator", "tests", "bench", "examples", "dev.py"],
+        ["-m", "ruff", "format", "--check", "runtime"],
+    ],
+    "type": [["-m", "mypy", "--strict", "runtime/sogenactif_core", "generated/sogenactif"]],
     "bench": [["bench/run.py"]],
 }
 
@@ -58,7 +61,8 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_venv()
     task, extra = argv[0], argv[1:]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "generated"), str(ROOT)])}
+    path = [str(ROOT / "generated"), str(ROOT / "runtime"), str(ROOT)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
     steps = TASKS[task]
     for i, step in enumerate(steps):
         args = [str(PY), *step, *(extra if i == len(steps) - 1 else [])]

@@ -94,8 +94,11 @@ class Budget:
 
 def start_simulator(db: Path) -> tuple[subprocess.Popen[str], str]:
     # The simulator of the very package this run imported.
+    import sogenactif_core
+
     package_root = Path(sogenactif.__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(package_root)}
+    core_root = Path(sogenactif_core.__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package_root), str(core_root)])}
     process = subprocess.Popen(
         [sys.executable, "-m", "sogenactif.testing", "--port", "0", "--db", str(db)],
         stdout=subprocess.PIPE,

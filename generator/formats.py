@@ -1,10 +1,11 @@
-"""Typed dictionary formats for the generator; the charset table lives in runtime/_formats.py."""
+"""Typed dictionary formats for the generator; the charset table lives in the core
+(``runtime/sogenactif_core/_formats.py``), which the client checks requests with."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .runtime._formats import CHARSET_MEANINGS, CHARSETS, FORMAT_RE, format_pattern
+from sogenactif_core._formats import CHARSET_MEANINGS, CHARSETS, FORMAT_RE, format_pattern
 
 
 @dataclass(frozen=True, order=True)

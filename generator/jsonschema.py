@@ -15,9 +15,9 @@ from typing import Any
 from .spec import FieldDef, FieldUse, Spec
 from .views import business_request, class_name, field_description, snake
 
-REQUEST_BASE = "sogenactif._base.RequestModel"
-RESPONSE_BASE = "sogenactif._base.ResponseModel"
-CONTAINER_BASE = "sogenactif._base.ContainerModel"
+REQUEST_BASE = "sogenactif_core._base.RequestModel"
+RESPONSE_BASE = "sogenactif_core._base.ResponseModel"
+CONTAINER_BASE = "sogenactif_core._base.ContainerModel"
 
 
 def _type_schema(definition: FieldDef) -> dict[str, Any]:
@@ -54,9 +54,7 @@ def build_schema(spec: Spec) -> dict[str, Any]:
     defs: dict[str, Any] = {}
     for name in sorted(spec.containers):
         container = spec.containers[name]
-        description = container.description
-        if container.note:
-            description += f"\n\nNote: {container.note}"
+        description = container.description  # its note is in the reference docs
         # Container members are never "required" in the model: responses must not be refused;
         # the client's rules enforce required members in requests.
         defs[f"common.{class_name(name)}"] = _object(

@@ -1,13 +1,14 @@
-"""spec -> generated/sogenactif/: render, run datamodel-code-generator, copy the runtime, ruff.
+"""spec -> generated/sogenactif/: render the templates, run datamodel-code-generator, ruff.
 
-Generation is deterministic (no timestamps, sorted inputs, pinned tools) and all-or-nothing:
-everything is built in a temporary folder, formatted, then swapped in with renames, so an error
-never leaves a half-written package behind.
+The pipeline orchestrates only: what each file says is decided by the views (``views.py``) and the
+templates; the generated package imports the hand-written core (``runtime/sogenactif_core``),
+of which it holds no copy. Generation is deterministic (no timestamps, sorted inputs, pinned tools)
+and all-or-nothing: everything is built in a temporary folder, formatted, then swapped in with
+renames, so an error never leaves a half-written package behind.
 """
 
 from __future__ import annotations
 
-import ast
 import difflib
 import json
 import os
@@ -20,21 +21,26 @@ from typing import Any
 
 import jinja2
 
+from sogenactif_core._errors import __all__ as CORE_ERRORS
+
 from .jsonschema import build_schema
-from .spec import FieldDef, Service, Spec, load_spec
+from .spec import Spec, load_spec
 from .views import (
     containers_in_dependency_order,
     docstring,
+    enum_attributes,
     enum_member_doc,
+    list_items,
     py_str,
     rule_expr,
+    sensitive_fields,
     service_view,
     snake,
+    soap_view,
     upper_snake,
 )
 
 HERE = Path(__file__).resolve().parent
-RUNTIME = HERE / "runtime"
 TEMPLATES = HERE / "templates"
 RUFF_CONFIG = HERE / "ruff-generated.toml"
 PACKAGE = "sogenactif"
@@ -45,18 +51,8 @@ class GenerationError(Exception):
     pass
 
 
-def _exported_names(module: Path) -> tuple[str, ...]:
-    """A runtime module's ``__all__``, read without importing it (it imports generated code)."""
-    for node in ast.parse(module.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
-        ):
-            return tuple(sorted(ast.literal_eval(node.value)))
-    raise GenerationError(f"{module} has no __all__")
-
-
-# The package exports every error of the runtime.
-ERROR_NAMES = _exported_names(RUNTIME / "_errors.py")
+# The package exports every error of the core.
+ERROR_NAMES = tuple(sorted(CORE_ERRORS))
 
 
 def _header(spec: Spec) -> str:
@@ -83,116 +79,6 @@ def _environment() -> jinja2.Environment:
 # --------------------------------------------------------------------------- rendering
 
 
-def _reachable_containers(spec: Spec, service: Service) -> list[str]:
-    """Containers a service's functions use, directly or through other containers."""
-    seen: set[str] = set()
-
-    def walk(definition: FieldDef) -> None:
-        target = definition.items or definition
-        if target.type == "container" and target.container and target.container not in seen:
-            seen.add(target.container)
-            for member in spec.containers[target.container].fields:
-                walk(member.field)
-
-    for function in service.functions:
-        for use in (*function.request, *function.response):
-            walk(use.field)
-    return [c.name for c in containers_in_dependency_order(spec) if c.name in seen]
-
-
-def _xsd_element(definition: FieldDef, required: bool, wrappers: dict[str, dict[str, str]]) -> str:
-    occurs = "" if required else ' minOccurs="0"'
-    if definition.is_list:
-        assert definition.items is not None
-        item = definition.items
-        item_type = f"tns:{item.container}" if item.type == "container" else "xsd:string"
-        wrapper_type = f"{definition.name}Type"
-        wrappers[wrapper_type] = {
-            "type": wrapper_type,
-            "item": definition.item_name or item.name,
-            "item_type": item_type,
-        }
-        return f'<xsd:element name="{definition.name}" type="tns:{wrapper_type}"{occurs}/>'
-    if definition.type == "container":
-        return f'<xsd:element name="{definition.name}" type="tns:{definition.container}"{occurs}/>'
-    # Every scalar is text on the wire: xsd:string keeps leading zeros and the exact characters
-    # the seal was computed over.
-    return f'<xsd:element name="{definition.name}" type="xsd:string"{occurs}/>'
-
-
-def _soap_files(spec: Spec, service: Service, view: Any, env: jinja2.Environment) -> dict[str, str]:
-    wrappers: dict[str, dict[str, str]] = {}
-    containers = []
-    for name in _reachable_containers(spec, service):
-        container = spec.containers[name]
-        containers.append(
-            {
-                "name": name,
-                "description": container.description,
-                "elements": [_xsd_element(u.field, False, wrappers) for u in container.fields],
-            }
-        )
-    functions = []
-    for function in service.functions:
-        functions.append(
-            {
-                "name": function.name,
-                "input": [_xsd_element(u.field, u.required, wrappers) for u in function.request],
-                "output": [_xsd_element(u.field, False, wrappers) for u in function.response],
-            }
-        )
-    address = dict(spec.platform.environments)["production"] + spec.platform.soap_path.format(
-        service=service.name
-    )
-    common = {"header_text": _header(spec), "service": view, "functions": functions}
-    return {
-        f"wsdl/{service.name}.xsd": env.get_template("service.xsd.j2").render(
-            containers=containers, wrappers=[wrappers[k] for k in sorted(wrappers)], **common
-        ),
-        f"wsdl/{service.name}.wsdl": env.get_template("service.wsdl.j2").render(
-            address=address, **common
-        ),
-    }
-
-
-def _list_items(spec: Spec) -> list[tuple[str, str]]:
-    items: dict[str, str] = {}
-
-    def add(definition: FieldDef) -> None:
-        if definition.is_list:
-            items[definition.name] = definition.item_name or definition.name
-
-    for definition in spec.fields.values():
-        add(definition)
-    for container in spec.containers.values():
-        for use in container.fields:
-            add(use.field)
-    return sorted(items.items())
-
-
-def _sensitive(spec: Spec) -> list[tuple[str, str]]:
-    found: dict[str, str] = {}
-
-    def add(definition: FieldDef) -> None:
-        target = definition.items or definition
-        if target.sensitive:
-            found[definition.name] = target.sensitive
-
-    for definition in spec.fields.values():
-        add(definition)
-    for container in spec.containers.values():
-        for use in container.fields:
-            add(use.field)
-    return sorted(found.items())
-
-
-def _enum_attributes(spec: Spec) -> dict[str, list[str]]:
-    return {
-        name: sorted({k for v in enum.values for k, x in v.attributes})
-        for name, enum in spec.enums.items()
-    }
-
-
 def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
     """Every template output, keyed by path inside the package."""
     env = _environment()
@@ -213,44 +99,38 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
         "enums": enums,
         "containers": containers,
         "container_rules": container_rules,
-        "enum_attributes": _enum_attributes(spec),
-        "list_items": _list_items(spec),
-        "sensitive": _sensitive(spec),
+        "enum_attributes": enum_attributes(spec),
+        "list_items": list_items(spec),
+        "sensitive": sensitive_fields(spec),
         "error_names": ERROR_NAMES,
-        "has_testing": (RUNTIME / "testing").is_dir(),
     }
-    files = {
-        "__init__.py": env.get_template("package_init.py.j2").render(ctx),
-        "_constants.py": env.get_template("constants.py.j2").render(ctx),
-        "_rules.py": env.get_template("rules.py.j2").render(ctx),
-        "_client.py": env.get_template("client.py.j2").render(ctx),
-        "enums.py": env.get_template("enums.py.j2").render(ctx),
-        "services/__init__.py": env.get_template("services_init.py.j2").render(ctx),
-        "models/__init__.py": env.get_template("models_init.py.j2").render(ctx),
-        "py.typed": "",
+    one_per_package = {
+        "__init__.py": "package_init.py.j2",
+        "_dictionary.py": "dictionary.py.j2",
+        "_rules.py": "rules.py.j2",
+        "_client.py": "client.py.j2",
+        "enums.py": "enums.py.j2",
+        "seal.py": "seal.py.j2",
+        "services/__init__.py": "services_init.py.j2",
+        "models/__init__.py": "models_init.py.j2",
+        "testing/__init__.py": "testing_init.py.j2",
+        "testing/__main__.py": "testing_main.py.j2",
+        "testing/pytest_plugin.py": "pytest_plugin.py.j2",
     }
+    files = {path: env.get_template(name).render(ctx) for path, name in one_per_package.items()}
+    files["py.typed"] = ""
     for service, view in zip(spec.services, services, strict=True):
         files[f"services/{view.module}.py"] = env.get_template("service.py.j2").render(
             ctx, service=view
         )
-        files.update(_soap_files(spec, service, view, env))
-    return files
-
-
-def _runtime_files() -> dict[str, str]:
-    """The hand-written runtime, copied verbatim under a header that says where it comes from."""
-    files: dict[str, str] = {}
-    for path in sorted(RUNTIME.rglob("*")):
-        if path.is_dir() or "__pycache__" in path.parts or path.suffix == ".pyc":
-            continue
-        rel = path.relative_to(RUNTIME).as_posix()
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".py":
-            text = (
-                f"# Copied by `python -m generator` from generator/runtime/{rel}."
-                " Do not edit here: edit the original and regenerate.\n" + text
-            )
-        files[rel] = text
+        soap = soap_view(spec, service)
+        common = {"header_text": _header(spec), "service": view, "functions": soap["functions"]}
+        files[f"wsdl/{service.name}.xsd"] = env.get_template("service.xsd.j2").render(
+            containers=soap["containers"], wrappers=soap["wrappers"], **common
+        )
+        files[f"wsdl/{service.name}.wsdl"] = env.get_template("service.wsdl.j2").render(
+            address=soap["address"], **common
+        )
     return files
 
 
@@ -313,7 +193,7 @@ def build(spec: Spec, workdir: Path) -> Path:
     latest = spec.platform.latest_interface_version
     full = load_spec(spec.root) if spec.target_version != latest else spec
     package_dir = workdir / PACKAGE
-    files = {**_runtime_files(), **render_templates(spec, full)}
+    files = render_templates(spec, full)
     for rel, text in files.items():
         target = package_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, replace
+from typing import Any
 
 from datamodel_code_generator.util import camel_to_snake
 
@@ -68,11 +69,11 @@ def field_summary(use: FieldUse | None, definition: FieldDef, spec: Spec) -> str
 
 
 def field_description(use: FieldUse | None, definition: FieldDef, spec: Spec) -> str:
-    text = definition.description
-    note = (use.note if use is not None and use.note else "") or definition.note
-    if note:
-        text += f"\n\nNote: {note}"
-    return f"{text}\n\n{field_summary(use, definition, spec)}"
+    """What an integrator reads in an IDE: the field, its format, presence, version and values.
+
+    The spec's ``note`` (sources, inferences, decisions) is for maintainers and reviewers: it is
+    in the reference docs (``generator/docs.py``), not in every hover."""
+    return f"{definition.description}\n\n{field_summary(use, definition, spec)}"
 
 
 # --------------------------------------------------------------------------- python types
@@ -166,6 +167,8 @@ class FunctionView:
     response_since: tuple[tuple[str, str], ...]
     # snake_case keyword -> dictionary name, later versions' fields included (to name them).
     keywords: tuple[tuple[str, str], ...]
+    # Every request field, envelope fields included, in the dictionary's order (SOAP elements).
+    element_order: tuple[str, ...]
     read_only: bool  # a RetryPolicy may resend it after 90/99 (spec: resend)
     duplicate_protected: bool  # idem, the platform refusing a second transaction (94)
     since: str
@@ -222,9 +225,7 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
             name: str(version)
             for name, version in full.later_fields(full_function, spec.target_version).items()
         }
-    description = function.description
-    if function.note:
-        description += f"\n\nNote: {function.note}"
+    description = function.description  # its note is in the reference docs
     return FunctionView(
         name=function.name,
         method=snake(function.name),
@@ -241,6 +242,7 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
             (u.name, str(u.since)) for u in function.response if u.since > function.since
         ),
         keywords=tuple((snake(n), n) for n in [p.wire for p in params] + sorted(later)),
+        element_order=tuple(u.name for u in function.request),
         read_only=function.resend == "read-only",
         duplicate_protected=function.resend == "duplicate-protected",
         since=str(function.since),
@@ -256,9 +258,7 @@ def service_view(service: Service, spec: Spec, full: Spec) -> ServiceView:
         class_name=f"{class_name(service.name)}Service",
         prefix=service.interface_prefix,
         namespace=spec.platform.namespace(service.name),
-        description=docstring(
-            service.description + (f"\n\nNote: {service.note}" if service.note else ""), 4
-        ),
+        description=docstring(service.description, 4),
         note=service.note,
         functions=tuple(function_view(service, f, spec, full) for f in service.functions),
     )
@@ -300,3 +300,120 @@ def enum_member_doc(enum: EnumDef, index: int) -> str:
     if extras:
         text += " (" + "; ".join(extras) + ")"
     return docstring(text, 4)
+
+
+# --------------------------------------------------------------------------- package facts
+
+
+def list_items(spec: Spec) -> list[tuple[str, str]]:
+    """List fields and the element name of one of their items, by list name."""
+    items: dict[str, str] = {}
+
+    def add(definition: FieldDef) -> None:
+        if definition.is_list:
+            items[definition.name] = definition.item_name or definition.name
+
+    for definition in spec.fields.values():
+        add(definition)
+    for container in spec.containers.values():
+        for use in container.fields:
+            add(use.field)
+    return sorted(items.items())
+
+
+def sensitive_fields(spec: Spec) -> list[tuple[str, str]]:
+    """Fields holding card data or secrets and how they are masked (spec: ``sensitive``)."""
+    found: dict[str, str] = {}
+
+    def add(definition: FieldDef) -> None:
+        target = definition.items or definition
+        if target.sensitive:
+            found[definition.name] = target.sensitive
+
+    for definition in spec.fields.values():
+        add(definition)
+    for container in spec.containers.values():
+        for use in container.fields:
+            add(use.field)
+    return sorted(found.items())
+
+
+def enum_attributes(spec: Spec) -> dict[str, list[str]]:
+    """The extra attributes each enum's values carry (``paymentMeanType`` …)."""
+    return {
+        name: sorted({k for v in enum.values for k, x in v.attributes})
+        for name, enum in spec.enums.items()
+    }
+
+
+# --------------------------------------------------------------------------- SOAP (WSDL, XSD)
+
+
+def reachable_containers(spec: Spec, service: Service) -> list[str]:
+    """Containers a service's functions use, directly or through other containers."""
+    seen: set[str] = set()
+
+    def walk(definition: FieldDef) -> None:
+        target = definition.items or definition
+        if target.type == "container" and target.container and target.container not in seen:
+            seen.add(target.container)
+            for member in spec.containers[target.container].fields:
+                walk(member.field)
+
+    for function in service.functions:
+        for use in (*function.request, *function.response):
+            walk(use.field)
+    return [c.name for c in containers_in_dependency_order(spec) if c.name in seen]
+
+
+def xsd_element(definition: FieldDef, required: bool, wrappers: dict[str, dict[str, str]]) -> str:
+    """The ``xsd:element`` of one field; a list's wrapper type is added to ``wrappers``."""
+    occurs = "" if required else ' minOccurs="0"'
+    if definition.is_list:
+        assert definition.items is not None
+        item = definition.items
+        item_type = f"tns:{item.container}" if item.type == "container" else "xsd:string"
+        wrapper_type = f"{definition.name}Type"
+        wrappers[wrapper_type] = {
+            "type": wrapper_type,
+            "item": definition.item_name or item.name,
+            "item_type": item_type,
+        }
+        return f'<xsd:element name="{definition.name}" type="tns:{wrapper_type}"{occurs}/>'
+    if definition.type == "container":
+        return f'<xsd:element name="{definition.name}" type="tns:{definition.container}"{occurs}/>'
+    # Every scalar is text on the wire: xsd:string keeps leading zeros and the exact characters
+    # the seal was computed over.
+    return f'<xsd:element name="{definition.name}" type="xsd:string"{occurs}/>'
+
+
+def soap_view(spec: Spec, service: Service) -> dict[str, Any]:
+    """What the WSDL and XSD templates print for ``service``."""
+    wrappers: dict[str, dict[str, str]] = {}
+    containers = []
+    for name in reachable_containers(spec, service):
+        container = spec.containers[name]
+        containers.append(
+            {
+                "name": name,
+                "description": container.description,
+                "elements": [xsd_element(u.field, False, wrappers) for u in container.fields],
+            }
+        )
+    functions = [
+        {
+            "name": function.name,
+            "input": [xsd_element(u.field, u.required, wrappers) for u in function.request],
+            "output": [xsd_element(u.field, False, wrappers) for u in function.response],
+        }
+        for function in service.functions
+    ]
+    address = dict(spec.platform.environments)["production"] + spec.platform.soap_path.format(
+        service=service.name
+    )
+    return {
+        "containers": containers,
+        "wrappers": [wrappers[k] for k in sorted(wrappers)],
+        "functions": functions,
+        "address": address,
+    }

@@ -1,16 +1,12 @@
-"""Shared fixtures. The test shop is the public one of the Office Server JSON guide."""
+"""Shared fixtures (shared helpers are in ``tests/support.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.localserver import LocalServer
-
-MERCHANT_ID = "201040040170001"
-SECRET_KEY = "rxSP61eeP_oNi5TxCD7Ngy9YcwC8MLw6OlmFGGcsY54"
-KEY_VERSION = 1
+from tests.support import LocalServer, RawServer, Script
 
 
 @pytest.fixture()
@@ -22,3 +18,18 @@ def server() -> Iterator[LocalServer]:
 @pytest.fixture(params=["rest", "soap"])
 def protocol(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+@pytest.fixture()
+def raw_server() -> Iterator[Callable[[Script], RawServer]]:
+    """Start TCP servers that run a script on each request (stopped after the test)."""
+    servers: list[RawServer] = []
+
+    def start(script: Script) -> RawServer:
+        server = RawServer(script).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__()

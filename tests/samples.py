@@ -1,5 +1,5 @@
-"""Samples transcribed from the Sogenactif documents in ../shared/reference/, shared by the tests
-and the benchmarks."""
+"""Samples transcribed from the Sogenactif documents in ../shared/reference/: data only, shared by
+the tests (through ``tests/support.py``) and the benchmarks."""
 
 from __future__ import annotations
 

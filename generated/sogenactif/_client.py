@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from ._engine import BaseClient
+from sogenactif_core._client import BaseClient
+from sogenactif_core._dictionary import DataDictionary
+
+from ._dictionary import DICTIONARY
 
 if TYPE_CHECKING:
     from .services.cash_management import CashManagementService
@@ -21,23 +24,18 @@ class Client(BaseClient):
 
     ``Client(merchant_id, secret_key, key_version=1, environment="test", protocol="rest",
     timeout=30.0)``: ``environment`` is "production", "test" or a base URL (e.g. the simulator's);
-    ``protocol`` is "rest" or "soap" (same methods, same models, same results). The client fills in
-    merchantId, keyVersion, interfaceVersion and the seal, and verifies every response seal.
-    One client may be shared by many threads.
+    ``protocol`` is "rest" or "soap" (same methods, same models, same results); ``timeout`` bounds
+    the whole call. The client fills in merchantId, keyVersion, interfaceVersion and the seal, and
+    verifies every response seal. One client may be shared by many threads.
     """
+
+    _dictionary: ClassVar[DataDictionary] = DICTIONARY
 
     @cached_property
     def cash_management(self) -> CashManagementService:
         """Cash management functions (Sogenactif Office Serveur (SOAP/JSON) interface for Cash
         Management functions, CR_WS_2.): cancellations, refunds, validations, duplications,
-        fraud challenges and credits.
-
-        Note: Sogenactif pages read (their first part only): acceptChallenge, refuseChallenge,
-        cancel, creditHolder (and the Worldline refund page). They give interfaceVersion,
-        keyVersion, merchantId and seal as Required (2.0), intermediateServiceProviderId as
-        Optional since 2.12 and, in responses, seal Required and errorFieldName Optional since
-        2.21. Other field lists come from the fact sheet and sips-office-sdk-php (interface
-        2.27)."""
+        fraud challenges and credits."""
         from .services.cash_management import CashManagementService
 
         return CashManagementService(self)
@@ -45,15 +43,7 @@ class Client(BaseClient):
     @cached_property
     def checkout(self) -> CheckoutService:
         """Checkout functions (Sogenactif Office Serveur interface for payments, IR_WS_2.): card and
-        wallet payments, 3-D Secure enrolment and authentication, external payment providers.
-
-        Note: No Sogenactif data-dictionary page of a checkout function was readable: field lists
-        come from the Office Server JSON guide's cardOrder samples, the fact sheet and the sips-
-        office-sdk-php classes (interface 2.27). Request order: envelope fields first, then the
-        guide's sample order, then the other fields, seal last (no SOAP sample was available).
-        Common to every function: intermediateServiceProviderId appeared in 2.12 and
-        errorFieldName in 2.21 (Sogenactif acceptChallenge / refuseChallenge pages, Worldline
-        panToToken / tokenToPan pages)."""
+        wallet payments, 3-D Secure enrolment and authentication, external payment providers."""
         from .services.checkout import CheckoutService
 
         return CheckoutService(self)
@@ -61,11 +51,7 @@ class Client(BaseClient):
     @cached_property
     def diagnostic(self) -> DiagnosticService:
         """Diagnostic functions (Sogenactif Office Serveur interface for Diagnostic functions,
-        DR_WS_2.): transaction and fraud data look-ups.
-
-        Note: No Sogenactif page of a diagnostic function was readable. Fields from the fact sheet
-        and sips-office-sdk-php (interface 2.27); intermediateServiceProviderId (2.12) and
-        errorFieldName (2.21) dated as on the other Office pages."""
+        DR_WS_2.): transaction and fraud data look-ups."""
         from .services.diagnostic import DiagnosticService
 
         return DiagnosticService(self)
@@ -80,16 +66,13 @@ class Client(BaseClient):
     @cached_property
     def wallet(self) -> WalletService:
         """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.): card-
-        on-file management.
-
-        Note: Wallet responses carry walletResponseCode instead of responseCode. Sources: the
-        Sogenactif office index (addCard, recommended WR_WS_2.55), the fact sheet (Worldline
-        addCard page, sips-sdk-java PR 9) and sips-office-sdk-php (interface 2.27).
-        merchantWalletId is Required on the addCard page; the other functions cannot name a
-        wallet without it, so we require it there too (our reading)."""
+        on-file management."""
         from .services.wallet import WalletService
 
         return WalletService(self)
 
     def __enter__(self) -> Client:
         return self
+
+
+Client.__module__ = "sogenactif"

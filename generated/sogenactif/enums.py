@@ -10,8 +10,7 @@ from enum import StrEnum
 
 
 class CaptureMode(StrEnum):
-    """Capture mode of the transaction. Note: Values from the fact sheet (section 5); the
-    dictionary page was not available."""
+    """Capture mode of the transaction."""
 
     AUTHOR_CAPTURE = "AUTHOR_CAPTURE"
     """Authorisation then automatic capture after captureDay days"""
@@ -22,8 +21,7 @@ class CaptureMode(StrEnum):
 
 
 class CardCSCResultCode(StrEnum):
-    """Result of the card security code (CSC) check. Note: Values from the fact sheet, section 5
-    (sips-sdk-java); member names are ours."""
+    """Result of the card security code (CSC) check."""
 
     CORRECT = "4D"
     """The security code is correct"""
@@ -38,8 +36,7 @@ class CardCSCResultCode(StrEnum):
 
 
 class GuaranteeIndicator(StrEnum):
-    """Payment guarantee level of the transaction. Note: Values from the fact sheet, section 5;
-    descriptions are ours."""
+    """Payment guarantee level of the transaction."""
 
     GUARANTEED = "Y"
     """The payment is guaranteed"""
@@ -52,9 +49,7 @@ class GuaranteeIndicator(StrEnum):
 
 
 class HolderAuthentMethod(StrEnum):
-    """Method used to authenticate the cardholder. Note: Values from the fact sheet, section 5. The
-    sheet also mentions OTP_* variants without spelling them out: they are not listed here,
-    so a response may carry other values. Descriptions are ours."""
+    """Method used to authenticate the cardholder."""
 
     NO_AUTHENT_METHOD = "NO_AUTHENT_METHOD"
     """No authentication method"""
@@ -71,9 +66,7 @@ class HolderAuthentMethod(StrEnum):
 
 
 class HolderAuthentProgram(StrEnum):
-    """Cardholder authentication program used. Note: Values from the fact sheet, section 5. The
-    sheet writes "NO_AUTHENT(_METHOD)": both spellings are kept because it does not settle
-    which one is sent. Descriptions are ours."""
+    """Cardholder authentication program used."""
 
     THREE_DS = "3DS"
     """3-D Secure"""
@@ -100,10 +93,7 @@ class HolderAuthentProgram(StrEnum):
 
 
 class HolderAuthentStatus(StrEnum):
-    """Result of the cardholder authentication. Note: Values from the fact sheet, section 5 (sips-
-    sdk-java, Sherlock's guide), including the legacy 3D_* forms. Member names and
-    descriptions are ours. The dictionary page listing them was not readable, so the list
-    may be incomplete: a response may carry another value."""
+    """Result of the cardholder authentication."""
 
     SUCCESS = "SUCCESS"
     """Authentication succeeded"""
@@ -144,9 +134,7 @@ class HolderAuthentStatus(StrEnum):
 
 
 class OrderChannel(StrEnum):
-    """Channel through which the order was placed. Note: INTERNET, MOTO and INAPP are documented;
-    FAX, IVR, MAIL_ORDER, TELEPHONE_ORDER and PROXI_SEMIATTENDED come from Atos' internal
-    test tool (fact sheet, section 5)."""
+    """Channel through which the order was placed."""
 
     INTERNET = "INTERNET"
     """Order placed on the Internet"""
@@ -167,8 +155,7 @@ class OrderChannel(StrEnum):
 
 
 class PanEntryMode(StrEnum):
-    """How the card number was entered. Note: Values from the fact sheet, section 5; descriptions
-    are ours."""
+    """How the card number was entered."""
 
     MANUAL = "MANUAL"
     """Card number keyed in"""
@@ -181,9 +168,7 @@ class PanEntryMode(StrEnum):
 
 
 class PanType(StrEnum):
-    """Type of the card number sent in cardNumber. Note: PAN and TOKEN_PAN come from Atos' test
-    tool; the CSE value (client-side encrypted card data) is mentioned by the
-    cardCheckEnrollment page without its exact spelling: CSE is our reading."""
+    """Type of the card number sent in cardNumber."""
 
     PAN = "PAN"
     """The card number is a clear PAN"""
@@ -195,10 +180,7 @@ class PanType(StrEnum):
 
 class PaymentMeanBrand(StrEnum):
     """Name of the payment method that is used. It is related to one paymentMeanBrandType
-    (attribute paymentMeanBrandType; empty where the dictionary gives none). Note:
-    Transcribed from the Sogenactif data-dictionary page of paymentTokenGenerate (Release
-    24.2), 57 values: 56 brands a request may carry and UNKNOWN, which may only be returned.
-    Some descriptions carry an "Acquisition contract" instead of a paymentMeanBrandType."""
+    (attribute paymentMeanBrandType; empty where the dictionary gives none)."""
 
     ONE_EUROCOM = "1EUROCOM"
     """Cofidis Pay 5x10x20x (paymentMeanBrandType: ONLINE_CREDIT)"""
@@ -349,9 +331,7 @@ class PaymentPattern(StrEnum):
 
 
 class RedirectionStatusCode(StrEnum):
-    """Status of the initialisation of a redirection (3-D Secure or payment provider). Note: Values
-    from the fact sheet, section 5 (Sherlock's guide); descriptions and member names are
-    ours."""
+    """Status of the initialisation of a redirection (3-D Secure or payment provider)."""
 
     ACCEPTED = "00"
     """Initialisation accepted"""
@@ -370,9 +350,7 @@ class RedirectionStatusCode(StrEnum):
 
 
 class ResponseCode(StrEnum):
-    """Sogenactif server response code. Note: Transcribed from the Sogenactif data-dictionary page
-    of paymentTokenGenerate (26 codes). Member names are ours; the wire value is the two-
-    digit code."""
+    """Sogenactif server response code."""
 
     ACCEPTED = "00"
     """Operation accepted"""
@@ -446,10 +424,7 @@ class SealAlgorithm(StrEnum):
 
 
 class TransactionStatus(StrEnum):
-    """Status of a transaction, as returned by the diagnostic functions. Note: Open question 7 of
-    the fact sheet: only TO_CAPTURE and CAPTURED are confirmed (the sips-office-sdk-php
-    refund logic cancels a TO_CAPTURE transaction and refunds a CAPTURED one). The full list
-    was not found: a response may carry other values, and these values are never sent."""
+    """Status of a transaction, as returned by the diagnostic functions."""
 
     TO_CAPTURE = "TO_CAPTURE"
     """Authorised and waiting for its capture (it can still be cancelled) (returned only; never
@@ -460,9 +435,7 @@ class TransactionStatus(StrEnum):
 
 
 class WalletResponseCode(StrEnum):
-    """Response code of the wallet functions. Note: Values from the fact sheet, section 5 (sips-
-    sdk-java PR 9). Descriptions follow the responseCode list of the paymentTokenGenerate
-    page except 94 (fact sheet); member names are ours."""
+    """Response code of the wallet functions."""
 
     ACCEPTED = "00"
     """Operation accepted"""
@@ -485,8 +458,7 @@ class WalletResponseCode(StrEnum):
 
 
 class WalletType(StrEnum):
-    """Type of wallet the payment mean comes from. Note: Values from the fact sheet, section 5;
-    descriptions are ours."""
+    """Type of wallet the payment mean comes from."""
 
     BCMCMOBILE = "BCMCMOBILE"
     """Bancontact Mobile wallet"""

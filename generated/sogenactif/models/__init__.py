@@ -11,3 +11,5 @@ from spec/. Attributes are snake_case; the dictionary's camelCase names are thei
 - ``sogenactif.models.wallet``: requests and responses of wallet
 - ``sogenactif.models.common``: containers
 """
+
+from .. import _dictionary  # noqa: F401 - registers the card-data fields that model reprs mask

@@ -4,8 +4,7 @@
 from typing import Annotated
 
 from pydantic import Field
-
-from sogenactif._base import RequestModel, ResponseModel
+from sogenactif_core._base import RequestModel, ResponseModel
 
 from . import common
 
@@ -19,23 +18,17 @@ class AcceptChallengeRequest(RequestModel):
     """
     Free comment on the operation.
 
-    Note: Seen in the refuseChallenge samples ("bad id"); format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     operation_origin: Annotated[str | None, Field(alias="operationOrigin")] = None
     """
     Origin of an operation, free field set by the merchant (e.g. SIPS-SIM).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference.
 
     (format AN35, conditional, since 2.0)
     """
@@ -44,8 +37,6 @@ class AcceptChallengeRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -66,23 +57,17 @@ class AcceptChallengeResponse(ResponseModel):
     """
     Status of the transaction after the operation (a transactionStatus value, e.g. TO_CAPTURE, CAPTURED).
 
-    Note: Not bound to the transactionStatus enum: that list is incomplete (open question 7) and a cancellation returns statuses we cannot list.
-
     (format ANS20, optional, since 2.0)
     """
     operation_date_time: Annotated[str | None, Field(alias="operationDateTime")] = None
     """
     Date and time of the operation (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -103,8 +88,6 @@ class CancelRequest(RequestModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, required, since 2.0)
     """
     operation_amount: Annotated[int, Field(alias="operationAmount")]
@@ -117,15 +100,11 @@ class CancelRequest(RequestModel):
     """
     Origin of an operation, free field set by the merchant (e.g. SIPS-SIM).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference.
 
     (format AN35, conditional, since 2.0)
     """
@@ -134,8 +113,6 @@ class CancelRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -168,8 +145,6 @@ class CancelResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     new_amount: Annotated[int | None, Field(alias="newAmount")] = None
@@ -182,23 +157,17 @@ class CancelResponse(ResponseModel):
     """
     Status of the transaction after the operation (a transactionStatus value, e.g. TO_CAPTURE, CAPTURED).
 
-    Note: Not bound to the transactionStatus enum: that list is incomplete (open question 7) and a cancellation returns statuses we cannot list.
-
     (format ANS20, optional, since 2.0)
     """
     operation_date_time: Annotated[str | None, Field(alias="operationDateTime")] = None
     """
     Date and time of the operation (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -225,15 +194,11 @@ class CreditHolderRequest(RequestModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, required, since 2.0)
     """
     card_number: Annotated[str | None, Field(alias="cardNumber")] = None
     """
     Card number (format N19 unless the card number is a Token, and in this case, the format is ANS128).
-
-    Note: With panType TOKEN_PAN it carries a token: ANS128 instead of N19.
 
     (format N19 or ANS128, conditional, since 2.0)
     """
@@ -259,8 +224,6 @@ class CreditHolderRequest(RequestModel):
     """
     Transaction reference, unique for a merchantId.
 
-    Note: One of transactionReference or s10TransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     s10_transaction_reference: Annotated[
@@ -268,8 +231,6 @@ class CreditHolderRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -301,8 +262,6 @@ class CreditHolderRequest(RequestModel):
     """
     Buyer's IP address.
 
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
-
     (format ANS45, optional, since 2.0)
     """
     return_context: Annotated[str | None, Field(alias="returnContext")] = None
@@ -315,15 +274,11 @@ class CreditHolderRequest(RequestModel):
     """
     Reference printed on the customer's bank statement.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     transaction_origin: Annotated[str | None, Field(alias="transactionOrigin")] = None
     """
     Origin of the transaction, free field set by the merchant (e.g. SO_WEBAPPLI).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -356,15 +311,11 @@ class CreditHolderResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     transaction_date_time: Annotated[str | None, Field(alias="transactionDateTime")] = None
     """
     Date and time of the transaction on the Sogenactif platform (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -386,23 +337,17 @@ class CreditHolderResponse(ResponseModel):
     """
     Masked card number (only the first and last digits are clear).
 
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
-
     (format ANS40, optional, since 2.0)
     """
     token_pan: Annotated[str | None, Field(alias="tokenPan")] = None
     """
     Token that stands for the card number (PAN).
 
-    Note: Format ANS128 is our reading (a token in cardNumber is ANS128).
-
     (format ANS128, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -423,15 +368,11 @@ class DuplicateRequest(RequestModel):
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
 
-    Note: Our reading: the amount of the new transaction.
-
     (format N12, required, since 2.0)
     """
     currency_code: Annotated[str, Field(alias="currencyCode")]
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
-
-    Note: Our reading, as for amount.
 
     (format N3, required, since 2.0)
     """
@@ -441,8 +382,6 @@ class DuplicateRequest(RequestModel):
     """
     Reference of the original transaction of a duplication, or of the transaction a token is taken from.
 
-    Note: One of fromTransactionReference or s10FromTransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     s10_from_transaction_reference: Annotated[
@@ -451,23 +390,17 @@ class DuplicateRequest(RequestModel):
     """
     Identifier of the original transaction in the Sips 1.0 format (instead of fromTransactionReference).
 
-    Note: Instead of fromTransactionReference (Sips 1.0 identification mode).
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     from_merchant_id: Annotated[str | None, Field(alias="fromMerchantId")] = None
     """
     merchantId of the original transaction of an extended duplication.
 
-    Note: Format N15 is our reading (it is a merchantId).
-
     (format N15, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference for the new transaction.
 
     (format AN35, conditional, since 2.0)
     """
@@ -477,15 +410,11 @@ class DuplicateRequest(RequestModel):
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
 
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
-
-    Note: Format N3 is our reading.
 
     (format N3, optional, since 2.0)
     """
@@ -511,8 +440,6 @@ class DuplicateRequest(RequestModel):
     """
     Buyer's IP address.
 
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
-
     (format ANS45, optional, since 2.0)
     """
     merchant_transaction_date_time: Annotated[
@@ -520,8 +447,6 @@ class DuplicateRequest(RequestModel):
     ] = None
     """
     Date and time of the transaction on the merchant side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00).
-
-    Note: Format ANS32 is our reading (the guide's sample value has 29 characters).
 
     (format ANS32, optional, since 2.0)
     """
@@ -547,15 +472,11 @@ class DuplicateRequest(RequestModel):
     """
     Origin of the transaction, free field set by the merchant (e.g. SO_WEBAPPLI).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     statement_reference: Annotated[str | None, Field(alias="statementReference")] = None
     """
     Reference printed on the customer's bank statement.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -653,15 +574,11 @@ class DuplicateRequest(RequestModel):
     """
     Identifier of the sub-merchant (payment facilitator).
 
-    Note: Format ANS15 is our reading.
-
     (format ANS15, optional, since 2.0)
     """
     sub_merchant_short_name: Annotated[str | None, Field(alias="subMerchantShortName")] = None
     """
     Short name of the sub-merchant.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -669,15 +586,11 @@ class DuplicateRequest(RequestModel):
     """
     Merchant category code (MCC) of the sub-merchant.
 
-    Note: Format ANS4 is our reading.
-
     (format ANS4, optional, since 2.0)
     """
     sub_merchant_legal_id: Annotated[str | None, Field(alias="subMerchantLegalId")] = None
     """
     Legal identifier of the sub-merchant (SIRET in France).
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -722,15 +635,11 @@ class DuplicateResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     transaction_date_time: Annotated[str | None, Field(alias="transactionDateTime")] = None
     """
     Date and time of the transaction on the Sogenactif platform (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -752,8 +661,6 @@ class DuplicateResponse(ResponseModel):
     """
     Masked card number (only the first and last digits are clear).
 
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
-
     (format ANS40, optional, since 2.0)
     """
     guarantee_indicator: Annotated[str | None, Field(alias="guaranteeIndicator")] = None
@@ -766,15 +673,11 @@ class DuplicateResponse(ResponseModel):
     """
     Complementary response code of the checks performed (e.g. fraud controls).
 
-    Note: Format ANS2 is our reading.
-
     (format ANS2, optional, since 2.0)
     """
     complementary_info: Annotated[str | None, Field(alias="complementaryInfo")] = None
     """
     Complementary information on the checks performed.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -782,15 +685,11 @@ class DuplicateResponse(ResponseModel):
     """
     Colour of the fraud score (e.g. GREEN, ORANGE, RED).
 
-    Note: Format ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     score_info: Annotated[str | None, Field(alias="scoreInfo")] = None
     """
     Information on the fraud score.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -798,15 +697,11 @@ class DuplicateResponse(ResponseModel):
     """
     Fraud score profile used.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     score_threshold: Annotated[str | None, Field(alias="scoreThreshold")] = None
     """
     Thresholds of the fraud score.
-
-    Note: Format ANS32 is our reading (kept as text; it may hold several values).
 
     (format ANS32, optional, since 2.0)
     """
@@ -814,15 +709,11 @@ class DuplicateResponse(ResponseModel):
     """
     Value of the fraud score.
 
-    Note: Kept as text (a score may be negative or decimal); ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
-
-    Note: Format N3 is our reading.
 
     (format N3, optional, since 2.0)
     """
@@ -835,8 +726,6 @@ class DuplicateResponse(ResponseModel):
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -857,8 +746,6 @@ class RefundRequest(RequestModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, required, since 2.0)
     """
     operation_amount: Annotated[int, Field(alias="operationAmount")]
@@ -871,15 +758,11 @@ class RefundRequest(RequestModel):
     """
     Origin of an operation, free field set by the merchant (e.g. SIPS-SIM).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference.
 
     (format AN35, conditional, since 2.0)
     """
@@ -888,8 +771,6 @@ class RefundRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -938,8 +819,6 @@ class RefundResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     new_amount: Annotated[int | None, Field(alias="newAmount")] = None
@@ -952,23 +831,17 @@ class RefundResponse(ResponseModel):
     """
     Status of the transaction after the operation (a transactionStatus value, e.g. TO_CAPTURE, CAPTURED).
 
-    Note: Not bound to the transactionStatus enum: that list is incomplete (open question 7) and a cancellation returns statuses we cannot list.
-
     (format ANS20, optional, since 2.0)
     """
     operation_date_time: Annotated[str | None, Field(alias="operationDateTime")] = None
     """
     Date and time of the operation (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -989,23 +862,17 @@ class RefuseChallengeRequest(RequestModel):
     """
     Free comment on the operation.
 
-    Note: Seen in the refuseChallenge samples ("bad id"); format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     operation_origin: Annotated[str | None, Field(alias="operationOrigin")] = None
     """
     Origin of an operation, free field set by the merchant (e.g. SIPS-SIM).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference.
 
     (format AN35, conditional, since 2.0)
     """
@@ -1014,8 +881,6 @@ class RefuseChallengeRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -1036,23 +901,17 @@ class RefuseChallengeResponse(ResponseModel):
     """
     Status of the transaction after the operation (a transactionStatus value, e.g. TO_CAPTURE, CAPTURED).
 
-    Note: Not bound to the transactionStatus enum: that list is incomplete (open question 7) and a cancellation returns statuses we cannot list.
-
     (format ANS20, optional, since 2.0)
     """
     operation_date_time: Annotated[str | None, Field(alias="operationDateTime")] = None
     """
     Date and time of the operation (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -1073,15 +932,11 @@ class ValidateRequest(RequestModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Our reading, as for cancel and refund.
-
     (format N3, required, since 2.0)
     """
     operation_amount: Annotated[int, Field(alias="operationAmount")]
     """
     Amount of the operation (refund, cancellation, validation …), in the smallest currency unit (EUR 10.50 is transmitted as 1050).
-
-    Note: Our reading, as for cancel and refund.
 
     (format N12, required, since 2.0)
     """
@@ -1089,15 +944,11 @@ class ValidateRequest(RequestModel):
     """
     Origin of an operation, free field set by the merchant (e.g. SIPS-SIM).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference.
 
     (format AN35, conditional, since 2.0)
     """
@@ -1107,15 +958,11 @@ class ValidateRequest(RequestModel):
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
 
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     last_recovery_indicator: Annotated[str | None, Field(alias="lastRecoveryIndicator")] = None
     """
     Indicates whether this validation is the last one for the transaction (Y or N).
-
-    Note: Format ANS1 is our reading.
 
     (format ANS1, optional, since 2.0)
     """
@@ -1142,8 +989,6 @@ class ValidateResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     new_amount: Annotated[int | None, Field(alias="newAmount")] = None
@@ -1156,15 +1001,11 @@ class ValidateResponse(ResponseModel):
     """
     Status of the transaction after the operation (a transactionStatus value, e.g. TO_CAPTURE, CAPTURED).
 
-    Note: Not bound to the transactionStatus enum: that list is incomplete (open question 7) and a cancellation returns statuses we cannot list.
-
     (format ANS20, optional, since 2.0)
     """
     operation_date_time: Annotated[str | None, Field(alias="operationDateTime")] = None
     """
     Date and time of the operation (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -1172,15 +1013,11 @@ class ValidateResponse(ResponseModel):
     """
     Date until which the transaction can be captured (YYYYMMDD).
 
-    Note: Kept as text; ANS10 is our permissive reading.
-
     (format ANS10, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -1201,8 +1038,6 @@ class WalletCreditHolderRequest(RequestModel):
     """
     Transaction reference, unique for a merchantId.
 
-    Note: One of transactionReference or s10TransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     amount: int
@@ -1215,23 +1050,17 @@ class WalletCreditHolderRequest(RequestModel):
     """
     Customer's wallet identifier.
 
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
-
     (format ANS21, required, since 2.0)
     """
     payment_mean_id: Annotated[str, Field(alias="paymentMeanId")]
     """
     Identifier (rank) of the payment mean in the customer's wallet.
 
-    Note: Format ANS10 is our permissive reading (the Mercanet sample library limits it to 6 characters).
-
     (format ANS10, required, since 2.0)
     """
     currency_code: Annotated[str, Field(alias="currencyCode")]
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
-
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
 
     (format N3, required, since 2.0)
     """
@@ -1250,8 +1079,6 @@ class WalletCreditHolderRequest(RequestModel):
     customer_ip_address: Annotated[str | None, Field(alias="customerIpAddress")] = None
     """
     Buyer's IP address.
-
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
 
     (format ANS45, optional, since 2.0)
     """
@@ -1277,8 +1104,6 @@ class WalletCreditHolderRequest(RequestModel):
     """
     Origin of the transaction, free field set by the merchant (e.g. SO_WEBAPPLI).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     s10_transaction_reference: Annotated[
@@ -1287,15 +1112,11 @@ class WalletCreditHolderRequest(RequestModel):
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
 
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     statement_reference: Annotated[str | None, Field(alias="statementReference")] = None
     """
     Reference printed on the customer's bank statement.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -1322,15 +1143,11 @@ class WalletCreditHolderResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     transaction_date_time: Annotated[str | None, Field(alias="transactionDateTime")] = None
     """
     Date and time of the transaction on the Sogenactif platform (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -1352,15 +1169,11 @@ class WalletCreditHolderResponse(ResponseModel):
     """
     Masked card number (only the first and last digits are clear).
 
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
-
     (format ANS40, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """

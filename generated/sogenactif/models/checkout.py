@@ -4,8 +4,7 @@
 from typing import Annotated
 
 from pydantic import Field
-
-from sogenactif._base import RequestModel, ResponseModel
+from sogenactif_core._base import RequestModel, ResponseModel
 
 from . import common
 
@@ -25,8 +24,6 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
 
-    Note: Format N3 is our reading.
-
     (format N3, optional, since 2.0)
     """
     capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
@@ -39,15 +36,11 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Visual card security code on the bank card transmitted in the authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC for Mastercard and 4DBC for American Express).
 
-    Note: Format N4 is our reading (3 digits, 4 for American Express).
-
     (format N4, optional, since 2.0)
     """
     card_expiry_date: Annotated[str | None, Field(alias="cardExpiryDate")] = None
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
-
-    Note: Needed for a card; empty for a card without expiry date.
 
     (format N6, conditional, since 2.0)
     """
@@ -55,15 +48,11 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Card number (format N19 unless the card number is a Token, and in this case, the format is ANS128).
 
-    Note: With panType TOKEN_PAN (or CSE) it carries a token or encrypted data, ANS128 instead of N19.
-
     (format N19 or ANS128, conditional, since 2.0)
     """
     currency_code: Annotated[str, Field(alias="currencyCode")]
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
-
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
 
     (format N3, required, since 2.0)
     """
@@ -77,8 +66,6 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Buyer's IP address.
 
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
-
     (format ANS45, optional, since 2.0)
     """
     merchant_transaction_date_time: Annotated[
@@ -86,8 +73,6 @@ class CardCheckEnrollmentRequest(RequestModel):
     ] = None
     """
     Date and time of the transaction on the merchant side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00).
-
-    Note: Format ANS32 is our reading (the guide's sample value has 29 characters).
 
     (format ANS32, optional, since 2.0)
     """
@@ -133,15 +118,11 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Origin of the transaction, free field set by the merchant (e.g. SO_WEBAPPLI).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference.
 
     (format AN35, conditional, since 2.0)
     """
@@ -151,15 +132,11 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
 
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     merchant_name: Annotated[str | None, Field(alias="merchantName")] = None
     """
     Name of the merchant shown to the cardholder during the authentication.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -167,15 +144,11 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     URL of the merchant to which the customer is sent back after the redirection (3-D Secure, payment provider).
 
-    Note: Format ANS512 is our reading (as normalReturnUrl, fact sheet).
-
     (format ANS512, optional, since 2.0)
     """
     merchant_url: Annotated[str | None, Field(alias="merchantUrl")] = None
     """
     URL of the merchant's website.
-
-    Note: Format ANS512 is our reading (as normalReturnUrl, fact sheet).
 
     (format ANS512, optional, since 2.0)
     """
@@ -191,23 +164,17 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Card effective date (YYYYMM).
 
-    Note: Format YYYYMM is our reading, by analogy with cardExpiryDate.
-
     (format N6, optional, since 2.0)
     """
     card_seq_number: Annotated[str | None, Field(alias="cardSeqNumber")] = None
     """
     Card sequence number allocated by the issuer.
 
-    Note: Format N3 is our reading.
-
     (format N3, optional, since 2.0)
     """
     customer_language: Annotated[str | None, Field(alias="customerLanguage")] = None
     """
     Language of the customer (ISO 639-1, e.g. fr, en).
-
-    Note: Format ANS2 is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -221,15 +188,11 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Reference printed on the customer's bank statement.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     invoice_reference: Annotated[str | None, Field(alias="invoiceReference")] = None
     """
     Invoice reference of the order.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -272,8 +235,6 @@ class CardCheckEnrollmentRequest(RequestModel):
     ] = None
     """
     Merchant-specific values passed to the risk management.
-
-    Note: The SOAP item element riskManagementCustomData is confirmed by Atos' test tool (XPath /cardOrder/input/riskManagementCustomDataList/riskManagementCustomData).
 
     (list, optional, since 2.0, container riskManagementCustomData)
     """
@@ -380,15 +341,11 @@ class CardCheckEnrollmentResponse(ResponseModel):
     """
     URL to which the customer's browser must be redirected (ACS or payment provider).
 
-    Note: Format ANS1024 is our permissive reading.
-
     (format ANS1024, optional, since 2.0)
     """
     redirection_data: Annotated[str | None, Field(alias="redirectionData")] = None
     """
     Data to post with the redirection and to send back in the validation / finalisation request.
-
-    Note: Format ANS4096 is our permissive reading.
 
     (format ANS4096, optional, since 2.0)
     """
@@ -396,23 +353,17 @@ class CardCheckEnrollmentResponse(ResponseModel):
     """
     3-D Secure PaReq message to post to the ACS (redirectionUrl).
 
-    Note: Format ANS10000 is our permissive reading.
-
     (format ANS10000, optional, since 2.0)
     """
     message_version: Annotated[str | None, Field(alias="messageVersion")] = None
     """
     Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
 
-    Note: Format ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -433,15 +384,11 @@ class CardOrderRequest(RequestModel):
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
 
-    Note: Our reading: required by the batch cardOrder page and by cardCheckEnrollment ("Required starts with amount, currencyCode"); no Office cardOrder page was readable.
-
     (format N12, required, since 2.0)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
-
-    Note: Format N3 is our reading.
 
     (format N3, optional, since 2.0)
     """
@@ -455,15 +402,11 @@ class CardOrderRequest(RequestModel):
     """
     Visual card security code on the bank card transmitted in the authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC for Mastercard and 4DBC for American Express).
 
-    Note: Format N4 is our reading (3 digits, 4 for American Express).
-
     (format N4, optional, since 2.0)
     """
     card_expiry_date: Annotated[str | None, Field(alias="cardExpiryDate")] = None
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
-
-    Note: Needed for a card payment; the field is empty for a card without expiry date.
 
     (format N6, conditional, since 2.0)
     """
@@ -471,15 +414,11 @@ class CardOrderRequest(RequestModel):
     """
     Card number (format N19 unless the card number is a Token, and in this case, the format is ANS128).
 
-    Note: Needed for a card payment. With panType TOKEN_PAN (or CSE) it carries a token or encrypted data: ANS128 instead of N19 (dictionary description of cardNumber).
-
     (format N19 or ANS128, conditional, since 2.0)
     """
     currency_code: Annotated[str, Field(alias="currencyCode")]
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
-
-    Note: Our reading, as for amount.
 
     (format N3, required, since 2.0)
     """
@@ -493,8 +432,6 @@ class CardOrderRequest(RequestModel):
     """
     Buyer's IP address.
 
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
-
     (format ANS45, optional, since 2.0)
     """
     merchant_transaction_date_time: Annotated[
@@ -502,8 +439,6 @@ class CardOrderRequest(RequestModel):
     ] = None
     """
     Date and time of the transaction on the merchant side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00).
-
-    Note: Format ANS32 is our reading (the guide's sample value has 29 characters).
 
     (format ANS32, optional, since 2.0)
     """
@@ -549,15 +484,11 @@ class CardOrderRequest(RequestModel):
     """
     Origin of the transaction, free field set by the merchant (e.g. SO_WEBAPPLI).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference identifies the transaction, depending on the shop's configuration (the test shop requires transactionReference).
 
     (format AN35, conditional, since 2.0)
     """
@@ -567,15 +498,11 @@ class CardOrderRequest(RequestModel):
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
 
-    Note: Instead of transactionReference for shops in Sips 1.0 identification mode.
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     card_effective_date: Annotated[str | None, Field(alias="cardEffectiveDate")] = None
     """
     Card effective date (YYYYMM).
-
-    Note: Format YYYYMM is our reading, by analogy with cardExpiryDate.
 
     (format N6, optional, since 2.0)
     """
@@ -583,15 +510,11 @@ class CardOrderRequest(RequestModel):
     """
     Card sequence number allocated by the issuer.
 
-    Note: Format N3 is our reading.
-
     (format N3, optional, since 2.0)
     """
     customer_language: Annotated[str | None, Field(alias="customerLanguage")] = None
     """
     Language of the customer (ISO 639-1, e.g. fr, en).
-
-    Note: Format ANS2 is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -605,15 +528,11 @@ class CardOrderRequest(RequestModel):
     """
     Reference printed on the customer's bank statement.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     invoice_reference: Annotated[str | None, Field(alias="invoiceReference")] = None
     """
     Invoice reference of the order.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -643,8 +562,6 @@ class CardOrderRequest(RequestModel):
     """
     Schedule of a payment in instalments.
 
-    Note: Our reading: needed with paymentPattern INSTALMENT; sips-office-sdk-php (2.27) does not send it.
-
     (optional, since 2.0, container instalmentData)
     """
     holder_data: Annotated[common.HolderData | None, Field(alias="holderData")] = None
@@ -658,8 +575,6 @@ class CardOrderRequest(RequestModel):
     ] = None
     """
     Merchant-specific values passed to the risk management.
-
-    Note: The SOAP item element riskManagementCustomData is confirmed by Atos' test tool (XPath /cardOrder/input/riskManagementCustomDataList/riskManagementCustomData).
 
     (list, optional, since 2.0, container riskManagementCustomData)
     """
@@ -735,15 +650,11 @@ class CardOrderRequest(RequestModel):
     """
     Identifier of the sub-merchant (payment facilitator).
 
-    Note: Format ANS15 is our reading.
-
     (format ANS15, optional, since 2.0)
     """
     sub_merchant_short_name: Annotated[str | None, Field(alias="subMerchantShortName")] = None
     """
     Short name of the sub-merchant.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -751,15 +662,11 @@ class CardOrderRequest(RequestModel):
     """
     Merchant category code (MCC) of the sub-merchant.
 
-    Note: Format ANS4 is our reading.
-
     (format ANS4, optional, since 2.0)
     """
     sub_merchant_legal_id: Annotated[str | None, Field(alias="subMerchantLegalId")] = None
     """
     Legal identifier of the sub-merchant (SIRET in France).
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -806,23 +713,17 @@ class CardOrderResponse(ResponseModel):
     """
     Native (not normalised) response code of the acquirer.
 
-    Note: Our reading: declared by a payment response class of a public Sips PHP SDK and seen in real Paypage responses.
-
     (format ANS20, optional, since 2.0)
     """
     authorisation_id: Annotated[str | None, Field(alias="authorisationId")] = None
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     transaction_date_time: Annotated[str | None, Field(alias="transactionDateTime")] = None
     """
     Date and time of the transaction on the Sogenactif platform (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -856,23 +757,17 @@ class CardOrderResponse(ResponseModel):
     """
     Masked card number (only the first and last digits are clear).
 
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
-
     (format ANS40, optional, since 2.0)
     """
     token_pan: Annotated[str | None, Field(alias="tokenPan")] = None
     """
     Token that stands for the card number (PAN).
 
-    Note: Format ANS128 is our reading (a token in cardNumber is ANS128).
-
     (format ANS128, optional, since 2.0)
     """
     card_scheme: Annotated[str | None, Field(alias="cardScheme")] = None
     """
     Card scheme (e.g. CB, VISA, MASTERCARD).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -900,15 +795,11 @@ class CardOrderResponse(ResponseModel):
     """
     Indicates whether the authentication was relegated (Y or N).
 
-    Note: Format ANS1 is our reading.
-
     (format ANS1, optional, since 2.0)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
     Complementary response code of the checks performed (e.g. fraud controls).
-
-    Note: Format ANS2 is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -916,15 +807,11 @@ class CardOrderResponse(ResponseModel):
     """
     Complementary information on the checks performed.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     score_color: Annotated[str | None, Field(alias="scoreColor")] = None
     """
     Colour of the fraud score (e.g. GREEN, ORANGE, RED).
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -932,15 +819,11 @@ class CardOrderResponse(ResponseModel):
     """
     Information on the fraud score.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     score_profile: Annotated[str | None, Field(alias="scoreProfile")] = None
     """
     Fraud score profile used.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -948,15 +831,11 @@ class CardOrderResponse(ResponseModel):
     """
     Thresholds of the fraud score.
 
-    Note: Format ANS32 is our reading (kept as text; it may hold several values).
-
     (format ANS32, optional, since 2.0)
     """
     score_value: Annotated[str | None, Field(alias="scoreValue")] = None
     """
     Value of the fraud score.
-
-    Note: Kept as text (a score may be negative or decimal); ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -964,23 +843,17 @@ class CardOrderResponse(ResponseModel):
     """
     Result of the address verification (AVS) on the address.
 
-    Note: Format ANS1 is our reading.
-
     (format ANS1, optional, since 2.0)
     """
     avs_postcode_response_code: Annotated[str | None, Field(alias="avsPostcodeResponseCode")] = None
     """
     Result of the address verification (AVS) on the post code.
 
-    Note: Format ANS1 is our reading.
-
     (format ANS1, optional, since 2.0)
     """
     recurring_response_code: Annotated[str | None, Field(alias="recurringResponseCode")] = None
     """
     Response code of the recurring payment controls.
-
-    Note: Format ANS2 is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -990,23 +863,17 @@ class CardOrderResponse(ResponseModel):
     """
     Identifier of the authorisation response given by the acquirer.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     acquirer_response_message: Annotated[str | None, Field(alias="acquirerResponseMessage")] = None
     """
     Message of the acquirer's response.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     payment_mean_trading_name: Annotated[str | None, Field(alias="paymentMeanTradingName")] = None
     """
     Trading name of the means of payment.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -1042,8 +909,6 @@ class CardOrderResponse(ResponseModel):
     """
     Name of the fraud profile used before the authorisation.
 
-    Note: Format ANS64 is our reading.
-
     (format ANS64, optional, since 2.0)
     """
     pre_authorisation_profile_value: Annotated[
@@ -1051,8 +916,6 @@ class CardOrderResponse(ResponseModel):
     ] = None
     """
     Identifier of the fraud profile used before the authorisation.
-
-    Note: Format ANS64 is our reading (a UUID in real responses).
 
     (format ANS64, optional, since 2.0)
     """
@@ -1062,15 +925,11 @@ class CardOrderResponse(ResponseModel):
     """
     Results of the fraud rules evaluated before the authorisation.
 
-    Note: The SOAP item name preAuthorisationRuleResult is our reading.
-
     (list, optional, since 2.0, container ruleResult)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
-
-    Note: Format N3 is our reading.
 
     (format N3, optional, since 2.0)
     """
@@ -1084,23 +943,17 @@ class CardOrderResponse(ResponseModel):
     """
     Platform that processed the transaction (e.g. PROD).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     author_message_reference: Annotated[str | None, Field(alias="authorMessageReference")] = None
     """
     Reference of the authorisation message.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     authorisation_type_label: Annotated[str | None, Field(alias="authorisationTypeLabel")] = None
     """
     Label of the authorisation type.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -1109,8 +962,6 @@ class CardOrderResponse(ResponseModel):
     ] = None
     """
     Identifier of the acceptance system application.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -1130,8 +981,6 @@ class CardOrderResponse(ResponseModel):
     """
     Information given by the issuer's wallet.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     intermediate_service_provider_operation_id: Annotated[
@@ -1140,15 +989,11 @@ class CardOrderResponse(ResponseModel):
     """
     Identifier of the operation at the intermediate service provider.
 
-    Note: Returned by cardOrder according to sips-office-sdk-php; format and since are our reading.
-
     (format ANS50, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -1169,15 +1014,11 @@ class CardValidateAuthenticationAndOrderRequest(RequestModel):
     """
     Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
 
-    Note: Format ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     pa_res_message: Annotated[str | None, Field(alias="paResMessage")] = None
     """
     3-D Secure PaRes message received from the ACS after the authentication.
-
-    Note: Format ANS10000 is our permissive reading.
 
     (format ANS10000, optional, since 2.0)
     """
@@ -1185,15 +1026,11 @@ class CardValidateAuthenticationAndOrderRequest(RequestModel):
     """
     Data to post with the redirection and to send back in the validation / finalisation request.
 
-    Note: Format ANS4096 is our permissive reading.
-
     (format ANS4096, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference.
 
     (format AN35, conditional, since 2.0)
     """
@@ -1202,8 +1039,6 @@ class CardValidateAuthenticationAndOrderRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -1230,15 +1065,11 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     transaction_date_time: Annotated[str | None, Field(alias="transactionDateTime")] = None
     """
     Date and time of the transaction on the Sogenactif platform (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -1266,8 +1097,6 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, optional, since 2.0)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
@@ -1286,23 +1115,17 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Masked card number (only the first and last digits are clear).
 
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
-
     (format ANS40, optional, since 2.0)
     """
     token_pan: Annotated[str | None, Field(alias="tokenPan")] = None
     """
     Token that stands for the card number (PAN).
 
-    Note: Format ANS128 is our reading (a token in cardNumber is ANS128).
-
     (format ANS128, optional, since 2.0)
     """
     card_scheme: Annotated[str | None, Field(alias="cardScheme")] = None
     """
     Card scheme (e.g. CB, VISA, MASTERCARD).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -1342,15 +1165,11 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Indicates whether the authentication was relegated (Y or N).
 
-    Note: Format ANS1 is our reading.
-
     (format ANS1, optional, since 2.0)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
     Complementary response code of the checks performed (e.g. fraud controls).
-
-    Note: Format ANS2 is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -1358,15 +1177,11 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Complementary information on the checks performed.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     score_color: Annotated[str | None, Field(alias="scoreColor")] = None
     """
     Colour of the fraud score (e.g. GREEN, ORANGE, RED).
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -1374,15 +1189,11 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Information on the fraud score.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     score_profile: Annotated[str | None, Field(alias="scoreProfile")] = None
     """
     Fraud score profile used.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -1390,15 +1201,11 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Thresholds of the fraud score.
 
-    Note: Format ANS32 is our reading (kept as text; it may hold several values).
-
     (format ANS32, optional, since 2.0)
     """
     score_value: Annotated[str | None, Field(alias="scoreValue")] = None
     """
     Value of the fraud score.
-
-    Note: Kept as text (a score may be negative or decimal); ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -1406,15 +1213,11 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Result of the address verification (AVS) on the address.
 
-    Note: Format ANS1 is our reading.
-
     (format ANS1, optional, since 2.0)
     """
     avs_postcode_response_code: Annotated[str | None, Field(alias="avsPostcodeResponseCode")] = None
     """
     Result of the address verification (AVS) on the post code.
-
-    Note: Format ANS1 is our reading.
 
     (format ANS1, optional, since 2.0)
     """
@@ -1424,15 +1227,11 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Identifier of the authorisation response given by the acquirer.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     acquirer_response_message: Annotated[str | None, Field(alias="acquirerResponseMessage")] = None
     """
     Message of the acquirer's response.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -1460,8 +1259,6 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Name of the fraud profile used before the authorisation.
 
-    Note: Format ANS64 is our reading.
-
     (format ANS64, optional, since 2.0)
     """
     pre_authorisation_profile_value: Annotated[
@@ -1469,8 +1266,6 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     ] = None
     """
     Identifier of the fraud profile used before the authorisation.
-
-    Note: Format ANS64 is our reading (a UUID in real responses).
 
     (format ANS64, optional, since 2.0)
     """
@@ -1480,15 +1275,11 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Results of the fraud rules evaluated before the authorisation.
 
-    Note: The SOAP item name preAuthorisationRuleResult is our reading.
-
     (list, optional, since 2.0, container ruleResult)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
-
-    Note: Format N3 is our reading.
 
     (format N3, optional, since 2.0)
     """
@@ -1501,8 +1292,6 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
     Platform that processed the transaction (e.g. PROD).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -1521,8 +1310,6 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -1543,15 +1330,11 @@ class CardValidateAuthenticationRequest(RequestModel):
     """
     Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
 
-    Note: Format ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     pa_res_message: Annotated[str | None, Field(alias="paResMessage")] = None
     """
     3-D Secure PaRes message received from the ACS after the authentication.
-
-    Note: Format ANS10000 is our permissive reading.
 
     (format ANS10000, optional, since 2.0)
     """
@@ -1559,15 +1342,11 @@ class CardValidateAuthenticationRequest(RequestModel):
     """
     Data to post with the redirection and to send back in the validation / finalisation request.
 
-    Note: Format ANS4096 is our permissive reading.
-
     (format ANS4096, optional, since 2.0)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
-
-    Note: One of transactionReference or s10TransactionReference.
 
     (format AN35, conditional, since 2.0)
     """
@@ -1576,8 +1355,6 @@ class CardValidateAuthenticationRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -1599,8 +1376,6 @@ class CardValidateAuthenticationResponse(ResponseModel):
     ] = None
     """
     Response code of the cardholder authentication.
-
-    Note: Returned by cardValidateAuthentication according to sips-office-sdk-php; format is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -1632,8 +1407,6 @@ class CardValidateAuthenticationResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
-
     (format ANS50, optional, since 2.21)
     """
     seal: str | None = None
@@ -1653,8 +1426,6 @@ class PaymentProviderFinalizeRequest(RequestModel):
     """
     Transaction reference, unique for a merchantId.
 
-    Note: One of transactionReference or s10TransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     s10_transaction_reference: Annotated[
@@ -1663,23 +1434,17 @@ class PaymentProviderFinalizeRequest(RequestModel):
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
 
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     redirection_data: Annotated[str | None, Field(alias="redirectionData")] = None
     """
     Data to post with the redirection and to send back in the validation / finalisation request.
 
-    Note: Format ANS4096 is our permissive reading.
-
     (format ANS4096, optional, since 2.0)
     """
     message_version: Annotated[str | None, Field(alias="messageVersion")] = None
     """
     Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -1706,15 +1471,11 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     transaction_date_time: Annotated[str | None, Field(alias="transactionDateTime")] = None
     """
     Date and time of the transaction on the Sogenactif platform (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -1742,8 +1503,6 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, optional, since 2.0)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
@@ -1768,15 +1527,11 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Type of the payment mean used (CARD, CREDIT_TRANSFER, DIRECT_DEBIT, ONLINE_CREDIT, VOUCHER, WALLET, PROVIDER …).
 
-    Note: Values from the paymentMeanBrandType attribute of paymentMeanBrand; no enum is enforced.
-
     (format ANS20, optional, since 2.0)
     """
     masked_pan: Annotated[str | None, Field(alias="maskedPan")] = None
     """
     Masked card number (only the first and last digits are clear).
-
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
 
     (format ANS40, optional, since 2.0)
     """
@@ -1802,15 +1557,11 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Complementary response code of the checks performed (e.g. fraud controls).
 
-    Note: Format ANS2 is our reading.
-
     (format ANS2, optional, since 2.0)
     """
     complementary_info: Annotated[str | None, Field(alias="complementaryInfo")] = None
     """
     Complementary information on the checks performed.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -1818,15 +1569,11 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Colour of the fraud score (e.g. GREEN, ORANGE, RED).
 
-    Note: Format ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     score_info: Annotated[str | None, Field(alias="scoreInfo")] = None
     """
     Information on the fraud score.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -1834,15 +1581,11 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Fraud score profile used.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     score_threshold: Annotated[str | None, Field(alias="scoreThreshold")] = None
     """
     Thresholds of the fraud score.
-
-    Note: Format ANS32 is our reading (kept as text; it may hold several values).
 
     (format ANS32, optional, since 2.0)
     """
@@ -1850,15 +1593,11 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Value of the fraud score.
 
-    Note: Kept as text (a score may be negative or decimal); ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
-
-    Note: Format N3 is our reading.
 
     (format N3, optional, since 2.0)
     """
@@ -1872,15 +1611,11 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Platform that processed the transaction (e.g. PROD).
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -1907,15 +1642,11 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, required, since 2.0)
     """
     merchant_return_url: Annotated[str | None, Field(alias="merchantReturnUrl")] = None
     """
     URL of the merchant to which the customer is sent back after the redirection (3-D Secure, payment provider).
-
-    Note: Format ANS512 is our reading (as normalReturnUrl, fact sheet).
 
     (format ANS512, conditional, since 2.0)
     """
@@ -1935,8 +1666,6 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Version of the secret key used to seal the response sent back to merchantReturnUrl.
 
-    Note: Format N10 is our reading (as keyVersion).
-
     (format N10, conditional, since 2.0)
     """
     payment_mean_data: Annotated[common.PaymentMeanData | None, Field(alias="paymentMeanData")] = (
@@ -1951,8 +1680,6 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Transaction reference, unique for a merchantId.
 
-    Note: One of transactionReference or s10TransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     s10_transaction_reference: Annotated[
@@ -1961,15 +1688,11 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
 
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
-
-    Note: Format N3 is our reading.
 
     (format N3, optional, since 2.0)
     """
@@ -1989,23 +1712,17 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Buyer's IP address.
 
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
-
     (format ANS45, optional, since 2.0)
     """
     customer_language: Annotated[str | None, Field(alias="customerLanguage")] = None
     """
     Language of the customer (ISO 639-1, e.g. fr, en).
 
-    Note: Format ANS2 is our reading.
-
     (format ANS2, optional, since 2.0)
     """
     invoice_reference: Annotated[str | None, Field(alias="invoiceReference")] = None
     """
     Invoice reference of the order.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -2014,8 +1731,6 @@ class PaymentProviderInitializeRequest(RequestModel):
     ] = None
     """
     Date and time of the transaction on the merchant side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00).
-
-    Note: Format ANS32 is our reading (the guide's sample value has 29 characters).
 
     (format ANS32, optional, since 2.0)
     """
@@ -2041,15 +1756,11 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Reference printed on the customer's bank statement.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     transaction_origin: Annotated[str | None, Field(alias="transactionOrigin")] = None
     """
     Origin of the transaction, free field set by the merchant (e.g. SO_WEBAPPLI).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -2150,23 +1861,17 @@ class PaymentProviderInitializeResponse(ResponseModel):
     """
     URL to which the customer's browser must be redirected (ACS or payment provider).
 
-    Note: Format ANS1024 is our permissive reading.
-
     (format ANS1024, optional, since 2.0)
     """
     redirection_data: Annotated[str | None, Field(alias="redirectionData")] = None
     """
     Data to post with the redirection and to send back in the validation / finalisation request.
 
-    Note: Format ANS4096 is our permissive reading.
-
     (format ANS4096, optional, since 2.0)
     """
     message_version: Annotated[str | None, Field(alias="messageVersion")] = None
     """
     Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -2176,23 +1881,17 @@ class PaymentProviderInitializeResponse(ResponseModel):
     """
     Session identifier at the payment provider.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     outer_redirection_url: Annotated[str | None, Field(alias="outerRedirectionUrl")] = None
     """
     Redirection URL of the payment provider to use outside the browser (e.g. a mobile application).
 
-    Note: Format ANS1024 is our permissive reading.
-
     (format ANS1024, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -2219,23 +1918,17 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, required, since 2.0)
     """
     merchant_wallet_id: Annotated[str, Field(alias="merchantWalletId")]
     """
     Customer's wallet identifier.
 
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
-
     (format ANS21, required, since 2.0)
     """
     payment_mean_id: Annotated[str, Field(alias="paymentMeanId")]
     """
     Identifier (rank) of the payment mean in the customer's wallet.
-
-    Note: Format ANS10 is our permissive reading (the Mercanet sample library limits it to 6 characters).
 
     (format ANS10, required, since 2.0)
     """
@@ -2249,8 +1942,6 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Transaction reference, unique for a merchantId.
 
-    Note: One of transactionReference or s10TransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     s10_transaction_reference: Annotated[
@@ -2259,15 +1950,11 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
 
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
-
     (conditional, since 2.0, container s10TransactionReference)
     """
     merchant_name: Annotated[str | None, Field(alias="merchantName")] = None
     """
     Name of the merchant shown to the cardholder during the authentication.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -2275,15 +1962,11 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     URL of the merchant to which the customer is sent back after the redirection (3-D Secure, payment provider).
 
-    Note: Format ANS512 is our reading (as normalReturnUrl, fact sheet).
-
     (format ANS512, optional, since 2.0)
     """
     merchant_url: Annotated[str | None, Field(alias="merchantUrl")] = None
     """
     URL of the merchant's website.
-
-    Note: Format ANS512 is our reading (as normalReturnUrl, fact sheet).
 
     (format ANS512, optional, since 2.0)
     """
@@ -2297,8 +1980,6 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
 
-    Note: Format N3 is our reading.
-
     (format N3, optional, since 2.0)
     """
     capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
@@ -2310,8 +1991,6 @@ class WalletCheckEnrollmentRequest(RequestModel):
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
     Visual card security code on the bank card transmitted in the authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC for Mastercard and 4DBC for American Express).
-
-    Note: Format N4 is our reading (3 digits, 4 for American Express).
 
     (format N4, optional, since 2.0)
     """
@@ -2325,15 +2004,11 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Buyer's IP address.
 
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
-
     (format ANS45, optional, since 2.0)
     """
     customer_language: Annotated[str | None, Field(alias="customerLanguage")] = None
     """
     Language of the customer (ISO 639-1, e.g. fr, en).
-
-    Note: Format ANS2 is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -2342,8 +2017,6 @@ class WalletCheckEnrollmentRequest(RequestModel):
     ] = None
     """
     Date and time of the transaction on the merchant side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00).
-
-    Note: Format ANS32 is our reading (the guide's sample value has 29 characters).
 
     (format ANS32, optional, since 2.0)
     """
@@ -2363,15 +2036,11 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Reference printed on the customer's bank statement.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     transaction_origin: Annotated[str | None, Field(alias="transactionOrigin")] = None
     """
     Origin of the transaction, free field set by the merchant (e.g. SO_WEBAPPLI).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -2480,15 +2149,11 @@ class WalletCheckEnrollmentResponse(ResponseModel):
     """
     URL to which the customer's browser must be redirected (ACS or payment provider).
 
-    Note: Format ANS1024 is our permissive reading.
-
     (format ANS1024, optional, since 2.0)
     """
     redirection_data: Annotated[str | None, Field(alias="redirectionData")] = None
     """
     Data to post with the redirection and to send back in the validation / finalisation request.
-
-    Note: Format ANS4096 is our permissive reading.
 
     (format ANS4096, optional, since 2.0)
     """
@@ -2496,23 +2161,17 @@ class WalletCheckEnrollmentResponse(ResponseModel):
     """
     3-D Secure PaReq message to post to the ACS (redirectionUrl).
 
-    Note: Format ANS10000 is our permissive reading.
-
     (format ANS10000, optional, since 2.0)
     """
     message_version: Annotated[str | None, Field(alias="messageVersion")] = None
     """
     Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
 
-    Note: Format ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -2539,23 +2198,17 @@ class WalletOrderRequest(RequestModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, required, since 2.0)
     """
     merchant_wallet_id: Annotated[str, Field(alias="merchantWalletId")]
     """
     Customer's wallet identifier.
 
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
-
     (format ANS21, required, since 2.0)
     """
     payment_mean_id: Annotated[str, Field(alias="paymentMeanId")]
     """
     Identifier (rank) of the payment mean in the customer's wallet.
-
-    Note: Format ANS10 is our permissive reading (the Mercanet sample library limits it to 6 characters).
 
     (format ANS10, required, since 2.0)
     """
@@ -2569,8 +2222,6 @@ class WalletOrderRequest(RequestModel):
     """
     Transaction reference, unique for a merchantId.
 
-    Note: One of transactionReference or s10TransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     s10_transaction_reference: Annotated[
@@ -2578,8 +2229,6 @@ class WalletOrderRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -2593,8 +2242,6 @@ class WalletOrderRequest(RequestModel):
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
 
-    Note: Format N3 is our reading.
-
     (format N3, optional, since 2.0)
     """
     capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
@@ -2606,8 +2253,6 @@ class WalletOrderRequest(RequestModel):
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
     Visual card security code on the bank card transmitted in the authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC for Mastercard and 4DBC for American Express).
-
-    Note: Format N4 is our reading (3 digits, 4 for American Express).
 
     (format N4, optional, since 2.0)
     """
@@ -2621,15 +2266,11 @@ class WalletOrderRequest(RequestModel):
     """
     Buyer's IP address.
 
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
-
     (format ANS45, optional, since 2.0)
     """
     customer_language: Annotated[str | None, Field(alias="customerLanguage")] = None
     """
     Language of the customer (ISO 639-1, e.g. fr, en).
-
-    Note: Format ANS2 is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -2638,8 +2279,6 @@ class WalletOrderRequest(RequestModel):
     ] = None
     """
     Date and time of the transaction on the merchant side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00).
-
-    Note: Format ANS32 is our reading (the guide's sample value has 29 characters).
 
     (format ANS32, optional, since 2.0)
     """
@@ -2659,23 +2298,17 @@ class WalletOrderRequest(RequestModel):
     """
     Reference printed on the customer's bank statement.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     invoice_reference: Annotated[str | None, Field(alias="invoiceReference")] = None
     """
     Invoice reference of the order.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     transaction_origin: Annotated[str | None, Field(alias="transactionOrigin")] = None
     """
     Origin of the transaction, free field set by the merchant (e.g. SO_WEBAPPLI).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -2684,8 +2317,6 @@ class WalletOrderRequest(RequestModel):
     ] = None
     """
     Scheme identifier of the initial transaction of a series (card-on-file and recurring payments).
-
-    Note: Named by the fact sheet (opencell-core walletOrder); format and since are our reading.
 
     (format ANS64, optional, since 2.0)
     """
@@ -2800,15 +2431,11 @@ class WalletOrderResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     transaction_date_time: Annotated[str | None, Field(alias="transactionDateTime")] = None
     """
     Date and time of the transaction on the Sogenactif platform (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -2842,23 +2469,17 @@ class WalletOrderResponse(ResponseModel):
     """
     Masked card number (only the first and last digits are clear).
 
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
-
     (format ANS40, optional, since 2.0)
     """
     token_pan: Annotated[str | None, Field(alias="tokenPan")] = None
     """
     Token that stands for the card number (PAN).
 
-    Note: Format ANS128 is our reading (a token in cardNumber is ANS128).
-
     (format ANS128, optional, since 2.0)
     """
     card_scheme: Annotated[str | None, Field(alias="cardScheme")] = None
     """
     Card scheme (e.g. CB, VISA, MASTERCARD).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -2886,15 +2507,11 @@ class WalletOrderResponse(ResponseModel):
     """
     Indicates whether the authentication was relegated (Y or N).
 
-    Note: Format ANS1 is our reading.
-
     (format ANS1, optional, since 2.0)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
     Complementary response code of the checks performed (e.g. fraud controls).
-
-    Note: Format ANS2 is our reading.
 
     (format ANS2, optional, since 2.0)
     """
@@ -2902,15 +2519,11 @@ class WalletOrderResponse(ResponseModel):
     """
     Complementary information on the checks performed.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     score_color: Annotated[str | None, Field(alias="scoreColor")] = None
     """
     Colour of the fraud score (e.g. GREEN, ORANGE, RED).
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -2918,15 +2531,11 @@ class WalletOrderResponse(ResponseModel):
     """
     Information on the fraud score.
 
-    Note: Format ANS255 is our reading.
-
     (format ANS255, optional, since 2.0)
     """
     score_profile: Annotated[str | None, Field(alias="scoreProfile")] = None
     """
     Fraud score profile used.
-
-    Note: Format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -2934,15 +2543,11 @@ class WalletOrderResponse(ResponseModel):
     """
     Thresholds of the fraud score.
 
-    Note: Format ANS32 is our reading (kept as text; it may hold several values).
-
     (format ANS32, optional, since 2.0)
     """
     score_value: Annotated[str | None, Field(alias="scoreValue")] = None
     """
     Value of the fraud score.
-
-    Note: Kept as text (a score may be negative or decimal); ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -2952,15 +2557,11 @@ class WalletOrderResponse(ResponseModel):
     """
     Identifier of the authorisation response given by the acquirer.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     acquirer_response_message: Annotated[str | None, Field(alias="acquirerResponseMessage")] = None
     """
     Message of the acquirer's response.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -2980,8 +2581,6 @@ class WalletOrderResponse(ResponseModel):
     """
     Name of the fraud profile used before the authorisation.
 
-    Note: Format ANS64 is our reading.
-
     (format ANS64, optional, since 2.0)
     """
     pre_authorisation_profile_value: Annotated[
@@ -2989,8 +2588,6 @@ class WalletOrderResponse(ResponseModel):
     ] = None
     """
     Identifier of the fraud profile used before the authorisation.
-
-    Note: Format ANS64 is our reading (a UUID in real responses).
 
     (format ANS64, optional, since 2.0)
     """
@@ -3000,15 +2597,11 @@ class WalletOrderResponse(ResponseModel):
     """
     Results of the fraud rules evaluated before the authorisation.
 
-    Note: The SOAP item name preAuthorisationRuleResult is our reading.
-
     (list, optional, since 2.0, container ruleResult)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
     Number of days before the transaction is captured (captureMode AUTHOR_CAPTURE) or before its validation expires.
-
-    Note: Format N3 is our reading.
 
     (format N3, optional, since 2.0)
     """
@@ -3021,8 +2614,6 @@ class WalletOrderResponse(ResponseModel):
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
     Platform that processed the transaction (e.g. PROD).
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -3041,8 +2632,6 @@ class WalletOrderResponse(ResponseModel):
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """

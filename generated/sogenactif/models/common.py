@@ -4,15 +4,12 @@
 from typing import Annotated
 
 from pydantic import Field
-
-from sogenactif._base import ContainerModel
+from sogenactif_core._base import ContainerModel
 
 
 class Address(ContainerModel):
     """
     A postal address (used by billingAddress, customerAddress, deliveryAddress, holderAddress, subMerchantAddress).
-
-    Note: Members from the warehousenantes/sips-office-sdk-php Address class (interface 2.27). Formats are not printed in our sources: the ANS lengths are our (permissive) reading. The zip code member is `zipCode` (camelCase) as in that SDK and in the Mercanet sample library (BitBag Mercanet plugin, `billingAddress.zipCode`); worldline/sips-sdk-java serialises it as `zipcode`. Open question 5 of the fact sheet, decided for `zipCode`; not checked against a dictionary page (none readable).
     """
 
     address_additional1: Annotated[str | None, Field(alias="addressAdditional1")] = None
@@ -55,8 +52,6 @@ class Address(ContainerModel):
     """
     Country code (ISO 3166).
 
-    Note: Our reading: a three-letter ISO 3166 code (e.g. FRA); ANS3 is permissive.
-
     (format ANS3, optional, since 2.0)
     """
     post_box: Annotated[str | None, Field(alias="postBox")] = None
@@ -87,8 +82,6 @@ class Address(ContainerModel):
     """
     Zip code.
 
-    Note: Open question 5: zipCode (sips-office-sdk-php, Mercanet sample) rather than zipcode (sips-sdk-java).
-
     (format ANS10, optional, since 2.0)
     """
 
@@ -96,8 +89,6 @@ class Address(ContainerModel):
 class BcmcMobile(ContainerModel):
     """
     Bancontact Mobile data.
-
-    Note: Members from the sips-office-sdk-php BcmcMobile class; formats are our permissive reading (URLs, ANS512).
     """
 
     completion_redirect_url: Annotated[str | None, Field(alias="completionRedirectUrl")] = None
@@ -117,8 +108,6 @@ class BcmcMobile(ContainerModel):
 class CardAuthPolicy(ContainerModel):
     """
     Card authorisation policy (address verification and automatic reversal).
-
-    Note: Members from the sips-office-sdk-php CardAuthPolicy class, which sends them as text; we keep them as text ("true" / "false"), ANS5 being our reading.
     """
 
     automatic_reverse: Annotated[str | None, Field(alias="automaticReverse")] = None
@@ -154,8 +143,6 @@ class CardAuthPolicy(ContainerModel):
 class CardData(ContainerModel):
     """
     Characteristics of the card used.
-
-    Note: Members from the sips-office-sdk-php CardData class; formats from the fact sheet (cardProductCode AN5, cardProductName ANS70, issuerCode AN6, issuerCountryCode A3), the others our permissive reading.
     """
 
     card_product_code: Annotated[str | None, Field(alias="cardProductCode")] = None
@@ -205,8 +192,6 @@ class CardData(ContainerModel):
 class Contact(ContainerModel):
     """
     A person's contact details (used by billingContact, customerContact, deliveryContact, holderContact).
-
-    Note: Members from the sips-office-sdk-php Contact class. JSON names are lower-case `firstname` / `lastname` (sips-sdk-java `@JsonProperty("firstname")`, Sherlock's guide `customerContact.firstname`). Formats are our permissive reading except email (ANS128, fact sheet: customerEmail ANS128).
     """
 
     email: str | None = None
@@ -224,8 +209,6 @@ class Contact(ContainerModel):
     gender: str | None = None
     """
     Gender (e.g. M or F).
-
-    Note: Our reading: one character; not checked against a dictionary page.
 
     (format ANS1, optional, since 2.0)
     """
@@ -264,8 +247,6 @@ class Contact(ContainerModel):
 class CustomerAccountHistoric(ContainerModel):
     """
     History of the customer's account at the merchant (used by the 3-D Secure risk analysis).
-
-    Note: Members from the sips-office-sdk-php CustomerAccountHistoric class; formats are our permissive reading.
     """
 
     creation_date: Annotated[str | None, Field(alias="creationDate")] = None
@@ -327,8 +308,6 @@ class CustomerAccountHistoric(ContainerModel):
 class CustomerData(ContainerModel):
     """
     Personal data of the customer.
-
-    Note: Members from the sips-office-sdk-php CustomerData class; formats are our permissive reading.
     """
 
     birth_city: Annotated[str | None, Field(alias="birthCity")] = None
@@ -384,8 +363,6 @@ class CustomerData(ContainerModel):
 class DeliveryData(ContainerModel):
     """
     Delivery of the order.
-
-    Note: Members from the sips-office-sdk-php DeliveryData class; formats are our permissive reading.
     """
 
     delivery_address_creation_date: Annotated[
@@ -445,8 +422,6 @@ class DeliveryData(ContainerModel):
 class FraudData(ContainerModel):
     """
     Fraud-control parameters of the request (areas and countries allowed or denied, controls to bypass).
-
-    Note: Members from the sips-office-sdk-php FraudData class and the fact sheet (challengeMode3DS). Formats are our permissive reading; country lists hold ISO 3166 codes.
     """
 
     allowed_card_area: Annotated[str | None, Field(alias="allowedCardArea")] = None
@@ -497,8 +472,6 @@ class FraudData(ContainerModel):
     """
     3-D Secure challenge mode requested by the merchant.
 
-    Note: Named by the fact sheet only; format and since are our reading.
-
     (format ANS20, optional, since 2.0)
     """
     denied_card_area: Annotated[str | None, Field(alias="deniedCardArea")] = None
@@ -532,8 +505,6 @@ class FraudData(ContainerModel):
 class HolderData(ContainerModel):
     """
     Personal data of the cardholder.
-
-    Note: Members from the sips-office-sdk-php HolderData class; formats are our permissive reading.
     """
 
     birth_city: Annotated[str | None, Field(alias="birthCity")] = None
@@ -589,8 +560,6 @@ class HolderData(ContainerModel):
 class InstalmentData(ContainerModel):
     """
     Schedule of a payment in instalments (paymentPattern INSTALMENT).
-
-    Note: Members from the fact sheet (InstalmentData); formats are our permissive reading.
     """
 
     amounts_list: Annotated[list[int] | None, Field(alias="amountsList")] = None
@@ -632,8 +601,6 @@ class InstalmentData(ContainerModel):
 class OrderContext(ContainerModel):
     """
     Context in which the order was placed.
-
-    Note: Members from the sips-office-sdk-php OrderContext class; formats are our permissive reading.
     """
 
     customer_ani: Annotated[str | None, Field(alias="customerANI")] = None
@@ -667,8 +634,6 @@ class OrderContext(ContainerModel):
 class PanData(ContainerModel):
     """
     A card number to convert into a token (panToToken).
-
-    Note: Members from the panToToken page (panData contains cardExpiryDate, pan, panId …) and sips-office-sdk-php PanData.
     """
 
     card_expiry_date: Annotated[str | None, Field(alias="cardExpiryDate")] = None
@@ -687,8 +652,6 @@ class PanData(ContainerModel):
     """
     Identifier of this item in the list (echoed in the response).
 
-    Note: Format ANS10 is our reading (the samples send 1).
-
     (format ANS10, optional, since 2.0)
     """
 
@@ -696,8 +659,6 @@ class PanData(ContainerModel):
 class PaymentMeanData(ContainerModel):
     """
     Data specific to a means of payment.
-
-    Note: The sips-office-sdk-php PaymentMeanData class only has bcmcMobile; other means of payment add their own members (kept as received in responses).
     """
 
     bcmc_mobile: Annotated[BcmcMobile | None, Field(alias="bcmcMobile")] = None
@@ -711,8 +672,6 @@ class PaymentMeanData(ContainerModel):
 class ResponsePanData(ContainerModel):
     """
     Result of the conversion of one token into a card number (tokenToPan).
-
-    Note: Our reading, by symmetry with responseTokenPanData: no source shows the tokenToPan response body. Other members are kept as received.
     """
 
     pan: str | None = None
@@ -732,8 +691,6 @@ class ResponsePanData(ContainerModel):
 class ResponseTokenPanData(ContainerModel):
     """
     Result of the conversion of one card number into a token (panToToken).
-
-    Note: Our reading: sips-office-sdk-php keeps responseTokenPanDataList untyped and no sample was readable. Members mirror panData (panId) and tokenPanData (tokenPan); other members are kept as received.
     """
 
     pan_id: Annotated[str | None, Field(alias="panId")] = None
@@ -753,8 +710,6 @@ class ResponseTokenPanData(ContainerModel):
 class RiskManagementCustomData(ContainerModel):
     """
     One merchant-specific value passed to the risk management.
-
-    Note: Members from the sips-office-sdk-php RiskManagementCustomData class, whose value property is misspelt `risktManagementCustomValue`; we use riskManagementCustomValue. Formats are our reading.
     """
 
     risk_management_custom_sequence: Annotated[
@@ -778,8 +733,6 @@ class RiskManagementCustomData(ContainerModel):
 class RuleResult(ContainerModel):
     """
     Result of one fraud rule evaluated before the authorisation.
-
-    Note: Members from a real response quoted in public test fixtures (preAuthorisationRuleResultList= [{"ruleCode":"SC","ruleType":"NG","ruleWeight":"D","ruleSetting":"S","ruleResultIndicator":"0", "ruleDetailedInfo":"TRANS=2:5;CUMUL=200:X"}]). Formats are our permissive reading.
     """
 
     rule_code: Annotated[str | None, Field(alias="ruleCode")] = None
@@ -823,8 +776,6 @@ class RuleResult(ContainerModel):
 class S10TransactionReference(ContainerModel):
     """
     Transaction identifier in the Sips 1.0 format (compatibility with shops migrated from Sips 1.0).
-
-    Note: Fact sheet, section 2: an N6 identifier and its date YYYYMMDD, unique per merchantId and day.
     """
 
     s10_transaction_id: Annotated[str | None, Field(alias="s10TransactionId")] = None
@@ -844,8 +795,6 @@ class S10TransactionReference(ContainerModel):
 class ShoppingCartItem(ContainerModel):
     """
     One product of the shopping cart.
-
-    Note: Members from the sips-office-sdk-php ShoppingCartItem class and the Office Server JSON guide's cardOrder sample. Amounts and quantities are integers (the guide sends "10", "2", "240"); formats are our permissive reading.
     """
 
     product_category: Annotated[str | None, Field(alias="productCategory")] = None
@@ -894,8 +843,6 @@ class ShoppingCartItem(ContainerModel):
     """
     Tax rate applied to the product.
 
-    Note: Kept as text: the guide sends "0" and the SDK types it as a string; a rate may not be an integer (e.g. 5.5), so ANS12 is our permissive reading.
-
     (format ANS12, optional, since 2.0)
     """
     product_unit_amount: Annotated[int | None, Field(alias="productUnitAmount")] = None
@@ -915,8 +862,6 @@ class ShoppingCartItem(ContainerModel):
 class ShoppingCartDetail(ContainerModel):
     """
     Details of the shopping cart (its products and totals).
-
-    Note: Members from the fact sheet (sips-office-sdk-php ShoppingCartDetail) and the Office Server JSON guide's second cardOrder sample (shoppingCartItemList, shoppingCartTotalAmount, shoppingCartTotalTaxAmount). Formats are our permissive reading.
     """
 
     discount_amount: Annotated[int | None, Field(alias="discountAmount")] = None
@@ -974,8 +919,6 @@ class ShoppingCartDetail(ContainerModel):
 class ThreeD(ContainerModel):
     """
     Result of a 3-D Secure authentication performed outside Sogenactif.
-
-    Note: Members from the sips-office-sdk-php ThreeD class (its property is misspelt `xd`, its accessors use `xid`: we use xid). Formats are our permissive reading.
     """
 
     cavv: str | None = None
@@ -1019,8 +962,6 @@ class ThreeD(ContainerModel):
 class AuthenticationData(ContainerModel):
     """
     Cardholder authentication data.
-
-    Note: Members from the fact sheet (authentAmount, cardAuthPolicy, holderAuthentProgram, threeD) and the sips-office-sdk-php AuthenticationData class (cardAuthPolicy, threeD).
     """
 
     authent_amount: Annotated[int | None, Field(alias="authentAmount")] = None
@@ -1052,8 +993,6 @@ class AuthenticationData(ContainerModel):
 class TokenPanData(ContainerModel):
     """
     A token to convert into a card number (tokenToPan).
-
-    Note: Members from the tokenToPan page's SOAP sample (open question 4, see tokenPanDataList).
     """
 
     token_pan: Annotated[str | None, Field(alias="tokenPan")] = None
@@ -1066,8 +1005,6 @@ class TokenPanData(ContainerModel):
     """
     Identifier of this item in the list (echoed in the response).
 
-    Note: Format ANS10 is our reading (the sample sends 1).
-
     (format ANS10, optional, since 2.0)
     """
 
@@ -1075,8 +1012,6 @@ class TokenPanData(ContainerModel):
 class TravelContext(ContainerModel):
     """
     Travel data (airline tickets).
-
-    Note: Members from the sips-office-sdk-php TravelContext class; formats are our permissive reading.
     """
 
     airline_carrier_list: Annotated[list[str] | None, Field(alias="airlineCarrierList")] = None
@@ -1150,8 +1085,6 @@ class TravelContext(ContainerModel):
 class WalletPaymentMeanData(ContainerModel):
     """
     A payment mean stored in a customer's wallet.
-
-    Note: Members from the fact sheet (sips-sdk-java PR 9, sips-office-sdk-php). transactionActors and pspData are left out: their structure is not in our sources (they are kept as received). Formats are our permissive reading.
     """
 
     issuer_wallet_id: Annotated[str | None, Field(alias="issuerWalletId")] = None

@@ -4,8 +4,7 @@
 from typing import Annotated
 
 from pydantic import Field
-
-from sogenactif._base import RequestModel, ResponseModel
+from sogenactif_core._base import RequestModel, ResponseModel
 
 from . import common
 
@@ -19,8 +18,6 @@ class GetFraudDataRequest(RequestModel):
     """
     Transaction reference, unique for a merchantId.
 
-    Note: One of transactionReference or s10TransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     s10_transaction_reference: Annotated[
@@ -28,8 +25,6 @@ class GetFraudDataRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -50,23 +45,17 @@ class GetFraudDataResponse(ResponseModel):
     """
     Response code of the fraud data retrieval.
 
-    Note: Returned by getFraudData according to sips-office-sdk-php; format is our reading.
-
     (format ANS2, optional, since 2.0)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
     Complementary response code of the checks performed (e.g. fraud controls).
 
-    Note: Format ANS2 is our reading.
-
     (format ANS2, optional, since 2.0)
     """
     pre_authentication_color: Annotated[str | None, Field(alias="preAuthenticationColor")] = None
     """
     Colour of the fraud score computed before the authentication.
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -76,8 +65,6 @@ class GetFraudDataResponse(ResponseModel):
     """
     Name of the fraud profile used before the authentication.
 
-    Note: Format ANS64 is our reading.
-
     (format ANS64, optional, since 2.0)
     """
     pre_authentication_profile_value: Annotated[
@@ -85,8 +72,6 @@ class GetFraudDataResponse(ResponseModel):
     ] = None
     """
     Identifier of the fraud profile used before the authentication.
-
-    Note: Format ANS64 is our reading.
 
     (format ANS64, optional, since 2.0)
     """
@@ -96,8 +81,6 @@ class GetFraudDataResponse(ResponseModel):
     """
     Results of the fraud rules evaluated before the authentication.
 
-    Note: Item container by analogy with preAuthorisationRuleResultList; the SOAP item name is our reading.
-
     (list, optional, since 2.0, container ruleResult)
     """
     pre_authentication_threshold: Annotated[
@@ -106,23 +89,17 @@ class GetFraudDataResponse(ResponseModel):
     """
     Thresholds of the fraud score computed before the authentication.
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     pre_authentication_value: Annotated[str | None, Field(alias="preAuthenticationValue")] = None
     """
     Value of the fraud score computed before the authentication.
 
-    Note: Kept as text; ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     pre_authorisation_profile: Annotated[str | None, Field(alias="preAuthorisationProfile")] = None
     """
     Name of the fraud profile used before the authorisation.
-
-    Note: Format ANS64 is our reading.
 
     (format ANS64, optional, since 2.0)
     """
@@ -132,8 +109,6 @@ class GetFraudDataResponse(ResponseModel):
     """
     Identifier of the fraud profile used before the authorisation.
 
-    Note: Format ANS64 is our reading (a UUID in real responses).
-
     (format ANS64, optional, since 2.0)
     """
     pre_authorisation_rule_result_list: Annotated[
@@ -142,15 +117,11 @@ class GetFraudDataResponse(ResponseModel):
     """
     Results of the fraud rules evaluated before the authorisation.
 
-    Note: The SOAP item name preAuthorisationRuleResult is our reading.
-
     (list, optional, since 2.0, container ruleResult)
     """
     score_color: Annotated[str | None, Field(alias="scoreColor")] = None
     """
     Colour of the fraud score (e.g. GREEN, ORANGE, RED).
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -158,15 +129,11 @@ class GetFraudDataResponse(ResponseModel):
     """
     Fraud score profile used.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     score_threshold: Annotated[str | None, Field(alias="scoreThreshold")] = None
     """
     Thresholds of the fraud score.
-
-    Note: Format ANS32 is our reading (kept as text; it may hold several values).
 
     (format ANS32, optional, since 2.0)
     """
@@ -174,15 +141,11 @@ class GetFraudDataResponse(ResponseModel):
     """
     Value of the fraud score.
 
-    Note: Kept as text (a score may be negative or decimal); ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -203,8 +166,6 @@ class GetTransactionDataRequest(RequestModel):
     """
     Transaction reference, unique for a merchantId.
 
-    Note: One of transactionReference or s10TransactionReference.
-
     (format AN35, conditional, since 2.0)
     """
     s10_transaction_reference: Annotated[
@@ -212,8 +173,6 @@ class GetTransactionDataRequest(RequestModel):
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    Note: Instead of transactionReference (Sips 1.0 identification mode).
 
     (conditional, since 2.0, container s10TransactionReference)
     """
@@ -233,8 +192,6 @@ class GetTransactionDataResponse(ResponseModel):
     transaction_status: Annotated[str | None, Field(alias="transactionStatus")] = None
     """
     Status of the transaction.
-
-    Note: Open question 7: only TO_CAPTURE and CAPTURED are confirmed; a response may carry other statuses (a generated client must not reject them).
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.TransactionStatus)
     """
@@ -278,8 +235,6 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Date and time of the transaction on the Sogenactif platform (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     origin_amount: Annotated[int | None, Field(alias="originAmount")] = None
@@ -304,15 +259,11 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
 
-    Note: Kept as text (codes such as 036 have leading zeros); no value list is enforced.
-
     (format N3, optional, since 2.0)
     """
     capture_limit_date: Annotated[str | None, Field(alias="captureLimitDate")] = None
     """
     Date until which the transaction can be captured (YYYYMMDD).
-
-    Note: Kept as text; ANS10 is our permissive reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -320,23 +271,17 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Name of the last operation performed on the transaction.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     last_operation_date_time: Annotated[str | None, Field(alias="lastOperationDateTime")] = None
     """
     Date and time of the last operation performed on the transaction (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     automatic_response_status: Annotated[str | None, Field(alias="automaticResponseStatus")] = None
     """
     Status of the automatic response (notification) sent to the merchant.
-
-    Note: Format ANS20 is our reading.
 
     (format ANS20, optional, since 2.0)
     """
@@ -368,8 +313,6 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Buyer's IP address.
 
-    Note: Format ANS45 (long enough for IPv6) is our reading; the guide's sample sends it empty.
-
     (format ANS45, optional, since 2.0)
     """
     payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
@@ -382,15 +325,11 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Type of the payment mean used (CARD, CREDIT_TRANSFER, DIRECT_DEBIT, ONLINE_CREDIT, VOUCHER, WALLET, PROVIDER …).
 
-    Note: Values from the paymentMeanBrandType attribute of paymentMeanBrand; no enum is enforced.
-
     (format ANS20, optional, since 2.0)
     """
     masked_pan: Annotated[str | None, Field(alias="maskedPan")] = None
     """
     Masked card number (only the first and last digits are clear).
-
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
 
     (format ANS40, optional, since 2.0)
     """
@@ -403,8 +342,6 @@ class GetTransactionDataResponse(ResponseModel):
     token_pan: Annotated[str | None, Field(alias="tokenPan")] = None
     """
     Token that stands for the card number (PAN).
-
-    Note: Format ANS128 is our reading (a token in cardNumber is ANS128).
 
     (format ANS128, optional, since 2.0)
     """
@@ -430,8 +367,6 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Authorisation identifier returned by the acquirer when the authorisation is accepted.
 
-    Note: The fact sheet gives AN10 and ANS32 on different pages; we keep the wider ANS32.
-
     (format ANS32, optional, since 2.0)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
@@ -443,8 +378,6 @@ class GetTransactionDataResponse(ResponseModel):
     acquirer_response_message: Annotated[str | None, Field(alias="acquirerResponseMessage")] = None
     """
     Message of the acquirer's response.
-
-    Note: Format ANS255 is our reading.
 
     (format ANS255, optional, since 2.0)
     """
@@ -470,23 +403,17 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Status of the dynamic currency conversion.
 
-    Note: Format ANS20 is our reading.
-
     (format ANS20, optional, since 2.0)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
     Complementary response code of the checks performed (e.g. fraud controls).
 
-    Note: Format ANS2 is our reading.
-
     (format ANS2, optional, since 2.0)
     """
     pre_authentication_color: Annotated[str | None, Field(alias="preAuthenticationColor")] = None
     """
     Colour of the fraud score computed before the authentication.
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -496,8 +423,6 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Name of the fraud profile used before the authentication.
 
-    Note: Format ANS64 is our reading.
-
     (format ANS64, optional, since 2.0)
     """
     pre_authentication_profile_value: Annotated[
@@ -505,8 +430,6 @@ class GetTransactionDataResponse(ResponseModel):
     ] = None
     """
     Identifier of the fraud profile used before the authentication.
-
-    Note: Format ANS64 is our reading.
 
     (format ANS64, optional, since 2.0)
     """
@@ -516,23 +439,17 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Thresholds of the fraud score computed before the authentication.
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     pre_authentication_value: Annotated[str | None, Field(alias="preAuthenticationValue")] = None
     """
     Value of the fraud score computed before the authentication.
 
-    Note: Kept as text; ANS10 is our reading.
-
     (format ANS10, optional, since 2.0)
     """
     pre_authorisation_profile: Annotated[str | None, Field(alias="preAuthorisationProfile")] = None
     """
     Name of the fraud profile used before the authorisation.
-
-    Note: Format ANS64 is our reading.
 
     (format ANS64, optional, since 2.0)
     """
@@ -542,15 +459,11 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Identifier of the fraud profile used before the authorisation.
 
-    Note: Format ANS64 is our reading (a UUID in real responses).
-
     (format ANS64, optional, since 2.0)
     """
     score_color: Annotated[str | None, Field(alias="scoreColor")] = None
     """
     Colour of the fraud score (e.g. GREEN, ORANGE, RED).
-
-    Note: Format ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -558,23 +471,17 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Fraud score profile used.
 
-    Note: Format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     score_threshold: Annotated[str | None, Field(alias="scoreThreshold")] = None
     """
     Thresholds of the fraud score.
 
-    Note: Format ANS32 is our reading (kept as text; it may hold several values).
-
     (format ANS32, optional, since 2.0)
     """
     score_value: Annotated[str | None, Field(alias="scoreValue")] = None
     """
     Value of the fraud score.
-
-    Note: Kept as text (a score may be negative or decimal); ANS10 is our reading.
 
     (format ANS10, optional, since 2.0)
     """
@@ -588,15 +495,11 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Result of the address verification (AVS) on the address.
 
-    Note: Format ANS1 is our reading.
-
     (format ANS1, optional, since 2.0)
     """
     avs_postcode_response_code: Annotated[str | None, Field(alias="avsPostcodeResponseCode")] = None
     """
     Result of the address verification (AVS) on the post code.
-
-    Note: Format ANS1 is our reading.
 
     (format ANS1, optional, since 2.0)
     """
@@ -604,15 +507,11 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Number of payment attempts of the transaction.
 
-    Note: Format N2 is our reading.
-
     (format N2, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """

@@ -4,8 +4,7 @@
 from typing import Annotated
 
 from pydantic import Field
-
-from sogenactif._base import RequestModel, ResponseModel
+from sogenactif_core._base import RequestModel, ResponseModel
 
 from . import common
 
@@ -24,8 +23,6 @@ class PanToTokenRequest(RequestModel):
     user_id: Annotated[str | None, Field(alias="userId")] = None
     """
     Identifier of the user who asks for the conversion.
-
-    Note: Seen in the panToToken / tokenToPan samples ("uid"); format ANS50 is our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -53,8 +50,6 @@ class PanToTokenResponse(ResponseModel):
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -87,8 +82,6 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Visual card security code on the bank card transmitted in the authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC for Mastercard and 4DBC for American Express).
 
-    Note: Format N4 is our reading (3 digits, 4 for American Express).
-
     (format N4, optional, since 2.0)
     """
     payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
@@ -111,8 +104,6 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Identifier of the merchant who is authorized to consume the payment token on the services supporting it.
 
-    Note: Format N15 is our reading (it is a merchantId).
-
     (format N15, optional, since 2.0)
     """
 
@@ -132,15 +123,11 @@ class PaymentTokenGenerateResponse(ResponseModel):
     """
     Hosted Fields payment token to be sent when making calls to Sogenactif Office Serveur and allowing you to find card payment information for classic or 3-D Secure payment, by wallet or not.
 
-    Note: Its maximum length is not printed; the sample is a 410-character JWT, so ANS1024.
-
     (format ANS1024, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.0)
     """
@@ -161,8 +148,6 @@ class TokenToPanRequest(RequestModel):
     """
     Identifier of the user who asks for the conversion.
 
-    Note: Seen in the panToToken / tokenToPan samples ("uid"); format ANS50 is our reading.
-
     (format ANS50, optional, since 2.0)
     """
     token_pan_data_list: Annotated[
@@ -170,8 +155,6 @@ class TokenToPanRequest(RequestModel):
     ] = None
     """
     List of token PAN to be converted into PAN.
-
-    Note: Open question 4 of the fact sheet. The tokenToPan page's JSON sample sends panDataList[{pan, panId}] while its SOAP sample sends tokenPanDataList/tokenPanData{tokenPanId, tokenPan}. We follow the SOAP sample: its names are deliberate and consistent with panToToken's responseTokenPanDataList, whereas the JSON sample looks copied from panToToken (a token value in "pan"). Both protocols share one schema on the server, so one name must be right.
 
     (list, optional, since 2.0, container tokenPanData)
     """
@@ -194,15 +177,11 @@ class TokenToPanResponse(ResponseModel):
     """
     Result of the conversion of each token PAN into a PAN.
 
-    Note: Our reading, by symmetry with panToToken's responseTokenPanDataList: no source shows the tokenToPan response body. Unknown response fields are kept as received.
-
     (list, optional, since 2.0, container responsePanData)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -223,8 +202,6 @@ class TransactionToTokenRequest(RequestModel):
     """
     merchantId of the original transaction of an extended duplication.
 
-    Note: Format N15 is our reading (it is a merchantId).
-
     (format N15, optional, since 2.0)
     """
     from_transaction_reference: Annotated[str | None, Field(alias="fromTransactionReference")] = (
@@ -241,15 +218,11 @@ class TransactionToTokenRequest(RequestModel):
     """
     Identifier of the original transaction in the Sips 1.0 format (instead of fromTransactionReference).
 
-    Note: Our reading: the Sips 1.0 form of fromTransactionReference.
-
     (optional, since 2.0, container s10TransactionReference)
     """
     merchant_external_id: Annotated[str | None, Field(alias="merchantExternalId")] = None
     """
     External identifier given by the merchant to the token request.
-
-    Note: Named by the fact sheet for transactionToToken; format and since are our reading.
 
     (format ANS50, optional, since 2.0)
     """
@@ -270,15 +243,11 @@ class TransactionToTokenResponse(ResponseModel):
     """
     Token that stands for the card number (PAN).
 
-    Note: Format ANS128 is our reading (a token in cardNumber is ANS128).
-
     (format ANS128, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """

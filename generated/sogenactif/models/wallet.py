@@ -4,8 +4,7 @@
 from typing import Annotated
 
 from pydantic import Field
-
-from sogenactif._base import RequestModel, ResponseModel
+from sogenactif_core._base import RequestModel, ResponseModel
 
 from . import common
 
@@ -19,15 +18,11 @@ class AddCardRequest(RequestModel):
     """
     Customer's wallet identifier.
 
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
-
     (format ANS21, required, since 2.0)
     """
     card_number: Annotated[str, Field(alias="cardNumber")]
     """
     Card number (format N19 unless the card number is a Token, and in this case, the format is ANS128).
-
-    Note: With panType CSE or TOKEN_PAN it carries encrypted data or a token, ANS128 instead of N19.
 
     (format N19 or ANS128, required, since 2.0)
     """
@@ -46,8 +41,6 @@ class AddCardRequest(RequestModel):
     payment_mean_alias: Annotated[str | None, Field(alias="paymentMeanAlias")] = None
     """
     Payment method alias defined by the customer and used in his wallet.
-
-    Note: ANS20 from the Worldline Sips 1.0 / 2.0 data correlation guide (paymentMeanAlias ANS20).
 
     (format ANS20, optional, since 2.0)
     """
@@ -74,15 +67,11 @@ class AddCardResponse(ResponseModel):
     """
     Date and time of the action on the wallet (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     payment_mean_id: Annotated[str | None, Field(alias="paymentMeanId")] = None
     """
     Identifier (rank) of the payment mean in the customer's wallet.
-
-    Note: Format ANS10 is our permissive reading (the Mercanet sample library limits it to 6 characters).
 
     (format ANS10, optional, since 2.0)
     """
@@ -90,15 +79,11 @@ class AddCardResponse(ResponseModel):
     """
     Masked card number (only the first and last digits are clear).
 
-    Note: The fact sheet gives ANS19; a masked token can be longer, so ANS40 is our permissive reading.
-
     (format ANS40, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -119,15 +104,11 @@ class DeletePaymentMeanRequest(RequestModel):
     """
     Customer's wallet identifier.
 
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
-
     (format ANS21, required, since 2.0)
     """
     payment_mean_id: Annotated[str, Field(alias="paymentMeanId")]
     """
     Identifier (rank) of the payment mean in the customer's wallet.
-
-    Note: Format ANS10 is our permissive reading (the Mercanet sample library limits it to 6 characters).
 
     (format ANS10, required, since 2.0)
     """
@@ -148,15 +129,11 @@ class DeletePaymentMeanResponse(ResponseModel):
     """
     Date and time of the action on the wallet (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -177,15 +154,11 @@ class GetPaymentMeanDataRequest(RequestModel):
     """
     Customer's wallet identifier.
 
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
-
     (format ANS21, required, since 2.0)
     """
     payment_mean_id: Annotated[str, Field(alias="paymentMeanId")]
     """
     Identifier (rank) of the payment mean in the customer's wallet.
-
-    Note: Format ANS10 is our permissive reading (the Mercanet sample library limits it to 6 characters).
 
     (format ANS10, required, since 2.0)
     """
@@ -214,8 +187,6 @@ class GetPaymentMeanDataResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
-
     (format ANS50, optional, since 2.21)
     """
     seal: str | None = None
@@ -234,8 +205,6 @@ class GetWalletDataRequest(RequestModel):
     merchant_wallet_id: Annotated[str, Field(alias="merchantWalletId")]
     """
     Customer's wallet identifier.
-
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
 
     (format ANS21, required, since 2.0)
     """
@@ -256,8 +225,6 @@ class GetWalletDataResponse(ResponseModel):
     """
     Date and time the wallet was created (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     wallet_last_action_date_time: Annotated[str | None, Field(alias="walletLastActionDateTime")] = (
@@ -265,8 +232,6 @@ class GetWalletDataResponse(ResponseModel):
     )
     """
     Date and time of the last action on the wallet (ISO 8601).
-
-    Note: Format ANS32 is our reading.
 
     (format ANS32, optional, since 2.0)
     """
@@ -281,8 +246,6 @@ class GetWalletDataResponse(ResponseModel):
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -303,8 +266,6 @@ class SignOffRequest(RequestModel):
     """
     Customer's wallet identifier.
 
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
-
     (format ANS21, required, since 2.0)
     """
 
@@ -324,15 +285,11 @@ class SignOffResponse(ResponseModel):
     """
     Date and time of the action on the wallet (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """
@@ -353,23 +310,17 @@ class UpdatePaymentMeanRequest(RequestModel):
     """
     Customer's wallet identifier.
 
-    Note: Format ANS21 is our reading (the Mercanet sample library limits it to 21 characters).
-
     (format ANS21, required, since 2.0)
     """
     payment_mean_id: Annotated[str, Field(alias="paymentMeanId")]
     """
     Identifier (rank) of the payment mean in the customer's wallet.
 
-    Note: Format ANS10 is our permissive reading (the Mercanet sample library limits it to 6 characters).
-
     (format ANS10, required, since 2.0)
     """
     payment_mean_alias: Annotated[str | None, Field(alias="paymentMeanAlias")] = None
     """
     Payment method alias defined by the customer and used in his wallet.
-
-    Note: ANS20 from the Worldline Sips 1.0 / 2.0 data correlation guide (paymentMeanAlias ANS20).
 
     (format ANS20, optional, since 2.0)
     """
@@ -390,15 +341,11 @@ class UpdatePaymentMeanResponse(ResponseModel):
     """
     Date and time of the action on the wallet (ISO 8601).
 
-    Note: Format ANS32 is our reading.
-
     (format ANS32, optional, since 2.0)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    Note: The paymentTokenGenerate page dates it 2.0; other Worldline pages give 2.21.
 
     (format ANS50, optional, since 2.21)
     """

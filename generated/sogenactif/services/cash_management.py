@@ -3,13 +3,6 @@
     Management functions, CR_WS_2.): cancellations, refunds, validations, duplications,
     fraud challenges and credits.
 
-    Note: Sogenactif pages read (their first part only): acceptChallenge, refuseChallenge,
-    cancel, creditHolder (and the Worldline refund page). They give interfaceVersion,
-    keyVersion, merchantId and seal as Required (2.0), intermediateServiceProviderId as
-    Optional since 2.12 and, in responses, seal Required and errorFieldName Optional since
-    2.21. Other field lists come from the fact sheet and sips-office-sdk-php (interface
-    2.27).
-
 Interface version sent: ``CR_WS_2.55``. SOAP namespace:
 ``urn:sips:cn:contract:office:cashManagement:v2``.
 """
@@ -18,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Never
 
+from sogenactif_core._client import Service
+from sogenactif_core._metadata import FieldRule, FunctionSpec
+
 from .. import _rules as rules
-from .._engine import Service
-from .._metadata import FieldRule, FunctionSpec
 from ..models import cash_management as models
 from ..models import common
 
@@ -52,6 +46,20 @@ CANCEL = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
         "customer_contact": "customerContact",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "currencyCode",
+        "operationAmount",
+        "operationOrigin",
+        "transactionReference",
+        "s10TransactionReference",
+        "customerContact",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -92,6 +100,22 @@ REFUND = FunctionSpec(
         "shopping_cart_detail": "shoppingCartDetail",
         "customer_contact": "customerContact",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "currencyCode",
+        "operationAmount",
+        "operationOrigin",
+        "transactionReference",
+        "s10TransactionReference",
+        "paymentMeanData",
+        "shoppingCartDetail",
+        "customerContact",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -124,6 +148,20 @@ VALIDATE = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
         "last_recovery_indicator": "lastRecoveryIndicator",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "currencyCode",
+        "operationAmount",
+        "operationOrigin",
+        "transactionReference",
+        "s10TransactionReference",
+        "lastRecoveryIndicator",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -244,6 +282,53 @@ DUPLICATE = FunctionSpec(
         "travel_context": "travelContext",
         "order_context": "orderContext",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "amount",
+        "currencyCode",
+        "fromTransactionReference",
+        "s10FromTransactionReference",
+        "fromMerchantId",
+        "transactionReference",
+        "s10TransactionReference",
+        "captureDay",
+        "captureMode",
+        "customerEmail",
+        "customerId",
+        "customerIpAddress",
+        "merchantTransactionDateTime",
+        "orderChannel",
+        "orderId",
+        "returnContext",
+        "transactionOrigin",
+        "statementReference",
+        "fraudData",
+        "paymentMeanData",
+        "shoppingCartDetail",
+        "billingAddress",
+        "billingContact",
+        "customerAddress",
+        "customerContact",
+        "deliveryAddress",
+        "deliveryContact",
+        "holderAddress",
+        "holderContact",
+        "customerData",
+        "deliveryData",
+        "authenticationData",
+        "subMerchantId",
+        "subMerchantShortName",
+        "subMerchantCategoryCode",
+        "subMerchantLegalId",
+        "subMerchantAddress",
+        "travelContext",
+        "orderContext",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=True,
 )
@@ -272,6 +357,18 @@ ACCEPT_CHALLENGE = FunctionSpec(
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
     },
+    element_order=(
+        "comment",
+        "interfaceVersion",
+        "merchantId",
+        "operationOrigin",
+        "transactionReference",
+        "s10TransactionReference",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "keyVersion",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -300,6 +397,18 @@ REFUSE_CHALLENGE = FunctionSpec(
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
     },
+    element_order=(
+        "comment",
+        "interfaceVersion",
+        "merchantId",
+        "operationOrigin",
+        "transactionReference",
+        "s10TransactionReference",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "keyVersion",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -370,6 +479,31 @@ CREDIT_HOLDER = FunctionSpec(
         "transaction_origin": "transactionOrigin",
         "customer_contact": "customerContact",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "amount",
+        "currencyCode",
+        "cardNumber",
+        "cardExpiryDate",
+        "panType",
+        "paymentMeanBrand",
+        "transactionReference",
+        "s10TransactionReference",
+        "orderChannel",
+        "orderId",
+        "customerId",
+        "customerEmail",
+        "customerIpAddress",
+        "returnContext",
+        "statementReference",
+        "transactionOrigin",
+        "customerContact",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -424,6 +558,28 @@ WALLET_CREDIT_HOLDER = FunctionSpec(
         "s10_transaction_reference": "s10TransactionReference",
         "statement_reference": "statementReference",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "transactionReference",
+        "amount",
+        "merchantWalletId",
+        "paymentMeanId",
+        "currencyCode",
+        "customerEmail",
+        "customerId",
+        "customerIpAddress",
+        "orderChannel",
+        "orderId",
+        "returnContext",
+        "transactionOrigin",
+        "s10TransactionReference",
+        "statementReference",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -432,14 +588,7 @@ WALLET_CREDIT_HOLDER = FunctionSpec(
 class CashManagementService(Service):
     """Cash management functions (Sogenactif Office Serveur (SOAP/JSON) interface for Cash
     Management functions, CR_WS_2.): cancellations, refunds, validations, duplications,
-    fraud challenges and credits.
-
-    Note: Sogenactif pages read (their first part only): acceptChallenge, refuseChallenge,
-    cancel, creditHolder (and the Worldline refund page). They give interfaceVersion,
-    keyVersion, merchantId and seal as Required (2.0), intermediateServiceProviderId as
-    Optional since 2.12 and, in responses, seal Required and errorFieldName Optional since
-    2.21. Other field lists come from the fact sheet and sips-office-sdk-php (interface
-    2.27)."""
+    fraud challenges and credits."""
 
     def cancel(
         self,
@@ -456,12 +605,6 @@ class CashManagementService(Service):
     ) -> models.CancelResponse:
         """Edits the amount of a transaction or cancels a transaction to be sent to the bank. A
         cancelled operation cannot be cancelled, and no more than the original amount.
-
-        Note: Sogenactif cancel page: recommended CR_WS_2.55 (a later release of the page
-        recommends CR_WS_2.58, beyond our target 2.55); Required starts with
-        currencyCode, interfaceVersion. operationAmount is required by our reading (the
-        amount to cancel; Entr'ouvert eopayment always sends it; the Required list was
-        cut before it).
 
         ``POST /rs-services/v2/cashManagement/cancel`` (REST) or operation ``cancel`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.CancelRequest` or keywords.
@@ -514,10 +657,6 @@ class CashManagementService(Service):
         **unexpected: Never,
     ) -> models.RefundResponse:
         """Re-credits the buyer's account for a captured transaction.
-
-        Note: Worldline refund page: recommended CR_WS_2.55; Required starts with currencyCode
-        (2.0), interfaceVersion (2.0). operationAmount required as for cancel (our
-        reading).
 
         ``POST /rs-services/v2/cashManagement/refund`` (REST) or operation ``refund`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.RefundRequest` or keywords.
@@ -574,9 +713,6 @@ class CashManagementService(Service):
         **unexpected: Never,
     ) -> models.ValidateResponse:
         """Triggers the settlement (capture) of a transaction made with captureMode VALIDATION.
-
-        Note: Fields from the fact sheet (sips-office-sdk-php Validate, Entr'ouvert eopayment);
-        no page was readable.
 
         ``POST /rs-services/v2/cashManagement/validate`` (REST) or operation ``validate`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.ValidateRequest` or keywords.
@@ -662,9 +798,6 @@ class CashManagementService(Service):
         **unexpected: Never,
     ) -> models.DuplicateResponse:
         """Creates a new transaction with the bank details of an existing transaction.
-
-        Note: Request from sips-office-sdk-php Duplicate. The response is a payment result (our
-        reading: cardOrder's main result fields); other fields are kept as received.
 
         ``POST /rs-services/v2/cashManagement/duplicate`` (REST) or operation ``duplicate`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.DuplicateRequest` or keywords.
@@ -809,11 +942,6 @@ class CashManagementService(Service):
         """Accepts the fraud challenge on a transaction (orange fraud score); the transaction then
         resumes its normal course.
 
-        Note: Sogenactif acceptChallenge page (recommended CR_WS_2.55): Required
-        interfaceVersion, keyVersion, merchantId, seal; Optional
-        intermediateServiceProviderId (2.12), operationOrigin … Order and the comment
-        field by analogy with the refuseChallenge samples.
-
         ``POST /rs-services/v2/cashManagement/acceptChallenge`` (REST) or operation ``acceptChallenge`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.AcceptChallengeRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
@@ -854,14 +982,6 @@ class CashManagementService(Service):
     ) -> models.RefuseChallengeResponse:
         """Refuses the fraud challenge on a transaction with an orange fraud score; the transaction
         is then refused.
-
-        Note: Open question 7 (does refuseChallenge exist?): yes. Sogenactif has an Office
-        refuseChallenge page (documentation.sogenactif.com/en/data-
-        dictionary/office/refusechallenge.html, recommended CR_WS_2.55; CR_WS_2.53 in
-        Release 24.2) and a batch one. Request order: the page's SOAP sample (comment,
-        interfaceVersion, merchantId, operationOrigin, transactionReference), then the
-        other fields; its JSON sample adds keyVersion and seal. Response: seal Required,
-        errorFieldName Optional (2.21), newStatus Optional, …
 
         ``POST /rs-services/v2/cashManagement/refuseChallenge`` (REST) or operation ``refuseChallenge`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.RefuseChallengeRequest` or keywords.
@@ -916,11 +1036,6 @@ class CashManagementService(Service):
     ) -> models.CreditHolderResponse:
         """Credits the account of a cardholder whose banking data the merchant has, without any
         prior transaction.
-
-        Note: Sogenactif creditHolder page (Release 24.1): recommended CR_WS_2.53; Required
-        starts with amount (2.0), currencyCode (2.0). The other fields are our reading
-        (a card payment's identification fields, as cardOrder); other Worldline pages
-        already recommend CR_WS_2.58.
 
         ``POST /rs-services/v2/cashManagement/creditHolder`` (REST) or operation ``creditHolder`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.CreditHolderRequest` or keywords.
@@ -1013,13 +1128,6 @@ class CashManagementService(Service):
     ) -> models.WalletCreditHolderResponse:
         """Credits a customer's account through a payment mean stored in the wallet, without prior
         transaction.
-
-        Note: Named by the fact sheet (VTEX, opencell-core). Request fields from the Sogenactif
-        batch walletCredit sample (merchantId, transactionReference, amount,
-        merchantWalletId, paymentMeanId, currencyCode, customerEmail, customerId,
-        customerIpAddress, orderChannel, orderId, returnContext, transactionOrigin,
-        s10TransactionReference, statementReference), where amount, currencyCode,
-        merchantId, merchantWalletId and paymentMeanId are Required.
 
         ``POST /rs-services/v2/cashManagement/walletCreditHolder`` (REST) or operation ``walletCreditHolder`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.WalletCreditHolderRequest` or keywords.

@@ -2,14 +2,6 @@
 """Checkout functions (Sogenactif Office Serveur interface for payments, IR_WS_2.): card and
     wallet payments, 3-D Secure enrolment and authentication, external payment providers.
 
-    Note: No Sogenactif data-dictionary page of a checkout function was readable: field lists
-    come from the Office Server JSON guide's cardOrder samples, the fact sheet and the sips-
-    office-sdk-php classes (interface 2.27). Request order: envelope fields first, then the
-    guide's sample order, then the other fields, seal last (no SOAP sample was available).
-    Common to every function: intermediateServiceProviderId appeared in 2.12 and
-    errorFieldName in 2.21 (Sogenactif acceptChallenge / refuseChallenge pages, Worldline
-    panToToken / tokenToPan pages).
-
 Interface version sent: ``IR_WS_2.55``. SOAP namespace:
 ``urn:sips:cn:contract:office:checkout:v2``.
 """
@@ -19,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Never
 
+from sogenactif_core._client import Service
+from sogenactif_core._metadata import FieldRule, FunctionSpec
+
 from .. import _rules as rules
-from .._engine import Service
-from .._metadata import FieldRule, FunctionSpec
 from ..models import checkout as models
 from ..models import common
 
@@ -189,6 +182,63 @@ CARD_ORDER = FunctionSpec(
         "travel_context": "travelContext",
         "order_context": "orderContext",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "amount",
+        "captureDay",
+        "captureMode",
+        "cardCSCValue",
+        "cardExpiryDate",
+        "cardNumber",
+        "currencyCode",
+        "customerId",
+        "customerIpAddress",
+        "merchantTransactionDateTime",
+        "orderChannel",
+        "orderId",
+        "panType",
+        "paymentPattern",
+        "returnContext",
+        "shoppingCartDetail",
+        "transactionOrigin",
+        "transactionReference",
+        "s10TransactionReference",
+        "cardEffectiveDate",
+        "cardSeqNumber",
+        "customerLanguage",
+        "fraudData",
+        "statementReference",
+        "invoiceReference",
+        "paymentMeanBrand",
+        "paymentMeanBrandSelectionStatus",
+        "paymentMeanData",
+        "instalmentData",
+        "holderData",
+        "riskManagementCustomDataList",
+        "billingAddress",
+        "billingContact",
+        "customerAddress",
+        "customerContact",
+        "deliveryAddress",
+        "deliveryContact",
+        "holderAddress",
+        "holderContact",
+        "deliveryData",
+        "customerData",
+        "authenticationData",
+        "subMerchantId",
+        "subMerchantShortName",
+        "subMerchantCategoryCode",
+        "subMerchantLegalId",
+        "subMerchantAddress",
+        "travelContext",
+        "orderContext",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=True,
 )
@@ -357,6 +407,62 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
         "travel_context": "travelContext",
         "order_context": "orderContext",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "amount",
+        "captureDay",
+        "captureMode",
+        "cardCSCValue",
+        "cardExpiryDate",
+        "cardNumber",
+        "currencyCode",
+        "customerId",
+        "customerIpAddress",
+        "merchantTransactionDateTime",
+        "orderChannel",
+        "orderId",
+        "panType",
+        "paymentPattern",
+        "returnContext",
+        "shoppingCartDetail",
+        "transactionOrigin",
+        "transactionReference",
+        "s10TransactionReference",
+        "merchantName",
+        "merchantReturnUrl",
+        "merchantUrl",
+        "customerAccountHistoric",
+        "cardEffectiveDate",
+        "cardSeqNumber",
+        "customerLanguage",
+        "fraudData",
+        "statementReference",
+        "invoiceReference",
+        "paymentMeanBrand",
+        "paymentMeanBrandSelectionStatus",
+        "paymentMeanData",
+        "instalmentData",
+        "holderData",
+        "riskManagementCustomDataList",
+        "billingAddress",
+        "billingContact",
+        "customerAddress",
+        "customerContact",
+        "deliveryAddress",
+        "deliveryContact",
+        "holderAddress",
+        "holderContact",
+        "deliveryData",
+        "customerData",
+        "authenticationData",
+        "travelContext",
+        "orderContext",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -387,6 +493,19 @@ CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
     },
+    element_order=(
+        "interfaceVersion",
+        "keyVersion",
+        "merchantId",
+        "messageVersion",
+        "paResMessage",
+        "redirectionData",
+        "transactionReference",
+        "s10TransactionReference",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -417,6 +536,19 @@ CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
     },
+    element_order=(
+        "interfaceVersion",
+        "keyVersion",
+        "merchantId",
+        "messageVersion",
+        "paResMessage",
+        "redirectionData",
+        "transactionReference",
+        "s10TransactionReference",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -533,6 +665,49 @@ WALLET_ORDER = FunctionSpec(
         "delivery_data": "deliveryData",
         "customer_data": "customerData",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "amount",
+        "currencyCode",
+        "merchantWalletId",
+        "paymentMeanId",
+        "orderChannel",
+        "transactionReference",
+        "s10TransactionReference",
+        "paymentPattern",
+        "captureDay",
+        "captureMode",
+        "cardCSCValue",
+        "customerId",
+        "customerIpAddress",
+        "customerLanguage",
+        "merchantTransactionDateTime",
+        "orderId",
+        "returnContext",
+        "statementReference",
+        "invoiceReference",
+        "transactionOrigin",
+        "initialSchemeTransactionIdentifier",
+        "fraudData",
+        "authenticationData",
+        "instalmentData",
+        "shoppingCartDetail",
+        "billingAddress",
+        "billingContact",
+        "customerAddress",
+        "customerContact",
+        "deliveryAddress",
+        "deliveryContact",
+        "holderAddress",
+        "holderContact",
+        "deliveryData",
+        "customerData",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=True,
 )
@@ -647,6 +822,49 @@ WALLET_CHECK_ENROLLMENT = FunctionSpec(
         "delivery_data": "deliveryData",
         "customer_data": "customerData",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "amount",
+        "currencyCode",
+        "merchantWalletId",
+        "paymentMeanId",
+        "orderChannel",
+        "transactionReference",
+        "s10TransactionReference",
+        "merchantName",
+        "merchantReturnUrl",
+        "merchantUrl",
+        "paymentPattern",
+        "captureDay",
+        "captureMode",
+        "cardCSCValue",
+        "customerId",
+        "customerIpAddress",
+        "customerLanguage",
+        "merchantTransactionDateTime",
+        "orderId",
+        "returnContext",
+        "statementReference",
+        "transactionOrigin",
+        "fraudData",
+        "customerAccountHistoric",
+        "shoppingCartDetail",
+        "billingAddress",
+        "billingContact",
+        "customerAddress",
+        "customerContact",
+        "deliveryAddress",
+        "deliveryContact",
+        "holderAddress",
+        "holderContact",
+        "deliveryData",
+        "customerData",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -763,6 +981,47 @@ PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
         "customer_data": "customerData",
         "fraud_data": "fraudData",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "amount",
+        "currencyCode",
+        "merchantReturnUrl",
+        "orderChannel",
+        "paymentMeanBrand",
+        "responseKeyVersion",
+        "paymentMeanData",
+        "transactionReference",
+        "s10TransactionReference",
+        "captureDay",
+        "captureMode",
+        "customerId",
+        "customerIpAddress",
+        "customerLanguage",
+        "invoiceReference",
+        "merchantTransactionDateTime",
+        "orderId",
+        "paymentPattern",
+        "returnContext",
+        "statementReference",
+        "transactionOrigin",
+        "billingAddress",
+        "billingContact",
+        "customerAddress",
+        "customerContact",
+        "deliveryAddress",
+        "deliveryContact",
+        "holderAddress",
+        "holderContact",
+        "deliveryData",
+        "authenticationData",
+        "customerData",
+        "fraudData",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -791,6 +1050,18 @@ PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
         "redirection_data": "redirectionData",
         "message_version": "messageVersion",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "transactionReference",
+        "s10TransactionReference",
+        "redirectionData",
+        "messageVersion",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -798,15 +1069,7 @@ PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
 
 class CheckoutService(Service):
     """Checkout functions (Sogenactif Office Serveur interface for payments, IR_WS_2.): card and
-    wallet payments, 3-D Secure enrolment and authentication, external payment providers.
-
-    Note: No Sogenactif data-dictionary page of a checkout function was readable: field lists
-    come from the Office Server JSON guide's cardOrder samples, the fact sheet and the sips-
-    office-sdk-php classes (interface 2.27). Request order: envelope fields first, then the
-    guide's sample order, then the other fields, seal last (no SOAP sample was available).
-    Common to every function: intermediateServiceProviderId appeared in 2.12 and
-    errorFieldName in 2.21 (Sogenactif acceptChallenge / refuseChallenge pages, Worldline
-    panToToken / tokenToPan pages)."""
+    wallet payments, 3-D Secure enrolment and authentication, external payment providers."""
 
     def card_order(
         self,
@@ -867,11 +1130,6 @@ class CheckoutService(Service):
     ) -> models.CardOrderResponse:
         """Payment order with a card (authorisation and, depending on captureMode, capture) in
         machine-to-machine mode.
-
-        Note: URLs derived from platform.yaml (the paths are the ones of the fact sheet and of
-        sips-office-sdk-php, "rs-services/v2/checkout/cardOrder"). No recommended
-        interfaceVersion was found for this function; the guide's samples send IR_WS_2.3
-        and IR_WS_2.49.
 
         ``POST /rs-services/v2/checkout/cardOrder`` (REST) or operation ``cardOrder`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.CardOrderRequest` or keywords.
@@ -1095,11 +1353,6 @@ class CheckoutService(Service):
         authentication; the response gives the redirection to the ACS (first step of a
         3-D Secure card payment, followed by cardValidateAuthenticationAndOrder).
 
-        Note: Fields: "like cardOrder plus merchantName, merchantReturnUrl, merchantUrl,
-        customerAccountHistoric" and "Required starts with amount, currencyCode" (fact
-        sheet, from the Worldline page); panType selects a clear PAN, a token or CSE-
-        encrypted data.
-
         ``POST /rs-services/v2/checkout/cardCheckEnrollment`` (REST) or operation ``cardCheckEnrollment`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.CardCheckEnrollmentRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
@@ -1276,11 +1529,6 @@ class CheckoutService(Service):
         the payment; the payment is then made with cardOrder and the authentication
         result.
 
-        Note: Request as the cardValidateAuthenticationAndOrder sample (the guide: "PaRes must
-        be specified in the cardValidateAuthentication service"); response from sips-
-        office-sdk-php (its threeDV2 member is left out: its structure is not in our
-        sources, it is kept as received).
-
         ``POST /rs-services/v2/checkout/cardValidateAuthentication`` (REST) or operation ``cardValidateAuthentication`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.CardValidateAuthenticationRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
@@ -1326,11 +1574,6 @@ class CheckoutService(Service):
     ) -> models.CardValidateAuthenticationAndOrderResponse:
         """Validates the cardholder authentication (PaRes received from the ACS) and, if it
         succeeded, creates the card payment prepared by cardCheckEnrollment.
-
-        Note: Request: the dictionary sample (fact sheet: interfaceVersion, keyVersion,
-        merchantId, messageVersion "0.1", paResMessage, redirectionData,
-        transactionReference, seal), in its order. Response: the payment result, as
-        cardOrder's, plus the authentication result.
 
         ``POST /rs-services/v2/checkout/cardValidateAuthenticationAndOrder`` (REST) or operation ``cardValidateAuthenticationAndOrder`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.CardValidateAuthenticationAndOrderRequest` or keywords.
@@ -1406,13 +1649,6 @@ class CheckoutService(Service):
         **unexpected: Never,
     ) -> models.WalletOrderResponse:
         """Payment order with a payment mean stored in the customer's Sogenactif wallet.
-
-        Note: Fields from the fact sheet (sips-office-sdk-php WalletOrder; opencell-core adds
-        initialSchemeTransactionIdentifier). Presences: amount, currencyCode and
-        merchantWalletId are Required on the Sogenactif batch walletOrder page (Office
-        page not readable); paymentMeanId designates the stored payment mean, so we
-        require it too (our reading). The batch page also requires orderChannel; we
-        leave it optional on Office (not shown by an Office source).
 
         ``POST /rs-services/v2/checkout/walletOrder`` (REST) or operation ``walletOrder`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.WalletOrderRequest` or keywords.
@@ -1578,11 +1814,6 @@ class CheckoutService(Service):
         """Checks the 3-D Secure enrolment of a card stored in the customer's wallet and prepares
         the cardholder authentication (3-D Secure wallet payment, first step).
 
-        Note: Named by the fact sheet and by the Office Server JSON guide (redirectionUrl and
-        paReqMessage "of the cardCheckEnrollment or walletCheckEnrollment service"); no
-        field list was readable. Our reading: walletOrder's request plus the redirection
-        fields of cardCheckEnrollment, and cardCheckEnrollment's response.
-
         ``POST /rs-services/v2/checkout/walletCheckEnrollment`` (REST) or operation ``walletCheckEnrollment`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.WalletCheckEnrollmentRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
@@ -1745,13 +1976,6 @@ class CheckoutService(Service):
         """Initialises a payment with an external payment provider (e.g. Bancontact Mobile); the
         response gives the redirection of the customer to the provider.
 
-        Note: Fields from sips-office-sdk-php PaymentProviderInitialize and the fact sheet
-        (Mercanet page: amount, currencyCode, merchantReturnUrl, orderChannel,
-        paymentMeanBrand, responseKeyVersion, paymentMeanData{bcmcMobile}). Those first
-        names come in the alphabetical order of a page's Required section, but we could
-        not read the presences: merchantReturnUrl, orderChannel, paymentMeanBrand and
-        responseKeyVersion are marked conditional (our reading).
-
         ``POST /rs-services/v2/checkout/paymentProviderInitialize`` (REST) or operation ``paymentProviderInitialize`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.PaymentProviderInitializeRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
@@ -1878,11 +2102,6 @@ class CheckoutService(Service):
     ) -> models.PaymentProviderFinalizeResponse:
         """Finalises a payment with an external payment provider once the customer is back on
         merchantReturnUrl, and returns the result of the transaction.
-
-        Note: Request from the fact sheet (transactionReference, redirectionData,
-        messageVersion). The response is "the full transaction result" (fact sheet): the
-        payment-result fields of cardOrder that apply to a provider payment (our
-        reading); other fields are kept as received.
 
         ``POST /rs-services/v2/checkout/paymentProviderFinalize`` (REST) or operation ``paymentProviderFinalize`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.PaymentProviderFinalizeRequest` or keywords.

@@ -2,10 +2,6 @@
 """Diagnostic functions (Sogenactif Office Serveur interface for Diagnostic functions,
     DR_WS_2.): transaction and fraud data look-ups.
 
-    Note: No Sogenactif page of a diagnostic function was readable. Fields from the fact sheet
-    and sips-office-sdk-php (interface 2.27); intermediateServiceProviderId (2.12) and
-    errorFieldName (2.21) dated as on the other Office pages.
-
 Interface version sent: ``DR_WS_2.55``. SOAP namespace:
 ``urn:sips:cn:contract:office:diagnostic:v2``.
 """
@@ -14,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Never
 
+from sogenactif_core._client import Service
+from sogenactif_core._metadata import FieldRule, FunctionSpec
+
 from .. import _rules as rules
-from .._engine import Service
-from .._metadata import FieldRule, FunctionSpec
 from ..models import common
 from ..models import diagnostic as models
 
@@ -40,6 +37,16 @@ GET_TRANSACTION_DATA = FunctionSpec(
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "transactionReference",
+        "s10TransactionReference",
+        "seal",
+    ),
     read_only=True,
     duplicate_protected=False,
 )
@@ -64,6 +71,16 @@ GET_FRAUD_DATA = FunctionSpec(
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "transactionReference",
+        "s10TransactionReference",
+        "seal",
+    ),
     read_only=True,
     duplicate_protected=False,
 )
@@ -71,11 +88,7 @@ GET_FRAUD_DATA = FunctionSpec(
 
 class DiagnosticService(Service):
     """Diagnostic functions (Sogenactif Office Serveur interface for Diagnostic functions,
-    DR_WS_2.): transaction and fraud data look-ups.
-
-    Note: No Sogenactif page of a diagnostic function was readable. Fields from the fact sheet
-    and sips-office-sdk-php (interface 2.27); intermediateServiceProviderId (2.12) and
-    errorFieldName (2.21) dated as on the other Office pages."""
+    DR_WS_2.): transaction and fraud data look-ups."""
 
     def get_transaction_data(
         self,
@@ -87,10 +100,6 @@ class DiagnosticService(Service):
         **unexpected: Never,
     ) -> models.GetTransactionDataResponse:
         """Returns the data and the current status of a transaction.
-
-        Note: Response from sips-office-sdk-php GetTransactionDataResponse, which also declares
-        a getTransDataResponseCode that no other source confirms (left out; kept as
-        received if sent).
 
         ``POST /rs-services/v2/diagnostic/getTransactionData`` (REST) or operation ``getTransactionData`` (SOAP).
         Pass a :class:`~sogenactif.models.diagnostic.GetTransactionDataRequest` or keywords.
@@ -124,10 +133,6 @@ class DiagnosticService(Service):
         **unexpected: Never,
     ) -> models.GetFraudDataResponse:
         """Returns the fraud-control data (scores and rule results) of a transaction.
-
-        Note: Response from sips-office-sdk-php GetFraudDataResponse (fraudResponseCode);
-        responseCode is kept as on every Office response (common response fields of the
-        fact sheet).
 
         ``POST /rs-services/v2/diagnostic/getFraudData`` (REST) or operation ``getFraudData`` (SOAP).
         Pass a :class:`~sogenactif.models.diagnostic.GetFraudDataRequest` or keywords.

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Never
 
+from sogenactif_core._client import Service
+from sogenactif_core._metadata import FieldRule, FunctionSpec
+
 from .. import _rules as rules
-from .._engine import Service
-from .._metadata import FieldRule, FunctionSpec
 from ..models import common
 from ..models import token as models
 
@@ -55,6 +56,20 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
         "payment_mean_brand_selection_status": "paymentMeanBrandSelectionStatus",
         "payment_token_consumer_merchant_id": "paymentTokenConsumerMerchantId",
     },
+    element_order=(
+        "merchantId",
+        "interfaceVersion",
+        "cardNumber",
+        "cardExpiryDate",
+        "cardCSCValue",
+        "paymentMeanBrand",
+        "paymentMeanBrandSelectionStatus",
+        "paymentTokenConsumerMerchantId",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "keyVersion",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -79,6 +94,16 @@ PAN_TO_TOKEN = FunctionSpec(
         "pan_data_list": "panDataList",
         "user_id": "userId",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "panDataList",
+        "userId",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -105,6 +130,16 @@ TOKEN_TO_PAN = FunctionSpec(
         "user_id": "userId",
         "token_pan_data_list": "tokenPanDataList",
     },
+    element_order=(
+        "merchantId",
+        "interfaceVersion",
+        "userId",
+        "tokenPanDataList",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "keyVersion",
+        "seal",
+    ),
     read_only=True,
     duplicate_protected=False,
 )
@@ -133,6 +168,18 @@ TRANSACTION_TO_TOKEN = FunctionSpec(
         "s10_from_transaction_reference": "s10FromTransactionReference",
         "merchant_external_id": "merchantExternalId",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "fromMerchantId",
+        "fromTransactionReference",
+        "s10FromTransactionReference",
+        "merchantExternalId",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -204,12 +251,6 @@ class TokenService(Service):
     ) -> models.PanToTokenResponse:
         """Tokenizes card numbers (PAN) into token PAN.
 
-        Note: Worldline panToToken page (recommended TR_WS_2.55): Required interfaceVersion,
-        keyVersion, merchantId, seal (2.0); Optional intermediateServiceProviderId
-        (2.12), panDataList (2.0) containing panData (cardExpiryDate, pan, panId …);
-        userId from the fact sheet. Response code 01 means partial success. The response
-        list's members are our reading (responseTokenPanData).
-
         ``POST /rs-services/v2/token/panToToken`` (REST) or operation ``panToToken`` (SOAP).
         Pass a :class:`~sogenactif.models.token.PanToTokenRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
@@ -241,14 +282,6 @@ class TokenService(Service):
         **unexpected: Never,
     ) -> models.TokenToPanResponse:
         """Transforms token PAN back into card numbers (PAN).
-
-        Note: Worldline tokenToPan page (Release 24.2, recommended TR_WS_2.53). Request order:
-        the page's SOAP sample (merchantId, interfaceVersion, userId, tokenPanDataList),
-        then the other fields. Open question 4: the list is tokenPanDataList /
-        tokenPanData{tokenPanId, tokenPan} as in the SOAP sample, not panDataList /
-        {pan, panId} as in the JSON sample (see fields.yaml, tokenPanDataList).
-        Response: seal Required, errorFieldName Optional (2.21), responseCode Optional
-        (01 = partial success); the result list is our reading (responsePanDataList).
 
         ``POST /rs-services/v2/token/tokenToPan`` (REST) or operation ``tokenToPan`` (SOAP).
         Pass a :class:`~sogenactif.models.token.TokenToPanRequest` or keywords.
@@ -285,12 +318,6 @@ class TokenService(Service):
         **unexpected: Never,
     ) -> models.TransactionToTokenResponse:
         """Retrieves the token PAN of the card used for a transaction.
-
-        Note: Worldline transactionToToken page (recommended TR_WS_2.55; a later release
-        recommends TR_WS_2.58): Required interfaceVersion, keyVersion, merchantId, seal;
-        Optional fromMerchantId (2.0), fromTransactionReference (2.0),
-        intermediateServiceProviderId …; merchantExternalId from the fact sheet. The
-        response (tokenPan) is our reading of the function's purpose.
 
         ``POST /rs-services/v2/token/transactionToToken`` (REST) or operation ``transactionToToken`` (SOAP).
         Pass a :class:`~sogenactif.models.token.TransactionToTokenRequest` or keywords.

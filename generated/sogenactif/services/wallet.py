@@ -2,12 +2,6 @@
 """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.): card-
     on-file management.
 
-    Note: Wallet responses carry walletResponseCode instead of responseCode. Sources: the
-    Sogenactif office index (addCard, recommended WR_WS_2.55), the fact sheet (Worldline
-    addCard page, sips-sdk-java PR 9) and sips-office-sdk-php (interface 2.27).
-    merchantWalletId is Required on the addCard page; the other functions cannot name a
-    wallet without it, so we require it there too (our reading).
-
 Interface version sent: ``WR_WS_2.55``. SOAP namespace:
 ``urn:sips:cn:contract:office:wallet:v2``.
 """
@@ -16,9 +10,10 @@ from __future__ import annotations
 
 from typing import Never
 
+from sogenactif_core._client import Service
+from sogenactif_core._metadata import FieldRule, FunctionSpec
+
 from .. import _rules as rules
-from .._engine import Service
-from .._metadata import FieldRule, FunctionSpec
 from ..models import wallet as models
 
 ADD_CARD = FunctionSpec(
@@ -61,6 +56,20 @@ ADD_CARD = FunctionSpec(
         "payment_mean_alias": "paymentMeanAlias",
         "payment_mean_brand": "paymentMeanBrand",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "merchantWalletId",
+        "cardNumber",
+        "cardExpiryDate",
+        "panType",
+        "paymentMeanAlias",
+        "paymentMeanBrand",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -81,6 +90,15 @@ GET_WALLET_DATA = FunctionSpec(
     keywords={
         "merchant_wallet_id": "merchantWalletId",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "merchantWalletId",
+        "seal",
+    ),
     read_only=True,
     duplicate_protected=False,
 )
@@ -103,6 +121,16 @@ GET_PAYMENT_MEAN_DATA = FunctionSpec(
         "merchant_wallet_id": "merchantWalletId",
         "payment_mean_id": "paymentMeanId",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "merchantWalletId",
+        "paymentMeanId",
+        "seal",
+    ),
     read_only=True,
     duplicate_protected=False,
 )
@@ -127,6 +155,17 @@ UPDATE_PAYMENT_MEAN = FunctionSpec(
         "payment_mean_id": "paymentMeanId",
         "payment_mean_alias": "paymentMeanAlias",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "merchantWalletId",
+        "paymentMeanId",
+        "paymentMeanAlias",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -149,6 +188,16 @@ DELETE_PAYMENT_MEAN = FunctionSpec(
         "merchant_wallet_id": "merchantWalletId",
         "payment_mean_id": "paymentMeanId",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "merchantWalletId",
+        "paymentMeanId",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -169,6 +218,15 @@ SIGN_OFF = FunctionSpec(
     keywords={
         "merchant_wallet_id": "merchantWalletId",
     },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "merchantWalletId",
+        "seal",
+    ),
     read_only=False,
     duplicate_protected=False,
 )
@@ -176,13 +234,7 @@ SIGN_OFF = FunctionSpec(
 
 class WalletService(Service):
     """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.): card-
-    on-file management.
-
-    Note: Wallet responses carry walletResponseCode instead of responseCode. Sources: the
-    Sogenactif office index (addCard, recommended WR_WS_2.55), the fact sheet (Worldline
-    addCard page, sips-sdk-java PR 9) and sips-office-sdk-php (interface 2.27).
-    merchantWalletId is Required on the addCard page; the other functions cannot name a
-    wallet without it, so we require it there too (our reading)."""
+    on-file management."""
 
     def add_card(
         self,
@@ -201,11 +253,6 @@ class WalletService(Service):
         the card is already in the wallet; on success the wallet identifier, the
         creation date, the identifier of the new payment mean and the masked card
         number.
-
-        Note: Required cardExpiryDate, cardNumber, interfaceVersion, keyVersion (+merchantId,
-        merchantWalletId); Optional paymentMeanAlias, paymentMeanBrand, panType (CSE)
-        (fact sheet, Worldline addCard page). Recommended WR_WS_2.55 (Sogenactif office
-        index, Release 24.6).
 
         ``POST /rs-services/v2/wallet/addCard`` (REST) or operation ``addCard`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.AddCardRequest` or keywords.
@@ -314,9 +361,6 @@ class WalletService(Service):
     ) -> models.UpdatePaymentMeanResponse:
         """Updates a payment mean of a wallet (its alias).
 
-        Note: Request from sips-office-sdk-php UpdatePaymentMean; walletActionDateTime in the
-        response is our reading (as addCard).
-
         ``POST /rs-services/v2/wallet/updatePaymentMean`` (REST) or operation ``updatePaymentMean`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.UpdatePaymentMeanRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
@@ -352,8 +396,6 @@ class WalletService(Service):
     ) -> models.DeletePaymentMeanResponse:
         """Deletes a payment mean from a wallet.
 
-        Note: walletActionDateTime in the response is our reading (as addCard).
-
         ``POST /rs-services/v2/wallet/deletePaymentMean`` (REST) or operation ``deletePaymentMean`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.DeletePaymentMeanRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
@@ -384,8 +426,6 @@ class WalletService(Service):
         **unexpected: Never,
     ) -> models.SignOffResponse:
         """Deletes a wallet and all its payment means.
-
-        Note: walletActionDateTime in the response is our reading (as addCard).
 
         ``POST /rs-services/v2/wallet/signOff`` (REST) or operation ``signOff`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.SignOffRequest` or keywords.

@@ -1,0 +1,160 @@
+"""What the HTTP senders share: timeouts, the reply, the bounded body, and fault messages.
+
+A sender posts bytes and returns the whole reply, or raises a typed error that says whether the
+request may have reached the server. Two senders exist, one per way of sending:
+
+- :class:`~sogenactif_core._http_pool.PoolSender`: the client's own urllib3 connection pool (the
+  default): proxies and CA bundles from the options or the environment as requests reads them,
+  "nothing was sent" measured per connection, the call's deadline enforced by the watchdog;
+- :class:`~sogenactif_core._http_session.SessionSender`: a ``requests.Session`` the caller
+  supplies (its adapters, proxies, certificates and hooks are used as they are).
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from ._errors import ReadTimeoutError, ResponseTooLargeError
+
+DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024  # Office responses are a few KiB
+DEFAULT_POOL_SIZE = 16
+CHUNK = 65536
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to open a connection, to wait for each read, and for the whole call.
+
+    ``total`` bounds the call whatever the server does (a server that trickles its answer a byte
+    at a time included); connecting and each read never wait longer than what is left of it.
+    """
+
+    connect: float
+    read: float
+    total: float | None = None
+
+
+@dataclass(frozen=True)
+class HttpReply:
+    status_code: int
+    content_type: str
+    body: bytes
+
+
+class HttpSender(Protocol):
+    """One way of sending HTTP requests."""
+
+    timeouts: Timeouts
+    max_response_bytes: int
+
+    def post(
+        self, url: str, body: bytes, headers: Mapping[str, str], deadline: float | None
+    ) -> HttpReply: ...
+
+    def close(self) -> None: ...
+
+
+def remaining(deadline: float | None, limit: float) -> float:
+    """``limit`` seconds, or less when the deadline comes first (never below a millisecond, so
+    that a socket timeout of 0 does not turn into a non-blocking socket)."""
+    if deadline is None:
+        return limit
+    return max(0.001, min(limit, deadline - time.monotonic()))
+
+
+def past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def deadline_error(where: str, timeouts: Timeouts) -> ReadTimeoutError:
+    return ReadTimeoutError(
+        f"the call to {where} did not complete within its timeout of {timeouts.total} s "
+        "(the server was still sending, or not answering)."
+    )
+
+
+def too_large_announced(where: str, declared: str, max_bytes: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the response of {where} announces {declared} bytes, more than the {max_bytes} "
+        "accepted; it was not read."
+    )
+
+
+def announced_too_large(headers: Mapping[str, str], max_bytes: int) -> str | None:
+    """The announced Content-Length when it is over ``max_bytes``."""
+    declared = headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        return declared
+    return None
+
+
+def collect(chunks: Iterator[bytes], where: str, max_bytes: int, deadline: float | None) -> bytes:
+    """Join ``chunks``, stopping past ``max_bytes`` (:class:`ResponseTooLargeError`); the
+    sender's read errors pass through. ``deadline`` is checked between chunks (the watchdog ends
+    a read blocked on a silent server)."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLargeError(
+                f"the response of {where} is larger than the {max_bytes} bytes accepted; "
+                "reading stopped there."
+            )
+        parts.append(chunk)
+        if deadline is not None and time.monotonic() >= deadline:
+            raise DeadlinePassed
+    return b"".join(parts)
+
+
+class DeadlinePassed(Exception):
+    """The call's deadline passed while the body arrived (the sender says it in its terms)."""
+
+
+def walk(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything it wraps (causes, contexts, reasons, arguments)."""
+    seen: set[int] = set()
+    found: list[BaseException] = []
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        found.append(current)
+        stack.extend([current.__cause__, current.__context__])
+        stack.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    return found
+
+
+def timed_out(exc: BaseException) -> bool:
+    return any(isinstance(e, (socket.timeout, TimeoutError)) for e in walk(exc)) or (
+        "timed out" in str(exc)
+    )
+
+
+def reason(exc: BaseException, library: tuple[type[BaseException], ...] = ()) -> str:
+    """The most telling cause's type name (``ConnectionRefusedError``, ``RemoteDisconnected`` …):
+    short, and never a URL's query string or a body."""
+    causes = walk(exc)
+    for cause in causes:
+        if type(cause).__module__ in ("builtins", "http.client", "socket", "ssl"):
+            return type(cause).__name__
+    for cause in reversed(causes):
+        if not isinstance(cause, library):
+            return type(cause).__name__
+    return type(exc).__name__
+
+
+def origin(url: str) -> str:
+    """``scheme://host/path`` of ``url``, without its query string."""
+    scheme, _, rest = url.partition("://")
+    host, _, path = rest.partition("/")
+    return f"{scheme}://{host}/{path.split('?')[0]}"

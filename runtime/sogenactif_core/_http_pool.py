@@ -1,0 +1,397 @@
+"""The client's own way of sending: a urllib3 connection pool (what requests uses underneath).
+
+What requests users rely on holds here too, read the way requests reads it:
+
+- proxies: the ``proxies`` option (``{"https": "http://proxy:3128"}``), else ``HTTPS_PROXY`` /
+  ``HTTP_PROXY`` / ``ALL_PROXY`` and ``NO_PROXY`` from the environment (``trust_env=True``);
+  credentials in a proxy URL are sent as ``Proxy-Authorization``;
+- certificates: always verified unless ``verify=False``; the CA bundle is ``verify`` when it is a
+  path, else ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE``, else the system's store when
+  ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is set, else certifi's bundle (requests' default);
+  ``cert`` is a client certificate (a path, or ``(cert, key)``);
+- no automatic resend of a POST, no redirect followed, no cookie kept.
+
+Whether anything was sent is measured, not guessed: the pool's connections record, for the call
+running on their thread, the moment the first byte of the request is handed to the socket. A
+failure before it (refused, DNS, connect timeout, proxy, TLS handshake) is a
+:class:`~sogenactif.ConnectError` with ``may_have_reached_server=False``.
+
+The call's deadline holds whatever the server does: the watchdog (``_watchdog``) shuts the
+connection's socket down when it passes, and every wait is bounded by what is left of it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+import threading
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError as _U3ConnectTimeout
+from urllib3.exceptions import NewConnectionError
+
+from ._errors import (
+    ConfigurationError,
+    ConnectError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    RemoteProtocolError,
+    TransportError,
+)
+from ._http import (
+    CHUNK,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_POOL_SIZE,
+    DeadlinePassed,
+    HttpReply,
+    Timeouts,
+    announced_too_large,
+    collect,
+    deadline_error,
+    origin,
+    reason,
+    remaining,
+    timed_out,
+    too_large_announced,
+)
+from ._watchdog import WATCHDOG
+
+
+class _CallState:
+    """What the connections of one thread record about the call in progress."""
+
+    __slots__ = ("connecting", "sent", "sock")
+
+    def __init__(self) -> None:
+        self.sent = False  # a byte of the request was handed to a socket
+        self.connecting = False  # inside connect(): a proxy's CONNECT is not the request
+        self.sock: socket.socket | None = None  # the socket the call uses (for the watchdog)
+
+
+_calls = threading.local()
+
+
+def _state() -> _CallState:
+    state: _CallState | None = getattr(_calls, "state", None)
+    if state is None:
+        state = _calls.state = _CallState()
+    return state
+
+
+class _Tracked:
+    """Mixed into urllib3's connections: records the socket and the first byte sent."""
+
+    sock: socket.socket | None
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        _state().sock = sock
+        return sock
+
+    def connect(self) -> None:
+        state = _state()
+        state.connecting = True
+        try:
+            super().connect()  # type: ignore[misc]
+        finally:
+            state.connecting = False
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        if self.sock is not None:  # a pooled connection: this call now uses its socket
+            _state().sock = self.sock
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def send(self, data: Any) -> None:
+        if self.sock is None:
+            self.connect()  # a failure here: nothing was sent
+        state = _state()
+        if not state.connecting:
+            state.sent = True
+        super().send(data)  # type: ignore[misc]
+
+
+class _TrackedHTTPConnection(_Tracked, HTTPConnection):
+    pass
+
+
+class _TrackedHTTPSConnection(_Tracked, HTTPSConnection):
+    pass
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+_POOL_CLASSES = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+
+
+def _ca_settings(verify: bool | str, trust_env: bool) -> dict[str, Any]:
+    """urllib3's certificate arguments for ``verify``, read as requests reads it."""
+    if verify is False:
+        return {"cert_reqs": "CERT_NONE"}
+    if isinstance(verify, str):
+        key = "ca_cert_dir" if os.path.isdir(verify) else "ca_certs"
+        return {"cert_reqs": "CERT_REQUIRED", key: verify}
+    if trust_env:
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            return _ca_settings(bundle, False)
+        if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
+            context = ssl.create_default_context()  # OpenSSL reads both variables
+            return {"cert_reqs": "CERT_REQUIRED", "ssl_context": context}
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - certifi comes with requests
+        return {"cert_reqs": "CERT_REQUIRED", "ssl_context": ssl.create_default_context()}
+    return {"cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()}
+
+
+def _proxy_for(url: str, proxies: Mapping[str, str] | None, trust_env: bool) -> str | None:
+    """The proxy URL for ``url``: the ``proxies`` option (by scheme, or ``all``), else the
+    environment's, unless ``NO_PROXY`` covers the host."""
+    scheme = urlsplit(url).scheme
+    if proxies is not None:
+        return proxies.get(scheme) or proxies.get("all") or None
+    if not trust_env:
+        return None
+    found = urllib.request.getproxies()
+    proxy = found.get(scheme) or found.get("all")
+    if not proxy:
+        return None
+    host = urlsplit(url).hostname or ""
+    if urllib.request.proxy_bypass(host):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+class PoolSender:
+    """Sends through the client's own pool of connections (one per host and proxy)."""
+
+    def __init__(
+        self,
+        timeouts: Timeouts,
+        *,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        proxies: Mapping[str, str] | None = None,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        trust_env: bool = True,
+    ) -> None:
+        self.timeouts = timeouts
+        self.max_response_bytes = max_response_bytes
+        self.proxies = dict(proxies) if proxies is not None else None
+        self.trust_env = trust_env
+        settings: dict[str, Any] = {
+            "num_pools": 8,
+            "maxsize": pool_size,
+            "block": False,
+            "retries": False,
+            **_ca_settings(verify, trust_env),
+        }
+        if cert is not None:
+            cert_file, key_file = cert if isinstance(cert, tuple) else (cert, None)
+            settings["cert_file"] = cert_file
+            settings["key_file"] = key_file
+        self._settings = settings
+        self._managers: dict[str | None, urllib3.PoolManager] = {}
+        self._routes: dict[str, str | None] = {}  # origin -> proxy URL (or None: direct)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<PoolSender proxies={'set' if self.proxies else 'environment' if self.trust_env else 'none'}>"
+
+    def _manager(self, url: str) -> urllib3.PoolManager:
+        key = "/".join(url.split("/", 3)[:3])  # scheme://host:port
+        if key in self._routes:
+            proxy = self._routes[key]
+        else:  # the environment is read once per origin, as the client starts using it
+            proxy = self._routes[key] = _proxy_for(url, self.proxies, self.trust_env)
+        manager = self._managers.get(proxy)
+        if manager is None:
+            with self._lock:
+                manager = self._managers.get(proxy)
+                if manager is None:
+                    manager = self._new_manager(proxy)
+                    self._managers[proxy] = manager
+        return manager
+
+    def _new_manager(self, proxy: str | None) -> urllib3.PoolManager:
+        manager: urllib3.PoolManager
+        if proxy is None:
+            manager = urllib3.PoolManager(**self._settings)
+        else:
+            parts = urlsplit(proxy)
+            if parts.scheme not in ("http", "https"):
+                raise ConfigurationError(
+                    f"proxy scheme {parts.scheme!r} is not supported (http or https)"
+                )
+            headers = None
+            if parts.username is not None:
+                credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+                headers = urllib3.util.make_headers(proxy_basic_auth=credentials)
+                port = f":{parts.port}" if parts.port else ""
+                proxy = f"{parts.scheme}://{parts.hostname}{port}"
+            manager = urllib3.ProxyManager(proxy, proxy_headers=headers, **self._settings)
+        manager.pool_classes_by_scheme = _POOL_CLASSES
+        return manager
+
+    def post(
+        self, url: str, body: bytes, headers: Mapping[str, str], deadline: float | None
+    ) -> HttpReply:
+        """POST ``body`` and read the whole reply; every fault is a typed error.
+
+        Typed errors are raised outside ``except`` blocks: urllib3's exceptions, which may hold
+        the request, are neither chained nor kept as context."""
+        state = _calls.state = _CallState()
+        ticket = WATCHDOG.watch(deadline, lambda: _shut(state)) if deadline is not None else None
+        where = origin(url)
+        try:
+            return self._exchange(url, body, headers, deadline, state, where)
+        finally:
+            expired = ticket is not None and not WATCHDOG.cancel(ticket)
+            _calls.state = None
+            if expired:
+                # The watchdog shut the socket: whatever happened meanwhile, the deadline passed.
+                raise self._expired(where, state)
+
+    def _exchange(
+        self,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        deadline: float | None,
+        state: _CallState,
+        where: str,
+    ) -> HttpReply:
+        timeouts = self.timeouts
+        fault: TransportError | None = None
+        response: urllib3.BaseHTTPResponse | None = None
+        try:
+            manager = self._manager(url)
+            timeout = urllib3.Timeout(
+                connect=remaining(deadline, timeouts.connect),
+                read=remaining(deadline, timeouts.read),
+            )
+            options: dict[str, Any] = {
+                "body": body,
+                "headers": dict(headers),
+                "redirect": False,
+                "preload_content": False,
+                "decode_content": False,
+                "retries": False,
+                "timeout": timeout,
+            }
+            if isinstance(manager, urllib3.ProxyManager):
+                response = manager.urlopen("POST", url, **options)
+            else:
+                pool = manager.connection_from_url(url)
+                response = pool.urlopen("POST", _path(url), assert_same_host=False, **options)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            fault = self._send_fault(exc, where, state.sent)
+        except ValueError as exc:  # an URL urllib3 cannot parse, a header it refuses
+            fault = ConnectError(f"could not send to {where} ({type(exc).__name__})")
+        if fault is not None:
+            raise fault
+        assert response is not None
+        content_type = response.headers.get("Content-Type", "")
+        declared = announced_too_large(response.headers, self.max_response_bytes)
+        read_to_the_end = False
+        try:
+            if declared is not None:
+                raise too_large_announced(where, declared, self.max_response_bytes)
+            content = self._read(response, where, deadline)
+            read_to_the_end = True
+        finally:
+            if not read_to_the_end:
+                response.close()  # an unread body: the connection cannot be reused
+            response.release_conn()
+        return HttpReply(status_code=response.status, content_type=content_type, body=content)
+
+    def _read(
+        self, response: urllib3.BaseHTTPResponse, where: str, deadline: float | None
+    ) -> bytes:
+        u3 = urllib3.exceptions
+        fault: TransportError | None = None
+        try:
+            return collect(
+                response.stream(CHUNK, decode_content=True),
+                where,
+                self.max_response_bytes,
+                deadline,
+            )
+        except DeadlinePassed:
+            fault = deadline_error(where, self.timeouts)
+        except u3.ReadTimeoutError:
+            fault = ReadTimeoutError(
+                f"the response from {where} stopped arriving (no data for {self.timeouts.read} s)."
+            )
+        except u3.ProtocolError as exc:
+            fault = RemoteProtocolError(
+                f"the connection to {where} broke while the response arrived ({reason(exc)})."
+            )
+        except (u3.HTTPError, OSError) as exc:
+            fault = RemoteProtocolError(
+                f"the response from {where} could not be read ({reason(exc)})."
+            )
+        raise fault
+
+    def _send_fault(self, exc: BaseException, where: str, sent: bool) -> TransportError:
+        """The typed error of a failure before the response headers arrived."""
+        timeouts = self.timeouts
+        if not sent:
+            if (
+                isinstance(exc, _U3ConnectTimeout) and not isinstance(exc, NewConnectionError)
+            ) or timed_out(exc):
+                return ConnectTimeoutError(
+                    f"could not connect to {where} within {timeouts.connect} s; nothing was sent."
+                )
+            return ConnectError(f"could not connect to {where} ({reason(exc)}); nothing was sent.")
+        if isinstance(exc, urllib3.exceptions.ReadTimeoutError) or timed_out(exc):
+            return ReadTimeoutError(
+                f"the request was sent to {where} but no response came within {timeouts.read} s."
+            )
+        return RemoteProtocolError(
+            f"the connection to {where} broke after the request was sent ({reason(exc)})."
+        )
+
+    def _expired(self, where: str, state: _CallState) -> TransportError:
+        if not state.sent:
+            return ConnectTimeoutError(
+                f"could not connect to {where} within the call's timeout of "
+                f"{self.timeouts.total} s; nothing was sent."
+            )
+        return deadline_error(where, self.timeouts)
+
+    def close(self) -> None:
+        with self._lock:
+            managers, self._managers = list(self._managers.values()), {}
+        for manager in managers:
+            manager.clear()
+
+
+def _path(url: str) -> str:
+    """The path and query of an absolute URL (what goes on the request line without a proxy)."""
+    parts = url.split("/", 3)
+    return "/" + parts[3] if len(parts) > 3 else "/"
+
+
+def _shut(state: _CallState) -> None:
+    """The watchdog's action: end every read or write blocked on the call's socket."""
+    sock = state.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

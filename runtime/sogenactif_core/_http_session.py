@@ -1,0 +1,178 @@
+"""Sending through a ``requests.Session`` the caller supplies (``Client(session=...)``).
+
+The session is used as it is: its adapters, proxies, certificates, hooks and ``trust_env``. Redirects
+are not followed and the body is streamed so that its size stays bounded. Whether anything was
+sent cannot be measured inside someone else's session: only errors that can only happen while
+connecting (refused, DNS, connect timeout) count as "nothing was sent".
+
+The call's deadline: connecting and each read wait at most what is left of it, and the watchdog
+shuts the connection down if the body is still arriving when it passes. While the response
+headers arrive, a session's connection cannot be reached: a server trickling its headers is
+bounded there by the read timeout of each read only. The client's own pool has no such gap.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+from urllib3.exceptions import ConnectTimeoutError as _U3ConnectTimeout
+from urllib3.exceptions import NewConnectionError
+
+from ._errors import (
+    ConnectError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    RemoteProtocolError,
+    TransportError,
+)
+from ._http import (
+    CHUNK,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DeadlinePassed,
+    HttpReply,
+    Timeouts,
+    announced_too_large,
+    collect,
+    deadline_error,
+    origin,
+    reason,
+    remaining,
+    timed_out,
+    too_large_announced,
+    walk,
+)
+from ._watchdog import WATCHDOG
+
+_LIBRARY = (requests.exceptions.RequestException,)
+
+
+class SessionSender:
+    """Sends through a caller's ``requests.Session`` (closing it stays the caller's business)."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        timeouts: Timeouts,
+        *,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        self.session = session
+        self.timeouts = timeouts
+        self.max_response_bytes = max_response_bytes
+
+    def __repr__(self) -> str:
+        return f"<SessionSender {type(self.session).__name__}>"
+
+    def post(
+        self, url: str, body: bytes, headers: Mapping[str, str], deadline: float | None
+    ) -> HttpReply:
+        timeouts = self.timeouts
+        where = origin(url)
+        fault: TransportError | None = None
+        response: requests.Response | None = None
+        try:
+            response = self.session.post(
+                url,
+                data=body,
+                headers=dict(headers),
+                timeout=(remaining(deadline, timeouts.connect), remaining(deadline, timeouts.read)),
+                stream=True,
+                allow_redirects=False,
+            )
+        except requests.exceptions.RequestException as exc:
+            fault = _send_fault(exc, where, timeouts)
+        if fault is not None:
+            raise fault
+        assert response is not None
+        sock = _socket_of(response)
+        ticket = None
+        if deadline is not None and sock is not None:
+            ticket = WATCHDOG.watch(deadline, lambda: _shut(sock))
+        try:
+            declared = announced_too_large(response.headers, self.max_response_bytes)
+            if declared is not None:
+                raise too_large_announced(where, declared, self.max_response_bytes)
+            content = self._read(response, where, deadline)
+        finally:
+            response.close()  # back to the pool when read to the end, else closed
+            if ticket is not None and not WATCHDOG.cancel(ticket):
+                raise deadline_error(where, timeouts)
+        return HttpReply(
+            status_code=response.status_code,
+            content_type=response.headers.get("Content-Type", ""),
+            body=content,
+        )
+
+    def _read(self, response: requests.Response, where: str, deadline: float | None) -> bytes:
+        fault: TransportError | None = None
+        try:
+            return collect(
+                response.iter_content(chunk_size=CHUNK), where, self.max_response_bytes, deadline
+            )
+        except DeadlinePassed:
+            fault = deadline_error(where, self.timeouts)
+        except requests.exceptions.ConnectionError as exc:
+            if timed_out(exc):
+                fault = ReadTimeoutError(
+                    f"the response from {where} stopped arriving (no data for "
+                    f"{self.timeouts.read} s)."
+                )
+            else:
+                fault = RemoteProtocolError(
+                    f"the connection to {where} broke while the response arrived "
+                    f"({reason(exc, _LIBRARY)})."
+                )
+        except requests.exceptions.RequestException as exc:
+            fault = RemoteProtocolError(
+                f"the response from {where} could not be read ({reason(exc, _LIBRARY)})."
+            )
+        raise fault
+
+    def close(self) -> None:
+        """The session is the caller's: it stays open."""
+
+
+def _send_fault(
+    exc: requests.exceptions.RequestException, where: str, timeouts: Timeouts
+) -> TransportError:
+    """The typed error of a failure before the response headers arrived."""
+    if _never_connected(exc):
+        if isinstance(exc, requests.exceptions.ConnectTimeout) or timed_out(exc):
+            return ConnectTimeoutError(
+                f"could not connect to {where} within {timeouts.connect} s; nothing was sent."
+            )
+        return ConnectError(
+            f"could not connect to {where} ({reason(exc, _LIBRARY)}); nothing was sent."
+        )
+    if isinstance(exc, requests.exceptions.ReadTimeout) or timed_out(exc):
+        return ReadTimeoutError(
+            f"the request was sent to {where} but no response came within {timeouts.read} s."
+        )
+    return RemoteProtocolError(
+        f"the connection to {where} broke after the request was sent ({reason(exc, _LIBRARY)})."
+    )
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """True when the fault can only have happened before a connection existed (a TLS
+    handshake failure included: requests raises SSLError before sending anything)."""
+    connecting = (NewConnectionError, _U3ConnectTimeout, ConnectionRefusedError, socket.gaierror)
+    if isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.ProxyError)):
+        return True
+    return any(isinstance(e, connecting) for e in walk(exc))
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    connection: Any = getattr(response.raw, "connection", None)
+    sock = getattr(connection, "sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass

@@ -1,0 +1,58 @@
+"""The Office Server over HTTP: a codec (REST/JSON or SOAP) and a sender, behind one transport."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from ._http import HttpReply, HttpSender, Timeouts
+from ._transport import WireCall
+
+
+class Codec(Protocol):
+    """How one protocol writes a call and reads its reply (no I/O)."""
+
+    protocol: str
+    headers: Mapping[str, str]
+
+    def path(self, call: WireCall) -> str: ...
+
+    def encode(self, call: WireCall) -> bytes: ...
+
+    def decode(self, call: WireCall, reply: HttpReply) -> dict[str, Any]: ...
+
+
+class HttpTransport:
+    """Sends each call to ``base_url`` with ``codec``'s message, through ``sender``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        codec: Codec,
+        sender: HttpSender,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.codec = codec
+        self.sender = sender
+        self.protocol = codec.protocol
+        self.headers = {**(headers or {}), **codec.headers}
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return self.sender.timeouts
+
+    def url(self, call: WireCall) -> str:
+        return self.base_url + self.codec.path(call)
+
+    def send(self, call: WireCall) -> dict[str, Any]:
+        body = self.codec.encode(call)
+        reply = self.sender.post(self.url(call), body, self.headers, call.deadline)
+        return self.codec.decode(call, reply)
+
+    def close(self) -> None:
+        self.sender.close()
+
+    def __repr__(self) -> str:
+        return f"<HttpTransport {self.protocol} {self.base_url} via {self.sender!r}>"

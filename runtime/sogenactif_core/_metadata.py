@@ -1,0 +1,115 @@
+"""What the generated code tells the runtime about each function and field.
+
+The generator writes these as plain data in ``sogenactif/_rules.py`` and in each
+``sogenactif/services/<service>.py``; the core validates, encodes and maps lists with them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Generic, TypeVar
+
+from ._base import RequestModel, ResponseModel
+from ._formats import FORMAT_RE, format_meaning, format_pattern
+
+# Charsets that hold every printable ASCII character (0x20-0x7E), see ``_formats.CHARSETS``.
+_PRINTABLE_CHARSETS = frozenset({"AS", "NS", "ANS", "ANU", "ANSU"})
+
+RequestT = TypeVar("RequestT", bound=RequestModel)
+ResponseT = TypeVar("ResponseT", bound=ResponseModel)
+
+
+@dataclass(frozen=True, eq=False)
+class FieldRule:
+    """How one request field is checked and put on the wire."""
+
+    name: str  # the dictionary's (camelCase) name
+    kind: str  # string | integer | boolean | container | list
+    required: bool = False
+    format: str = ""  # the dictionary's format, e.g. "N12" or "N19|ANS128"
+    pattern: str | None = None  # when stricter than the format (dates, …)
+    enum: str = ""  # the enum's name, for messages
+    enum_values: frozenset[str] | None = None  # values a request may carry
+    children: Mapping[str, FieldRule] | None = None  # container members
+    item: FieldRule | None = None  # one item of a list
+    since: str = "2.0"
+
+    @cached_property
+    def regex(self) -> re.Pattern[str] | None:
+        """The format as a regular expression; use ``fullmatch`` ("$" alone accepts a final "\\n")."""
+        if self.pattern is not None:
+            return re.compile(self.pattern)
+        return re.compile(format_pattern(self.format)) if self.format else None
+
+    @property
+    def meaning(self) -> str:
+        return format_meaning(self.format) if self.format else "text"
+
+    # Worked out once per rule, for the encoder's hot loop (see ``_wire``).
+
+    @cached_property
+    def is_text(self) -> bool:
+        """A scalar sent as text (every kind but container, list and boolean)."""
+        return self.kind not in ("container", "list", "boolean")
+
+    @cached_property
+    def quick(self) -> tuple[str, int] | None:
+        """A test cheaper than :attr:`regex` that accepts most valid ASCII values (never an invalid
+        one): ``(test, max length)`` with test ``N`` (digits), ``AN`` (letters and digits), ``A``
+        (letters) or ``P`` (any printable ASCII). ``None`` when a pattern is given; a value the
+        quick test does not accept is still checked by the regex."""
+        if self.pattern is not None or not self.format:
+            return None
+        parts: list[tuple[str, int]] = []
+        for one in self.format.split("|"):
+            match = FORMAT_RE.match(one)
+            if match is None:
+                return None
+            parts.append((match.group(1), int(match.group(2))))
+        printable = [n for charset, n in parts if charset in _PRINTABLE_CHARSETS]
+        if printable:  # every printable ASCII character belongs to these charsets
+            return ("P", max(printable))
+        charset, length = parts[0]
+        return (charset, length) if charset in ("N", "AN", "A") else None
+
+    @cached_property
+    def required_children(self) -> tuple[str, ...]:
+        """The names of the container's required members, in the rules' order."""
+        return tuple(name for name, rule in (self.children or {}).items() if rule.required)
+
+
+@dataclass(frozen=True, eq=False)
+class FunctionSpec(Generic[RequestT, ResponseT]):
+    """One function of one service, as the generated client calls it."""
+
+    service: str  # REST path segment, e.g. "cashManagement"
+    name: str  # e.g. "refund"
+    interface_prefix: str  # e.g. "CR_WS_"
+    request_model: type[RequestT]
+    response_model: type[ResponseT]
+    request_fields: Mapping[str, FieldRule]
+    # Request fields of later interface versions: name -> version (for clear refusals).
+    later_fields: Mapping[str, str] = field(default_factory=dict)
+    # Response fields that appeared after the function itself: name -> version. The platform
+    # returns them only to requests declaring that version or later (the simulator does too).
+    response_since: Mapping[str, str] = field(default_factory=dict)
+    # snake_case keyword -> dictionary name, for every request field (later versions' too).
+    keywords: Mapping[str, str] = field(default_factory=dict)
+    # Every request field, envelope fields included, in the dictionary's order: the order of the
+    # elements of a SOAP request (container members follow their rules' order).
+    element_order: tuple[str, ...] = ()
+    # From the spec's ``resend`` key: may a RetryPolicy send it again after 90/99?
+    read_only: bool = False  # it changes nothing
+    duplicate_protected: bool = False  # the platform refuses a second one with the same reference
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.service}.{self.name}"
+
+    @cached_property
+    def required_fields(self) -> tuple[str, ...]:
+        """The names of the required request fields, in the rules' order."""
+        return tuple(name for name, rule in self.request_fields.items() if rule.required)

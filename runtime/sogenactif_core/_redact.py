@@ -1,0 +1,115 @@
+"""Masking of card data and secrets for logs, reprs and error messages.
+
+Which fields are sensitive comes from the spec (``sensitive: pan | csc | token | secret``): the
+generated package's :class:`~sogenactif_core._dictionary.DataDictionary` registers them here
+(:func:`add_sensitive_fields`). Two more lines of defence, because a newer platform may send fields
+the spec does not know yet:
+
+- a field whose name looks sensitive (``…pan``, ``…cardNumber``, ``…csc``, ``…token``,
+  ``…password`` …) is masked whatever its value;
+- any value of 13 to 19 digits that passes the Luhn check is masked like a card number, except in
+  the few identifier fields known to be digits (``merchantId`` …).
+
+Masked forms: a PAN keeps its last 4 digits (``****1234``), a token its length, the rest
+(CSC, passwords, keys) is removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+# Field name -> how its value is masked (pan, csc, token, secret); see add_sensitive_fields.
+SENSITIVE_FIELDS: dict[str, str] = {}
+
+_PAN_LIKE = re.compile(r"^\d{13,19}$")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
+_SENSITIVE_NAME = re.compile(
+    r"(?i)(pan|cardnumber|csc|cscvalue|cvv|cvc|cvx|token|secret|secretkey|password|pwd)$"
+)
+# Names that end like a sensitive one but hold no card data.
+_NOT_SENSITIVE = frozenset({"maskedPan", "panType", "panEntryMode", "tokenPanType"})
+# Identifiers made of digits that may pass the Luhn check by chance.
+_DIGIT_IDENTIFIERS = frozenset(
+    {
+        "merchantId",
+        "intermediateServiceProviderId",
+        "paymentTokenConsumerMerchantId",
+        "fromMerchantId",
+    }
+)
+
+
+def add_sensitive_fields(fields: Mapping[str, str]) -> None:
+    """Mask these fields from now on (a dictionary's ``sensitive`` marks). Masking only grows:
+    a field marked by one dictionary stays masked for every other one in the process."""
+    SENSITIVE_FIELDS.update(fields)
+
+
+def luhn_valid(digits: str) -> bool:
+    """True when ``digits`` passes the Luhn check (as every card number does)."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def mask_value(kind: str, value: Any) -> str:
+    """The masked form of a sensitive value: PAN to its last 4 digits, the rest removed."""
+    if kind == "pan":
+        text = str(value)
+        return f"****{text[-4:]}" if len(text) > 8 else "****"
+    if kind == "token":
+        return f"<token, {len(str(value))} chars>"
+    return "<removed>"
+
+
+def kind_of(name: str, value: Any) -> str | None:
+    """How the value of field ``name`` must be masked, or None when it may be shown."""
+    kind = SENSITIVE_FIELDS.get(name)
+    if kind is not None:
+        return kind
+    if name in _NOT_SENSITIVE:
+        return None
+    if _SENSITIVE_NAME.search(name):
+        return "pan" if isinstance(value, str) and _PAN_LIKE.match(value) else "token"
+    if (
+        isinstance(value, str)
+        and _PAN_LIKE.match(value)
+        and name not in _DIGIT_IDENTIFIERS
+        and luhn_valid(value)
+    ):
+        return "pan"
+    return None
+
+
+def redact_value(name: str, value: Any) -> Any:
+    """``value`` of field ``name``, masked if sensitive (containers and lists walked)."""
+    if isinstance(value, Mapping):
+        return redact(value)
+    if isinstance(value, (list, tuple)):
+        return [redact_value(name, item) for item in value]
+    if value is None or value == "":
+        return value
+    kind = kind_of(name, value if isinstance(value, str) else str(value))
+    return mask_value(kind, value) if kind is not None else value
+
+
+def redact(fields: Any) -> Any:
+    """A copy of a wire structure (dicts, lists, scalars) safe to log."""
+    if isinstance(fields, Mapping):
+        return {name: redact_value(str(name), value) for name, value in fields.items()}
+    if isinstance(fields, (list, tuple)):
+        return [redact(item) for item in fields]
+    return fields
+
+
+def scrub_text(text: str) -> str:
+    """Free text from the server (a SOAP fault string …) with card-number-like digits masked."""
+    return _DIGIT_RUN.sub(lambda m: mask_value("pan", m.group(0)), text)

@@ -1,0 +1,76 @@
+"""REST/JSON messages: ``POST <base>/rs-services/v2/<service>/<function>`` with a JSON body."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._errors import HTTPStatusError, ResponseDecodeError
+
+if TYPE_CHECKING:
+    from ._http import HttpReply
+    from ._transport import WireCall
+
+_STATUS_HINTS = {
+    415: " (Unsupported Media Type: the platform wants Content-Type: application/json)",
+    500: " (server error: the operation may or may not have been performed)",
+    502: " (bad gateway)",
+    503: " (service unavailable)",
+    504: " (gateway timeout: the operation may or may not have been performed)",
+}
+
+
+class RestCodec:
+    """A :class:`~sogenactif_core._transport.WireCall` as a JSON request, and the reply back."""
+
+    protocol = "rest"
+    headers: Mapping[str, str] = {
+        # Without it the platform answers 415 Unsupported Media Type (Office Server JSON guide).
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+
+    def __init__(self, rest_path: str) -> None:
+        self.rest_path = rest_path
+
+    def path(self, call: WireCall) -> str:
+        return self.rest_path.format(service=call.service, function=call.function)
+
+    def encode(self, call: WireCall) -> bytes:
+        return json.dumps(call.fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def decode(self, call: WireCall, reply: HttpReply) -> dict[str, Any]:
+        if reply.status_code != 200:
+            raise HTTPStatusError(
+                f"{call.function}: HTTP {reply.status_code} from the server"
+                f"{_STATUS_HINTS.get(reply.status_code, '')}"
+                f" [{reply.content_type or 'no content type'}, {len(reply.body)} bytes].",
+                status_code=reply.status_code,
+                content_type=reply.content_type,
+            )
+        problem = ""
+        try:
+            decoded = json.loads(reply.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            # ValueError: JSONDecodeError, and integers too long to convert; RecursionError:
+            # absurdly nested arrays. The body itself is never quoted (it may hold card data).
+            problem = type(exc).__name__
+            if isinstance(exc, UnicodeDecodeError):
+                problem += f" at byte {exc.start}"
+            elif isinstance(exc, json.JSONDecodeError):
+                problem += f" at {exc.pos}"
+        if problem:
+            # Raised outside the except block: a JSONDecodeError keeps the whole body (.doc).
+            raise ResponseDecodeError(
+                f"{call.function}: the response is not valid UTF-8 JSON ({problem}, "
+                f"{len(reply.body)} bytes, {reply.content_type or 'no content type'}). "
+                "The request reached the server: the transaction status is unknown."
+            )
+        if not isinstance(decoded, dict):
+            raise ResponseDecodeError(
+                f"{call.function}: the response is JSON but not an object "
+                f"({type(decoded).__name__}). The request reached the server: the transaction "
+                "status is unknown."
+            )
+        return decoded

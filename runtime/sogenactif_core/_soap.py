@@ -1,0 +1,253 @@
+"""SOAP 1.1 document/literal messages of the Office Server, with the standard library alone.
+
+Request: ``<fn><input>…</input></fn>`` in the service's namespace, the fields in the dictionary's
+order (``FunctionSpec.element_order``, container members in their rules' order), each list as its
+``xxxList`` wrapper of one element per item. This is the body the generated WSDL describes
+(``sogenactif/wsdl/<service>.wsdl``), written directly: no WSDL is parsed at run time.
+
+Reply: ``<fnResponse><output>…</output></fnResponse>`` read leniently, by local names: elements in
+any order and any namespace, unknown ones kept (a newer platform's fields), so that the response
+seal is verified over exactly what was received, in the JSON shape (lists as lists). A SOAP 1.1 or
+1.2 fault is a :class:`~sogenactif.SoapFaultError`; a document with a DTD or entity declarations is
+refused unread (:class:`~sogenactif.UnsafeXMLError`, no XXE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._errors import HTTPStatusError, ResponseDecodeError, SoapFaultError, UnsafeXMLError
+from ._xml import Node, UnsafeXML, XMLError, escape, parse, render
+
+if TYPE_CHECKING:
+    from ._http import HttpReply
+    from ._metadata import FieldRule
+    from ._transport import WireCall
+
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+_PREFIX = "ns0"
+_ROOT = f'<soap-env:Envelope xmlns:soap-env="{SOAP11}"><soap-env:Body>'
+_END = "</soap-env:Body></soap-env:Envelope>"
+
+
+def item_name(list_name: str, list_items: Mapping[str, str]) -> str:
+    """The element of one item of list ``list_name`` ("cardList" -> "card" unless the
+    dictionary says otherwise)."""
+    known = list_items.get(list_name)
+    if known is not None:
+        return known
+    return list_name[:-4] if list_name.endswith("List") and len(list_name) > 4 else list_name
+
+
+def _text(value: Any) -> str:
+    if type(value) is str:
+        return escape(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(str(value))
+
+
+def write_fields(
+    parts: list[str],
+    fields: Mapping[str, Any],
+    prefix: str,
+    order: tuple[str, ...] | list[str],
+    rules: Mapping[str, FieldRule] | None,
+    list_items: Mapping[str, str],
+) -> None:
+    """Append the elements of ``fields`` to ``parts``: names in ``order`` first, in that order,
+    then the others in the order given. Absent (None) values are left out."""
+    append = parts.append
+    listed = [name for name in order if name in fields]
+    if len(listed) != len(fields):
+        known = set(listed)
+        listed += [name for name in fields if name not in known]
+    for name in listed:
+        value = fields[name]
+        if value is None:
+            continue
+        rule = rules.get(name) if rules is not None else None
+        tag = f"{prefix}:{name}" if prefix else name
+        if isinstance(value, Mapping):
+            children = rule.children if rule is not None else None
+            append(f"<{tag}>")
+            write_fields(parts, value, prefix, list(children or ()), children, list_items)
+            append(f"</{tag}>")
+        elif isinstance(value, (list, tuple)):
+            item_rule = rule.item if rule is not None else None
+            item = item_rule.name if item_rule is not None else item_name(name, list_items)
+            item_tag = f"{prefix}:{item}" if prefix else item
+            children = item_rule.children if item_rule is not None else None
+            append(f"<{tag}>")
+            for entry in value:
+                if entry is None:
+                    continue
+                if isinstance(entry, Mapping):
+                    append(f"<{item_tag}>")
+                    write_fields(parts, entry, prefix, list(children or ()), children, list_items)
+                    append(f"</{item_tag}>")
+                else:
+                    append(f"<{item_tag}>{_text(entry)}</{item_tag}>")
+            append(f"</{tag}>")
+        else:
+            append(f"<{tag}>{_text(value)}</{tag}>")
+
+
+def read_fields(node: Node, list_items: Mapping[str, str]) -> dict[str, Any]:
+    """The children of ``node`` in the JSON shape: list wrappers as lists, elements with children
+    as mappings, text as text; empty elements are absent; a name repeated without a wrapper
+    becomes a list (nothing received is dropped)."""
+    out: dict[str, Any] = {}
+    for child in node.children:
+        value = _read_value(child, list_items)
+        if value is None:
+            continue
+        name = child.local
+        if name in out:
+            previous = out[name]
+            out[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            out[name] = value
+    return out
+
+
+def _read_value(node: Node, list_items: Mapping[str, str]) -> Any:
+    children = node.children
+    name = node.local
+    item = list_items.get(name)
+    if item is None and name.endswith("List") and children:
+        # A list the dictionary does not know yet: a wrapper of elements of one name.
+        first = children[0].local
+        item = first if all(child.local == first for child in children) else None
+    if item is not None:
+        items = [child for child in children if child.local == item]
+        if items or not children:
+            values = [read_fields(c, list_items) if c.children else c.text for c in items]
+            return values or None
+    if children:
+        return read_fields(node, list_items) or None
+    text = node.text
+    return text if text else None
+
+
+class SoapCodec:
+    """A :class:`~sogenactif_core._transport.WireCall` as a SOAP request, and the reply back."""
+
+    protocol = "soap"
+    headers: Mapping[str, str] = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
+
+    def __init__(
+        self,
+        soap_path: str,
+        namespaces: Mapping[str, str],
+        list_items: Mapping[str, str],
+        paths: Mapping[str, str] | None = None,
+    ) -> None:
+        self.soap_path = soap_path
+        self.namespaces = dict(namespaces)  # service -> namespace
+        self.paths = dict(paths or {})  # service -> endpoint path, where not soap_path's
+        self.list_items = list_items
+
+    def path(self, call: WireCall) -> str:
+        return self.paths.get(call.service) or self.soap_path.format(service=call.service)
+
+    def encode(self, call: WireCall) -> bytes:
+        ns = self.namespaces[call.service]
+        spec = call.spec
+        order = spec.element_order if spec is not None else ()
+        rules = spec.request_fields if spec is not None else None
+        tag = f"{_PREFIX}:{call.function}"
+        parts = [
+            "<?xml version='1.0' encoding='utf-8'?>\n",
+            _ROOT,
+            f'<{tag} xmlns:{_PREFIX}="{escape(ns)}"><{_PREFIX}:input>',
+        ]
+        write_fields(parts, call.fields, _PREFIX, order, rules, self.list_items)
+        parts.append(f"</{_PREFIX}:input></{tag}>{_END}")
+        return "".join(parts).encode("utf-8")
+
+    def decode(self, call: WireCall, reply: HttpReply) -> dict[str, Any]:
+        """The reply's ``output`` in the JSON shape, or a typed error."""
+        status, body = reply.status_code, reply.body
+        # SOAP 1.1 carries faults with HTTP 500; any other status is an HTTP error.
+        if status not in (200, 500) or (status == 500 and b"Envelope" not in body[:4096]):
+            raise _status_error(call, reply)
+        problem = ""
+        unsafe = False
+        try:
+            root = parse(body)
+        except UnsafeXML:
+            unsafe = True
+        except XMLError as exc:
+            problem = str(exc)
+        if unsafe:
+            raise UnsafeXMLError(
+                f"{call.function}: the SOAP response carries a DTD or entity declarations; "
+                "refused unread (XML entities are never resolved). The transaction status is "
+                "unknown."
+            )
+        if problem:
+            raise _unreadable(call, f"{problem}, {len(body)} bytes")
+        if root.local != "Envelope" or root.namespace not in (SOAP11, SOAP12):
+            raise _unreadable(call, "not a SOAP envelope")
+        soap_body = root.child("Body")
+        content = soap_body.children[0] if soap_body is not None and soap_body.children else None
+        if content is None:
+            raise _unreadable(call, "an empty SOAP body")
+        if content.local == "Fault" and content.namespace == root.namespace:
+            raise _fault(call, content)
+        if status != 200:
+            raise _status_error(call, reply)
+        if content.local != f"{call.function}Response":
+            raise _unreadable(call, f"an unexpected element {content.local!r}")
+        output = content.child("output")
+        if output is None:
+            raise ResponseDecodeError(
+                f"{call.function}: the SOAP response has no output element. The transaction "
+                "status is unknown."
+            )
+        return read_fields(output, self.list_items)
+
+
+def _status_error(call: WireCall, reply: HttpReply) -> HTTPStatusError:
+    return HTTPStatusError(
+        f"{call.function}: HTTP {reply.status_code} from the SOAP endpoint"
+        f" [{reply.content_type or 'no content type'}].",
+        status_code=reply.status_code,
+        content_type=reply.content_type,
+    )
+
+
+def _unreadable(call: WireCall, what: str) -> ResponseDecodeError:
+    return ResponseDecodeError(
+        f"{call.function}: the SOAP response could not be read ({what}). The transaction "
+        "status is unknown."
+    )
+
+
+def _fault(call: WireCall, fault: Node) -> SoapFaultError:
+    """A SOAP 1.1 (faultcode, faultstring, detail) or 1.2 (Code, Reason, Detail) fault."""
+    code_node = fault.child("faultcode")
+    if code_node is not None:
+        string_node = fault.child("faultstring")
+        code = code_node.text.strip()
+        message = string_node.text.strip() if string_node is not None else ""
+        detail_node = fault.child("detail")
+    else:
+        value = fault.child("Code")
+        value = value.child("Value") if value is not None else None
+        code = value.text.strip() if value is not None else ""
+        reason = fault.child("Reason")
+        text = reason.child("Text") if reason is not None else None
+        message = text.text.strip() if text is not None else ""
+        detail_node = fault.child("Detail")
+    detail = "".join(render(child) for child in detail_node.children) if detail_node else ""
+    if detail_node is not None and not detail:
+        detail = detail_node.text.strip()
+    return SoapFaultError(
+        f"{call.function}: SOAP fault {code}: {message[:200]}",
+        code=code,
+        detail=detail[:2000],
+    )

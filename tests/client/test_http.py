@@ -1,0 +1,424 @@
+"""The two ways of sending: the client's own urllib3 pool, and a caller's ``requests.Session``.
+
+What requests users rely on holds on both: certificates verified (CA bundles from the options or
+the environment), proxies from the options or the environment (``NO_PROXY`` honoured), no
+automatic resend of a POST, pooled connections; and a call's timeout is a deadline that holds
+whatever the server does.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import urllib3
+
+import sogenactif
+from sogenactif_core._http import Timeouts
+from sogenactif_core._http_pool import PoolSender, _proxy_for
+from sogenactif_core._http_session import SessionSender
+from tests.support import Connection, RawServer, make_client, sealed
+
+REPLY = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+TIMEOUTS = Timeouts(connect=5.0, read=5.0, total=10.0)
+TLS = Path(__file__).resolve().parents[1] / "tls"
+PAN_BODY = b'{"cardNumber":"4973019999912764"}'
+
+
+class KeepAliveServer:
+    """Records each request's exact bytes; answers every request with REPLY (keep-alive)."""
+
+    def __init__(self, context: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
+        self.sock = socket.socket()
+        self.sock.bind((host, 0))
+        self.sock.listen(8)
+        self.context = context
+        self.requests: list[bytes] = []
+        self.connections = 0
+        self.handshakes_failed = 0
+        scheme = "https" if context else "http"
+        self.base_url = f"{scheme}://{host}:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        if self.context is not None:
+            try:
+                conn = self.context.wrap_socket(conn, server_side=True)
+            except (ssl.SSLError, OSError):
+                self.handshakes_failed += 1
+                conn.close()
+                return
+        buffer = b""
+        with conn:
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    try:
+                        data = conn.recv(65536)
+                    except OSError:
+                        return
+                    if not data:
+                        return
+                    buffer += data
+                head, _, rest = buffer.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                while len(rest) < length:
+                    rest += conn.recv(65536)
+                self.requests.append(head + b"\r\n\r\n" + rest[:length])
+                buffer = rest[length:]
+                conn.sendall(REPLY)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture()
+def raw() -> Iterator[KeepAliveServer]:
+    server = KeepAliveServer()
+    yield server
+    server.close()
+
+
+def _tls_context() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(TLS / "localhost.pem", TLS / "localhost-key.pem")
+    return context
+
+
+@pytest.fixture()
+def tls() -> Iterator[KeepAliveServer]:
+    server = KeepAliveServer(_tls_context())
+    yield server
+    server.close()
+
+
+SENDERS: dict[str, Callable[..., Any]] = {
+    "own pool": lambda **kw: PoolSender(TIMEOUTS, **kw),
+    "caller's session": lambda session=None, **kw: SessionSender(
+        session or requests.Session(), TIMEOUTS
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_environment_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's own CA bundles and proxies must not decide these tests."""
+    for name in (
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture(params=list(SENDERS))
+def sender_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+# --------------------------------------------------------------------------- the exchange
+
+
+def test_own_pool_sends_exactly_what_it_is_given_and_reuses_its_connection(
+    raw: KeepAliveServer,
+) -> None:
+    sender = PoolSender(TIMEOUTS)
+    url = raw.base_url + "/rs-services/v2/token/paymentTokenGenerate"
+    for body in (b'{"a":"1"}', '{"é":"€"}'.encode(), b"x" * 5000):
+        reply = sender.post(url, body, HEADERS, None)
+        assert reply.status_code == 200 and reply.body == b"{}"
+        head, _, sent = raw.requests[-1].partition(b"\r\n\r\n")
+        assert sent == body
+        assert head.startswith(b"POST /rs-services/v2/token/paymentTokenGenerate HTTP/1.1\r\n")
+        assert f"Content-Length: {len(body)}".encode() in head
+        assert b"Content-Type: application/json" in head
+    assert raw.connections == 1  # pooled: one connection for every call
+    sender.close()
+
+
+def test_a_client_sends_its_user_agent_and_offers_compression(raw: KeepAliveServer) -> None:
+    client = sogenactif.Client(
+        merchant_id="201040040170001",
+        secret_key="k",
+        environment=raw.base_url,
+    )
+    try:
+        client.token.payment_token_generate(card_number="4100000000000000")
+    except sogenactif.SogenactifError:
+        pass  # "{}" is no answer of the platform's: only what was sent matters here
+    head = raw.requests[-1].split(b"\r\n\r\n")[0]
+    assert b"Accept-Encoding: gzip, deflate" in head
+    assert b"User-Agent: sogenactif/" in head
+
+
+def test_no_post_is_ever_resent_by_the_pool(monkeypatch: Any) -> None:
+    """A connection closed by the server as the request arrives: one attempt, a typed error."""
+    served: list[bytes] = []
+
+    def script(conn: Connection) -> None:
+        served.append(conn.request)
+        conn.reset()
+
+    with RawServer(script) as server:
+        with pytest.raises(sogenactif.RemoteProtocolError) as info:
+            PoolSender(TIMEOUTS).post(server.base_url + "/x", b"{}", HEADERS, None)
+        assert info.value.may_have_reached_server is True
+        assert len(served) == 1
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+def test_unknown_certificates_are_refused_before_anything_is_sent(
+    tls: KeepAliveServer, sender_kind: str
+) -> None:
+    sender = SENDERS[sender_kind]()
+    with pytest.raises(sogenactif.ConnectError) as info:
+        sender.post(tls.base_url + "/x", PAN_BODY, HEADERS, None)
+    assert info.value.may_have_reached_server is False
+    assert "nothing was sent" in str(info.value)
+    assert tls.requests == []
+
+
+def test_a_hostname_mismatch_says_nothing_was_sent(sender_kind: str) -> None:
+    """The certificate (trusted) names 127.0.0.1 and localhost; the server answers at 127.0.0.2."""
+    server = KeepAliveServer(_tls_context(), host="127.0.0.2")
+    try:
+        session = requests.Session()
+        session.verify = str(TLS / "localhost.pem")
+        sender = (
+            PoolSender(TIMEOUTS, verify=str(TLS / "localhost.pem"))
+            if sender_kind == "own pool"
+            else SessionSender(session, TIMEOUTS)
+        )
+        with pytest.raises(sogenactif.ConnectError) as info:
+            sender.post(server.base_url + "/x", PAN_BODY, HEADERS, None)
+        assert info.value.may_have_reached_server is False
+        assert server.requests == []
+    finally:
+        server.close()
+
+
+def test_trusted_certificates_from_the_verify_option(tls: KeepAliveServer) -> None:
+    sender = PoolSender(TIMEOUTS, verify=str(TLS / "localhost.pem"))
+    for _ in range(2):
+        reply = sender.post(tls.base_url + "/x", b"{}", HEADERS, None)
+        assert reply.status_code == 200 and reply.body == b"{}"
+    assert len(tls.requests) == 2 and tls.connections == 1
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"])
+def test_trusted_certificates_from_the_environment(
+    tls: KeepAliveServer, monkeypatch: Any, variable: str
+) -> None:
+    monkeypatch.setenv(variable, str(TLS / "localhost.pem"))
+    reply = PoolSender(TIMEOUTS).post(tls.base_url + "/x", b"{}", HEADERS, None)
+    assert reply.status_code == 200
+    # trust_env=False: the environment is not read, the default bundle does not know it.
+    with pytest.raises(sogenactif.ConnectError):
+        PoolSender(TIMEOUTS, trust_env=False).post(tls.base_url + "/x", b"{}", HEADERS, None)
+
+
+def test_verification_is_off_only_when_asked(tls: KeepAliveServer) -> None:
+    with pytest.warns(urllib3.exceptions.InsecureRequestWarning):
+        reply = PoolSender(TIMEOUTS, verify=False).post(tls.base_url + "/x", b"{}", HEADERS, None)
+    assert reply.status_code == 200
+
+
+def test_a_callers_session_keeps_its_own_certificate_settings(tls: KeepAliveServer) -> None:
+    session = requests.Session()
+    session.verify = str(TLS / "localhost.pem")
+    reply = SessionSender(session, TIMEOUTS).post(tls.base_url + "/x", b"{}", HEADERS, None)
+    assert reply.status_code == 200
+
+
+# --------------------------------------------------------------------------- proxies
+
+
+class ForwardProxy(KeepAliveServer):
+    """Stands in for an HTTP proxy: records the absolute-URI requests and answers them."""
+
+
+def test_proxy_from_the_environment_and_no_proxy(raw: KeepAliveServer, monkeypatch: Any) -> None:
+    proxy = ForwardProxy()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
+        target = raw.base_url.replace("127.0.0.1", "shop.invalid") + "/rs-services/v2/x/y"
+        reply = PoolSender(TIMEOUTS).post(target, b"{}", HEADERS, None)
+        assert reply.status_code == 200
+        assert proxy.requests and proxy.requests[-1].startswith(f"POST {target} ".encode())
+        # NO_PROXY covers the host: straight to the server.
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        before = len(proxy.requests)
+        PoolSender(TIMEOUTS).post(raw.base_url + "/direct", b"{}", HEADERS, None)
+        assert len(proxy.requests) == before
+        assert raw.requests[-1].startswith(b"POST /direct ")
+        # trust_env=False: the environment's proxy is ignored.
+        PoolSender(TIMEOUTS, trust_env=False).post(raw.base_url + "/d2", b"{}", HEADERS, None)
+        assert len(proxy.requests) == before
+    finally:
+        proxy.close()
+
+
+def test_proxy_option_with_credentials(raw: KeepAliveServer) -> None:
+    proxy = ForwardProxy()
+    try:
+        url = proxy.base_url.replace("http://", "http://us%40er:p%3Ass@")
+        sender = PoolSender(TIMEOUTS, proxies={"http": url})
+        sender.post(raw.base_url + "/x", b"{}", HEADERS, None)
+        head = proxy.requests[-1].split(b"\r\n\r\n")[0].lower()
+        # "us@er:p:ss" in base64
+        assert b"proxy-authorization: basic dxnazxi6cdpzcw==" in head
+        assert raw.requests == []
+    finally:
+        proxy.close()
+
+
+def test_proxy_choice_by_scheme(monkeypatch: Any) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.example:3128")
+    assert _proxy_for("https://office-server.example/x", None, True) == "http://proxy.example:3128"
+    assert _proxy_for("http://office-server.example/x", None, True) is None
+    monkeypatch.setenv("NO_PROXY", ".example")
+    assert _proxy_for("https://office-server.example/x", None, True) is None
+    assert _proxy_for("https://a/x", {"all": "http://p:1"}, True) == "http://p:1"
+    assert _proxy_for("https://a/x", {}, True) is None  # an explicit empty mapping: no proxy
+
+
+def test_proxy_and_session_options_do_not_mix() -> None:
+    with pytest.raises(sogenactif.ConfigurationError, match="session"):
+        sogenactif.Client(
+            merchant_id="201040040170001",
+            secret_key="k",
+            session=requests.Session(),
+            proxies={"https": "http://p:1"},
+        )
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def _trickle(fast: bytes, slow: bytes, every: float = 0.2) -> Callable[[Connection], None]:
+    """Send ``fast`` at once, then ``slow`` a byte at a time."""
+
+    def script(conn: Connection) -> None:
+        conn.send(fast)
+        for byte in slow:
+            if conn.stop.is_set():
+                return
+            conn.send(bytes([byte]))
+            time.sleep(every)
+
+    return script
+
+
+SLOW_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"a" * 400
+SLOW_BODY = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n",
+    b"{" + b" " * 398 + b"}",
+)
+
+
+def _endless_chunks(conn: Connection) -> None:
+    conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    while not conn.stop.is_set():
+        conn.send(b"1\r\n \r\n")
+        time.sleep(0.2)
+
+
+SCRIPTS = {
+    "slow headers": _trickle(b"", SLOW_HEAD),
+    "slow body": _trickle(SLOW_BODY[0], SLOW_BODY[1]),
+    "endless chunks": _endless_chunks,
+}
+
+
+@pytest.mark.parametrize("script", list(SCRIPTS))
+def test_the_timeout_is_a_deadline_whatever_the_server_does(
+    protocol: str, script: str
+) -> None:
+    """Each read gets a byte within its read timeout; the call still ends at its deadline."""
+    with RawServer(SCRIPTS[script]) as server:
+        client = sogenactif.Client(
+            merchant_id="201040040170001",
+            secret_key="k",
+            environment=server.base_url,
+            protocol=protocol,  # type: ignore[arg-type]
+            timeout=1.5,
+        )
+        started = time.monotonic()
+        with pytest.raises(sogenactif.ReadTimeoutError) as info:
+            client.token.payment_token_generate(card_number="4100000000000000")
+        elapsed = time.monotonic() - started
+    assert 1.4 < elapsed < 2.0, elapsed
+    assert info.value.may_have_reached_server is True
+    assert "1.5 s" in str(info.value)
+
+
+def test_a_callers_session_is_bounded_while_the_body_arrives(protocol: str) -> None:
+    with RawServer(SCRIPTS["slow body"]) as server:
+        client = sogenactif.Client(
+            merchant_id="201040040170001",
+            secret_key="k",
+            environment=server.base_url,
+            protocol=protocol,  # type: ignore[arg-type]
+            timeout=1.5,
+            session=requests.Session(),
+        )
+        started = time.monotonic()
+        with pytest.raises(sogenactif.ReadTimeoutError):
+            client.token.payment_token_generate(card_number="4100000000000000")
+    assert time.monotonic() - started < 2.0
+
+
+def test_the_deadline_leaves_the_pool_usable(raw: KeepAliveServer) -> None:
+    """After a call ended by its deadline, the same client works against a good server."""
+    with RawServer(SCRIPTS["slow body"]) as slow:
+        sender = PoolSender(Timeouts(connect=1.0, read=1.0, total=0.8))
+        with pytest.raises(sogenactif.ReadTimeoutError):
+            sender.post(slow.base_url + "/x", b"{}", HEADERS, time.monotonic() + 0.8)
+        reply = sender.post(raw.base_url + "/x", b"{}", HEADERS, time.monotonic() + 5)
+        assert reply.status_code == 200
+
+
+def test_retries_wait_within_the_deadline(server: Any) -> None:
+    """A retry whose wait would end past the deadline is not made: the 90 is returned."""
+    from tests.support import SECRET_KEY, json_reply
+
+    server.reply = lambda req: json_reply(sealed({"responseCode": "90"}, SECRET_KEY))
+    client = make_client(
+        server,
+        "rest",
+        timeout=1.0,
+        retry=sogenactif.RetryPolicy(max_attempts=5, backoff=0.6, max_backoff=5, jitter=False),
+    )
+    started = time.monotonic()
+    response = client.diagnostic.get_transaction_data(transaction_reference="REF1")
+    assert response.response_code == "90"
+    assert time.monotonic() - started < 1.0
+    assert len(server.requests) == 2  # the 0.6 s wait fits, the next 1.2 s one would not

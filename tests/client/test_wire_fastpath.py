@@ -1,0 +1,324 @@
+"""The request encoder's shortcuts (``FieldRule.quick``, required names worked out once) never
+accept a value the dictionary's format refuses, and never change which problems are reported."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sogenactif.services
+from sogenactif_core import _wire
+from sogenactif_core._metadata import FieldRule, FunctionSpec
+
+
+def _functions() -> list[FunctionSpec[Any, Any]]:
+    found: list[FunctionSpec[Any, Any]] = []
+    for info in pkgutil.iter_modules(sogenactif.services.__path__):
+        module = importlib.import_module(f"sogenactif.services.{info.name}")
+        found += [v for v in vars(module).values() if isinstance(v, FunctionSpec)]
+    return found
+
+
+FUNCTIONS = _functions()
+
+
+def _all_rules() -> list[FieldRule]:
+    found: dict[int, FieldRule] = {}
+
+    def add(rule: FieldRule) -> None:
+        if id(rule) in found:
+            return
+        found[id(rule)] = rule
+        for child in (rule.children or {}).values():
+            add(child)
+        if rule.item is not None:
+            add(rule.item)
+
+    for fn in FUNCTIONS:
+        for rule in fn.request_fields.values():
+            add(rule)
+    return list(found.values())
+
+
+RULES = [r for r in _all_rules() if r.quick is not None and r.enum_values is None and r.is_text]
+texts = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=140),
+    st.text(alphabet="0123456789", max_size=25),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FF), max_size=20),
+)
+
+
+def test_every_text_rule_with_a_format_has_a_quick_test() -> None:
+    assert RULES, "no rule to check"
+    for rule in _all_rules():
+        if rule.is_text and rule.format and rule.pattern is None:
+            charsets = {part.rstrip("0123456789") for part in rule.format.split("|")}
+            if charsets & {"N", "AN", "A", "AS", "NS", "ANS", "ANU", "ANSU"}:
+                assert rule.quick is not None, rule.name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(RULES), texts)
+def test_quick_never_accepts_what_the_format_refuses(rule: FieldRule, value: str) -> None:
+    problems: list[tuple[str, str]] = []
+    out = _wire._encode_mapping({rule.name: value}, {rule.name: rule}, (), "", problems)
+    assert out == {rule.name: value}
+    regex = rule.regex
+    assert regex is not None
+    refused = [p for p in problems if p[1].startswith("must be")]
+    assert bool(refused) == (regex.match(value) is None), (rule.format, value)
+
+
+def test_required_names_are_those_of_the_rules() -> None:
+    for fn in FUNCTIONS:
+        assert fn.required_fields == tuple(n for n, r in fn.request_fields.items() if r.required)
+    for rule in _all_rules():
+        assert rule.required_children == tuple(
+            n for n, r in (rule.children or {}).items() if r.required
+        )
+
+
+values = st.recursive(
+    st.one_of(st.text(max_size=6), st.sampled_from(["\ud800", "\x01", "\uffff", "\t", "é"])),
+    lambda inner: st.one_of(
+        st.dictionaries(st.sampled_from(["a", "b", "seal", "keyVersion", "c"]), inner, max_size=4),
+        st.lists(inner, max_size=3),
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d", "sealAlgorithm"]), values, max_size=5))
+def test_unsendable_precheck_never_hides_a_problem(fields: dict[str, Any]) -> None:
+    from sogenactif.seal import seal_string
+    from sogenactif_core._wire import _may_be_unsendable, _unsendable_text
+
+    try:
+        text = seal_string(fields)
+    except TypeError:
+        return  # not sealable: never reaches the check
+    if not _may_be_unsendable(fields, text):
+        assert _unsendable_text(fields, "") == []
+
+
+def _reference_mapping(
+    values: dict[str, Any], rules: Any, prefix: str, problems: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """The encoder before its shortcuts: every value through _encode_value, rules looked up."""
+    out: dict[str, Any] = {}
+    for name in sorted(values):
+        value = values[name]
+        if value is None:
+            continue
+        rule = rules.get(name)
+        if rule is None:
+            problems.append((prefix + name, "is not a field of this container"))
+            continue
+        if rule.kind == "container" and isinstance(value, dict):
+            out[name] = _reference_mapping(
+                value, rule.children or {}, prefix + name + ".", problems
+            )
+            continue
+        out[name] = _wire._encode_value(value, rule, prefix + name, problems)
+    for name, rule in rules.items():
+        if rule.required and out.get(name) in (None, "", [], {}):
+            problems.append((prefix + name, "is required"))
+    return out
+
+
+scalars = st.one_of(
+    texts, st.integers(-(10**13), 10**13), st.booleans(), st.none(), st.floats(allow_nan=False)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_all_rules()), st.data())
+def test_encoder_gives_what_encode_value_gives(rule: FieldRule, data: st.DataObject) -> None:
+    if rule.children:
+        rules = dict(rule.children)
+    else:
+        rules = {rule.name: rule}
+    names = sorted(rules)
+    chosen = data.draw(st.lists(st.sampled_from([*names, "notAField"]), max_size=6, unique=True))
+    values = {name: data.draw(scalars) for name in chosen}
+    required = tuple(n for n, r in rules.items() if r.required)
+    expected_problems: list[tuple[str, str]] = []
+    expected = _reference_mapping(values, rules, "p.", expected_problems)
+    problems: list[tuple[str, str]] = []
+    assert _wire._encode_mapping(values, rules, required, "p.", problems) == expected
+    assert problems == expected_problems
+
+
+# --------------------------------------------------------------------------- keyword fast path
+
+
+def _value_for(rule: FieldRule, depth: int = 0) -> st.SearchStrategy[Any]:
+    """Values a caller might pass for ``rule``: mostly plausible, some of every awkward kind."""
+    good, awkward = _good_value_for(rule, depth), _awkward_value_for(rule, depth)
+    # one_of would flatten the branches of both (most of them awkward): one draw in eight is.
+    return st.integers(0, 7).flatmap(lambda i: awkward if i == 7 else good)
+
+
+def _good_value_for(rule: FieldRule, depth: int) -> st.SearchStrategy[Any]:
+    if rule.kind == "container":
+        if depth > 2 or not rule.children:
+            return st.just({})
+        children = rule.children
+        return st.fixed_dictionaries(
+            {n: _value_for(children[n], depth + 1) for n in rule.required_children},
+            optional={n: _value_for(r, depth + 1) for n, r in children.items() if not r.required},
+        )
+    if rule.kind == "list":
+        assert rule.item is not None
+        return st.lists(_value_for(rule.item, depth + 1), max_size=3)
+    if rule.kind == "integer":
+        return st.one_of(st.integers(0, 10**12), st.integers(0, 10**6).map(str))
+    if rule.enum_values:
+        return st.sampled_from(sorted(rule.enum_values))
+    if rule.regex is not None:
+        return st.from_regex(rule.regex, fullmatch=True)
+    return st.text(max_size=6)
+
+
+def _awkward_value_for(rule: FieldRule, depth: int = 0) -> st.SearchStrategy[Any]:
+    awkward = st.one_of(
+        st.none(), st.just(""), st.booleans(), st.floats(allow_nan=False), st.just("0100")
+    )
+    if rule.kind == "container":
+        if depth > 2 or not rule.children:
+            return awkward
+        names = sorted(rule.children)
+        snake_case = st.dictionaries(  # the model takes these names too; the wire does not
+            st.sampled_from(names).map(
+                lambda n: "".join("_" + c.lower() if c.isupper() else c for c in n)
+            ),
+            st.text(alphabet="0123456789", min_size=1, max_size=3),
+            min_size=1,
+            max_size=2,
+        )
+        plain = st.fixed_dictionaries(
+            {},
+            optional={n: _value_for(rule.children[n], depth + 1) for n in names},
+        )
+        return st.one_of(plain, plain, snake_case, awkward)
+    if rule.kind == "list":
+        assert rule.item is not None
+        return st.one_of(
+            st.lists(_value_for(rule.item, depth + 1), max_size=3),
+            st.tuples(_value_for(rule.item, depth + 1)),
+            awkward,
+        )
+    if rule.kind == "integer":
+        return st.one_of(
+            st.integers(-5, 10**12),
+            st.integers(0, 10**6).map(str),
+            st.sampled_from(["007", "0", "+5", " 7", "1_000", "7.0", "٣"]),
+            awkward,
+        )
+    if rule.enum_values:
+        return st.one_of(st.sampled_from(sorted(rule.enum_values)), st.text(max_size=5), awkward)
+    return st.one_of(
+        st.text(alphabet="0123456789", min_size=1, max_size=19),
+        st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30),
+        st.text(max_size=8),
+        st.integers(0, 99),
+        awkward,
+    )
+
+
+@st.composite
+def _keyword_calls(draw: st.DrawFn) -> tuple[FunctionSpec[Any, Any], dict[str, Any]]:
+    fn = draw(st.sampled_from(FUNCTIONS))
+    by_wire = {wire: kw for kw, wire in fn.keywords.items()}
+    names = sorted(fn.request_fields)
+    chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=8))
+    for required in fn.required_fields:  # usually complete enough to get through
+        if required not in chosen and draw(st.sampled_from([True] * 9 + [False])):
+            chosen.append(required)
+    given = {by_wire[n]: draw(_value_for(fn.request_fields[n])) for n in chosen}
+    return fn, {k: v for k, v in given.items() if v is not None}
+
+
+def _model_path(fn: FunctionSpec[Any, Any], given: dict[str, Any]) -> dict[str, Any] | None:
+    from sogenactif_core._client import _request_model
+    from sogenactif_core._errors import RequestValidationError
+
+    try:
+        return _wire.encode_request(fn, _request_model(fn, given))
+    except RequestValidationError:
+        return None
+
+
+@settings(max_examples=800, deadline=None)
+@given(_keyword_calls())
+def test_keyword_fast_path_gives_what_the_model_path_gives(
+    call: tuple[FunctionSpec[Any, Any], dict[str, Any]],
+) -> None:
+    fn, given = call
+    fast = _wire.encode_keywords(fn, given)
+    if fast is not None:
+        assert fast == _model_path(fn, given)
+        assert list(fast) == sorted(fast)
+
+
+def test_keyword_fast_path_takes_the_guide_sample() -> None:
+    from bench.samples import CARD_ORDER_KEYWORDS
+    from sogenactif.services.checkout import CARD_ORDER
+
+    fast = _wire.encode_keywords(CARD_ORDER, CARD_ORDER_KEYWORDS)
+    assert fast is not None  # else every benchmark call would take the model path
+    assert fast == _model_path(CARD_ORDER, CARD_ORDER_KEYWORDS)
+
+
+def test_keyword_fast_path_leaves_converted_values_to_the_model() -> None:
+    from sogenactif.models.common import ShoppingCartDetail
+    from sogenactif.services.checkout import CARD_ORDER
+
+    base = {"amount": 100, "currency_code": "978"}
+    assert _wire.encode_keywords(CARD_ORDER, base) is not None
+    for extra in (
+        {"amount": "0100"},  # the model sends "100"
+        {"amount": -1},
+        {"capture_day": ""},  # the model drops it
+        {"shopping_cart_detail": ShoppingCartDetail(shoppingCartTotalAmount=5)},
+        {"shopping_cart_detail": {"shopping_cart_total_amount": 5}},  # snake_case member
+        {"shopping_cart_detail": {"shoppingCartItemList": ({"productQuantity": 1},)}},
+        {"order_channel": "NOT_A_CHANNEL"},
+    ):
+        assert _wire.encode_keywords(CARD_ORDER, {**base, **extra}) is None, extra
+
+
+def test_required_fields_of_the_rules_are_those_of_the_models() -> None:
+    """The fast path checks required fields by the rules, the model path by the models: the two
+    must agree at every level."""
+
+    def model_in(annotation: Any) -> Any:
+        if hasattr(annotation, "model_fields"):
+            return annotation
+        for arg in getattr(annotation, "__args__", ()):  # X | None, list[X]
+            found = model_in(arg)
+            if found is not None:
+                return found
+        return None
+
+    def check(model: Any, rules: Any, where: str) -> int:
+        fields = {info.alias or name: info for name, info in model.model_fields.items()}
+        required = {wire for wire, info in fields.items() if info.is_required()}
+        assert {n for n, r in rules.items() if r.required} == required, where
+        checked = 1
+        for name, rule in rules.items():
+            target = rule.item if rule.kind == "list" else rule
+            if target is not None and target.kind == "container" and name in fields:
+                child = model_in(fields[name].annotation)
+                assert child is not None, f"{where}.{name}"
+                checked += check(child, target.children or {}, f"{where}.{name}")
+        return checked
+
+    checked = sum(check(fn.request_model, fn.request_fields, fn.qualified_name) for fn in FUNCTIONS)
+    assert checked > len(FUNCTIONS)  # containers were reached too

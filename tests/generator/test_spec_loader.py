@@ -1,0 +1,160 @@
+"""The spec loader: the real spec loads; a wrong spec fails naming file, line and what is wrong."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.spec import SpecError, Version, load_spec
+
+SPEC = Path(__file__).resolve().parents[2] / "spec"
+
+
+@pytest.fixture()
+def spec_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "spec"
+    shutil.copytree(SPEC, target)
+    return target
+
+
+def test_real_spec_loads() -> None:
+    spec = load_spec(SPEC)
+    token = spec.service("token").function_map["paymentTokenGenerate"]
+    assert [u.name for u in token.request if u.required] == ["keyVersion", "seal"]
+    assert {u.name for u in token.response} >= {"responseCode", "paymentToken", "errorFieldName"}
+    assert len(token.urls) == 4
+    assert len(spec.enums["paymentMeanBrand"].values) == 57  # 56 brands + UNKNOWN (returned only)
+    assert len(spec.enums["responseCode"].values) == 26
+    assert not next(
+        v for v in spec.enums["paymentMeanBrand"].values if v.value == "UNKNOWN"
+    ).request
+
+
+def test_versions_compare_numerically() -> None:
+    assert Version.parse("2.9") < Version.parse("2.22") < Version.parse("2.53")
+    with pytest.raises(ValueError, match="quoted string"):
+        Version.parse(2.5)
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(SpecError) as info:
+        load_spec(root)
+    return info.value.problems
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_unknown_key_names_file_line_and_key(spec_copy: Path) -> None:
+    _edit(spec_copy / "fields.yaml", "cardNumber:\n  format: N19", "cardNumber:\n  formt: N19")
+    problems = _problems(spec_copy)
+    line = next(
+        i
+        for i, text in enumerate((spec_copy / "fields.yaml").read_text().splitlines(), 1)
+        if "formt" in text
+    )
+    assert any(
+        p.startswith(f"spec/fields.yaml:{line}: cardNumber: unknown key 'formt'") for p in problems
+    ), problems
+
+
+def test_bad_format_and_unquoted_version(spec_copy: Path) -> None:
+    _edit(spec_copy / "fields.yaml", 'format: N15\n  since: "2.0"', "format: Q15\n  since: 2.50")
+    problems = "\n".join(_problems(spec_copy))
+    assert "merchantId: format 'Q15' is not <charset><max length>" in problems
+    assert 'must be a quoted string like "2.53"' in problems
+
+
+def test_undefined_field_in_function(spec_copy: Path) -> None:
+    _edit(spec_copy / "services" / "token.yaml", "{field: cardNumber,", "{field: cardNumbr,")
+    problems = "\n".join(_problems(spec_copy))
+    assert "spec/services/token.yaml:" in problems
+    assert (
+        "token.paymentTokenGenerate.request.cardNumbr: field 'cardNumbr' is not defined" in problems
+    )
+
+
+def test_url_must_match_platform(spec_copy: Path) -> None:
+    _edit(
+        spec_copy / "services" / "token.yaml",
+        "production: https://office-server.sogenactif.com/rs-services/v2/token/paymentTokenGenerate",
+        "production: https://office-server.sogenactif.com/rs-services/v2/token/paymentTokenGen",
+    )
+    assert any("does not match platform.yaml" in p for p in _problems(spec_copy))
+
+
+def test_invalid_yaml_names_line(spec_copy: Path) -> None:
+    (spec_copy / "enums" / "captureMode.yaml").write_text("name: captureMode\nvalues: [a, b\n")
+    problems = _problems(spec_copy)
+    assert any(
+        p.startswith("spec/enums/captureMode.yaml:") and "invalid YAML" in p for p in problems
+    )
+
+
+def test_duplicate_key_is_an_error(spec_copy: Path) -> None:
+    text = (spec_copy / "enums" / "panType.yaml").read_text()
+    (spec_copy / "enums" / "panType.yaml").write_text(text + "name: again\n")
+    assert any("duplicate key 'name'" in p for p in _problems(spec_copy))
+
+
+def test_every_problem_is_reported_at_once(spec_copy: Path) -> None:
+    _edit(spec_copy / "fields.yaml", "cardNumber:\n  format: N19", "cardNumber:\n  format: X19")
+    _edit(spec_copy / "services" / "token.yaml", "presence: required}", "presence: mandatory}")
+    assert len(_problems(spec_copy)) >= 2
+
+
+def test_cli_validate_reports_without_traceback(
+    spec_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.__main__ import main
+
+    _edit(spec_copy / "fields.yaml", "cardNumber:\n  format: N19", "cardNumber:\n  format: X19")
+    assert main(["validate", "--spec", str(spec_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "spec/fields.yaml:" in err and "Traceback" not in err
+
+
+ISSUE_3_FUNCTIONS = {
+    "checkout": [
+        "cardOrder", "cardCheckEnrollment", "cardValidateAuthentication",
+        "cardValidateAuthenticationAndOrder", "walletOrder", "walletCheckEnrollment",
+        "paymentProviderInitialize", "paymentProviderFinalize",
+    ],
+    "cashManagement": [
+        "cancel", "refund", "validate", "duplicate", "acceptChallenge", "refuseChallenge",
+        "creditHolder", "walletCreditHolder",
+    ],
+    "diagnostic": ["getTransactionData", "getFraudData"],
+    "wallet": [
+        "addCard", "getWalletData", "getPaymentMeanData", "updatePaymentMean",
+        "deletePaymentMean", "signOff",
+    ],
+    "token": ["paymentTokenGenerate", "panToToken", "tokenToPan", "transactionToToken"],
+}  # fmt: skip
+
+
+def test_every_function_of_the_office_server_is_specified_and_generated() -> None:
+    import sogenactif
+
+    spec = load_spec(SPEC)
+    client = sogenactif.Client(merchant_id="201040040170001", secret_key="k")
+    prefixes = {"checkout": "IR_WS_", "cashManagement": "CR_WS_", "diagnostic": "DR_WS_",
+                "wallet": "WR_WS_", "token": "TR_WS_"}  # fmt: skip
+    for service_name, functions in ISSUE_3_FUNCTIONS.items():
+        service = spec.service(service_name)
+        assert service.interface_prefix == prefixes[service_name]
+        assert set(functions) <= set(service.function_map), service_name
+        from generator.views import snake
+
+        attribute = getattr(client, snake(service_name))
+        for name in functions:
+            function = service.function_map[name]
+            assert function.response, name
+            envelope = {u.name for u in function.request} & {"merchantId", "keyVersion", "seal"}
+            assert envelope == {"merchantId", "keyVersion", "seal"}, name
+            assert callable(getattr(attribute, snake(name)))
