@@ -12,7 +12,6 @@ import pytest
 from app import app
 from fastapi.testclient import TestClient
 
-import sogenactif
 from sogenactif.testing import Simulator
 
 CARD = "4100000000000000"  # simulator test card: VISA (410000…), accepted (…00)
@@ -111,18 +110,12 @@ def test_unverifiable_answer_means_status_unknown(
         resp = shop.post("/payments", json=payment())
     assert (resp.status_code, resp.json()["result"]) == (502, "unknown")
     assert "look it up" in resp.json()["error"]
-    # What the merchant does next: look the transaction up with the right key. Here the platform
-    # had refused the wrongly sealed request (34), so there is no such transaction.
-    with sogenactif.Client(
-        merchant_id=sim.merchant_id,
-        secret_key=sim.secret_key,
-        key_version=sim.key_version,
-        environment=sim.base_url,
-    ) as client:
-        found = client.diagnostic.get_transaction_data(
-            transaction_reference=resp.json()["reference"]
-        )
-    assert found.response_code == "25"
+    # What the merchant does next: look the transaction up, with the right key. Here the platform
+    # had refused the wrongly sealed request (34): there is no such transaction.
+    monkeypatch.setenv("SOGENACTIF_SECRET_KEY", sim.secret_key)
+    with TestClient(app) as shop:
+        found = shop.get(f"/payments/{resp.json()['reference']}")
+    assert (found.status_code, found.json()["response_code"]) == (404, "25")
 
 
 def test_unreachable_platform_nothing_sent(env: None, monkeypatch: pytest.MonkeyPatch) -> None:
