@@ -98,14 +98,20 @@ def test_invalid_request_names_the_field(shop: Client) -> None:
     assert (resp.status_code, resp.json()["fields"]) == (400, ["transactionReference"])
 
 
-def test_unverifiable_answer_means_status_unknown(shop: Client) -> None:
-    wrong_key = "not-the-shop-key"  # the answers' seals won't match
-    with override_settings(SOGENACTIF_SECRET_KEY=wrong_key):
+@pytest.mark.parametrize(
+    ("setting", "wrong"),
+    [
+        ("SOGENACTIF_SECRET_KEY", "not-the-shop-key"),  # the answer's seal does not match
+        ("SOGENACTIF_KEY_VERSION", 2),  # the platform cannot seal its answer (unsigned 34)
+    ],
+)
+def test_unverifiable_answer_means_status_unknown(shop: Client, setting: str, wrong: Any) -> None:
+    with override_settings(**{setting: wrong}):
         resp = shop.post("/payments", payment(), content_type="application/json")
     assert (resp.status_code, resp.json()["result"]) == (502, "unknown")
     assert "look it up" in resp.json()["error"]
-    # What the merchant does next: look the transaction up, with the right key. Here the platform
-    # had refused the wrongly sealed request (34): there is no such transaction.
+    # What the merchant does next: look the transaction up, with the right settings. Here the
+    # platform had refused the request (34): there is no such transaction.
     found = shop.get(f"/payments/{resp.json()['reference']}")
     assert (found.status_code, found.json()["response_code"]) == (404, "25")
 

@@ -35,6 +35,8 @@ def make_client() -> sogenactif.Client:
         key_version=int(os.environ.get("SOGENACTIF_KEY_VERSION", "1")),
         # "production", "test" or a URL; default: `python -m sogenactif.testing` on this machine
         environment=os.environ.get("SOGENACTIF_ENVIRONMENT", "http://127.0.0.1:8080"),
+        # An answer without a seal (UnsignedResponseError) is never taken for an approval.
+        require_response_seal=True,
     )
 
 

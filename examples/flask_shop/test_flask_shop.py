@@ -100,16 +100,23 @@ def test_invalid_request_names_the_field(env: None) -> None:
     assert shop.get("/payments/not-a-reference!").json["fields"] == ["transactionReference"]
 
 
+@pytest.mark.parametrize(
+    ("setting", "wrong"),
+    [
+        ("SOGENACTIF_SECRET_KEY", "not-the-shop-key"),  # the answer's seal does not match
+        ("SOGENACTIF_KEY_VERSION", "2"),  # the platform cannot seal its answer (unsigned 34)
+    ],
+)
 def test_unverifiable_answer_means_status_unknown(
-    env: None, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+    env: None, monkeypatch: pytest.MonkeyPatch, setting: str, wrong: str
 ) -> None:
-    monkeypatch.setenv("SOGENACTIF_SECRET_KEY", "not-the-shop-key")  # answers' seals won't match
-    resp = shop_client().post("/payments", json=payment())
+    with monkeypatch.context() as misconfigured:
+        misconfigured.setenv(setting, wrong)
+        resp = shop_client().post("/payments", json=payment())
     assert (resp.status_code, resp.json["result"]) == (502, "unknown")
     assert "look it up" in resp.json["error"]
-    # What the merchant does next: look the transaction up, with the right key. Here the platform
-    # had refused the wrongly sealed request (34): there is no such transaction.
-    monkeypatch.setenv("SOGENACTIF_SECRET_KEY", sim.secret_key)
+    # What the merchant does next: look the transaction up, with the right settings. Here the
+    # platform had refused the request (34): there is no such transaction.
     found = shop_client().get(f"/payments/{resp.json['reference']}")
     assert (found.status_code, found.json["response_code"]) == (404, "25")
 

@@ -36,6 +36,8 @@ def client() -> sogenactif.Client:
         secret_key=settings.SOGENACTIF_SECRET_KEY,
         key_version=settings.SOGENACTIF_KEY_VERSION,
         environment=settings.SOGENACTIF_ENVIRONMENT,
+        # An answer without a seal (UnsignedResponseError) is never taken for an approval.
+        require_response_seal=True,
     )
 
 
