@@ -32,6 +32,8 @@ def _functions() -> list[FunctionSpec[Any, Any]]:
         checkout.WALLET_CHECK_ENROLLMENT,
         checkout.PAYMENT_PROVIDER_INITIALIZE,
         checkout.PAYMENT_PROVIDER_FINALIZE,
+        checkout.WALLET_ISSUER_WALLET_INITIALIZE,
+        checkout.WALLET_ISSUER_WALLET_FINALIZE,
         diagnostic.GET_TRANSACTION_DATA,
         diagnostic.GET_FRAUD_DATA,
         token.PAYMENT_TOKEN_GENERATE,

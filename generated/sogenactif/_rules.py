@@ -97,9 +97,11 @@ ENUM_PAN_ENTRY_MODE: frozenset[str] = frozenset(
 )
 ENUM_PAN_TYPE: frozenset[str] = frozenset(
     {
-        "PAN",
-        "TOKEN_PAN",
         "CSE",
+        "PAN",
+        "STKPAN",
+        "TOKEN_PAN",
+        "VCO_PAN",
     }
 )
 ENUM_PAYMENT_MEAN_BRAND: frozenset[str] = frozenset(
@@ -116,6 +118,7 @@ ENUM_PAYMENT_MEAN_BRAND: frozenset[str] = frozenset(
         "BCACB_4X",
         "BCACUP",
         "BCMC",
+        "BCMCMOBILE",
         "CACF_3X",
         "CACF_3XSANSFRAIS",
         "CACF_4X",
@@ -230,6 +233,7 @@ ENUM_TRANSACTION_STATUS: frozenset[str] = frozenset({})
 ENUM_WALLET_RESPONSE_CODE: frozenset[str] = frozenset(
     {
         "00",
+        "01",
         "03",
         "12",
         "25",
@@ -518,6 +522,13 @@ WALLET_PAYMENT_MEAN_DATA: dict[str, FieldRule] = {
         "string",
         enum="paymentMeanBrand",
         enum_values=ENUM_PAYMENT_MEAN_BRAND,
+        format="ANS20",
+    ),
+    "paymentMeanBrandSelectionStatus": FieldRule(
+        "paymentMeanBrandSelectionStatus",
+        "string",
+        enum="paymentMeanBrandSelectionStatus",
+        enum_values=ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS,
         format="ANS20",
     ),
     "paymentMeanCoBadgingBrandList": FieldRule(

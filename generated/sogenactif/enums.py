@@ -168,14 +168,18 @@ class PanEntryMode(StrEnum):
 
 
 class PanType(StrEnum):
-    """Type of the card number sent in cardNumber."""
+    """Format of the Primary Account Number provided in the data cardNumber."""
 
-    PAN = "PAN"
-    """The card number is a clear PAN"""
-    TOKEN_PAN = "TOKEN_PAN"
-    """The card number is a token"""
     CSE = "CSE"
-    """The card data is encrypted on the client side (Client-Side Encryption)"""
+    """The PAN provided is encrypted by CSE Javascript library (Client Side Encryption)"""
+    PAN = "PAN"
+    """The PAN is provided in clear text"""
+    STKPAN = "STKPAN"
+    """The provided PAN is a SchemeToken"""
+    TOKEN_PAN = "TOKEN_PAN"
+    """The PAN provided is a token"""
+    VCO_PAN = "VCO_PAN"
+    """Obsolete (deprecated)"""
 
 
 class PaymentMeanBrand(StrEnum):
@@ -206,6 +210,9 @@ class PaymentMeanBrand(StrEnum):
     """CUP card of Floa Bank (paymentMeanBrandType: CARD)"""
     BCMC = "BCMC"
     """Bancontact card (paymentMeanBrandType: CARD)"""
+    BCMCMOBILE = "BCMCMOBILE"
+    """Bancontact Mobile (not on the paymentTokenGenerate page: taken by paymentProviderInitialize,
+    see the note)"""
     CACF_3X = "CACF_3X"
     """CACF payment in 3 installments (paymentMeanBrandType: ONLINE_CREDIT)"""
     CACF_3XSANSFRAIS = "CACF_3XSANSFRAIS"
@@ -439,6 +446,8 @@ class WalletResponseCode(StrEnum):
 
     ACCEPTED = "00"
     """Operation accepted"""
+    NOT_FOUND = "01"
+    """The wallet (account) or the payment mean does not exist"""
     INVALID_MERCHANT_CONTRACT = "03"
     """Invalid merchant contract"""
     INVALID_TRANSACTION = "12"

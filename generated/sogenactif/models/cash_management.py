@@ -210,7 +210,7 @@ class CreditHolderRequest(RequestModel):
     """
     pan_type: Annotated[str | None, Field(alias="panType")] = None
     """
-    Type of the card number sent in cardNumber (clear PAN, token, client-side encrypted data).
+    Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
     """
@@ -727,7 +727,7 @@ class DuplicateResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -1019,7 +1019,7 @@ class ValidateResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -1175,7 +1175,7 @@ class WalletCreditHolderResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """

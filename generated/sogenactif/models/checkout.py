@@ -90,7 +90,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     pan_type: Annotated[str | None, Field(alias="panType")] = None
     """
-    Type of the card number sent in cardNumber (clear PAN, token, client-side encrypted data).
+    Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
     """
@@ -365,7 +365,7 @@ class CardCheckEnrollmentResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -456,7 +456,7 @@ class CardOrderRequest(RequestModel):
     """
     pan_type: Annotated[str | None, Field(alias="panType")] = None
     """
-    Type of the card number sent in cardNumber (clear PAN, token, client-side encrypted data).
+    Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
     """
@@ -995,7 +995,7 @@ class CardOrderResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -1311,7 +1311,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -1407,7 +1407,7 @@ class CardValidateAuthenticationResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -1428,14 +1428,6 @@ class PaymentProviderFinalizeRequest(RequestModel):
 
     (format AN35, conditional, since 2.0)
     """
-    s10_transaction_reference: Annotated[
-        common.S10TransactionReference | None, Field(alias="s10TransactionReference")
-    ] = None
-    """
-    Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    (conditional, since 2.0, container s10TransactionReference)
-    """
     redirection_data: Annotated[str | None, Field(alias="redirectionData")] = None
     """
     Data to post with the redirection and to send back in the validation / finalisation request.
@@ -1447,6 +1439,14 @@ class PaymentProviderFinalizeRequest(RequestModel):
     Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
 
     (format ANS10, optional, since 2.0)
+    """
+    s10_transaction_reference: Annotated[
+        common.S10TransactionReference | None, Field(alias="s10TransactionReference")
+    ] = None
+    """
+    Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
+
+    (conditional, since 2.0, container s10TransactionReference)
     """
 
 
@@ -1617,7 +1617,7 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -1893,7 +1893,7 @@ class PaymentProviderInitializeResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -2173,7 +2173,185 @@ class WalletCheckEnrollmentResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
+    """
+    seal: str | None = None
+    """
+    Message seal used to ensure the integrity of the request and the authentication of sender / receiver of the message.
+
+    (format AN128, required, since 2.0)
+    """
+
+
+class WalletIssuerWalletFinalizeRequest(RequestModel):
+    """
+    Request of checkout.walletIssuerWalletFinalize: Finalises a one-click payment with an issuer wallet (initialised by walletIssuerWalletInitialize) once the customer is back on merchantReturnUrl.
+    """
+
+    transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
+    """
+    Transaction reference, unique for a merchantId.
+
+    (format AN35, conditional, since 2.0)
+    """
+    s10_transaction_reference: Annotated[
+        common.S10TransactionReference | None, Field(alias="s10TransactionReference")
+    ] = None
+    """
+    Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
+
+    (conditional, since 2.0, container s10TransactionReference)
+    """
+    redirection_data: Annotated[str | None, Field(alias="redirectionData")] = None
+    """
+    Data to post with the redirection and to send back in the validation / finalisation request.
+
+    (format ANS4096, optional, since 2.0)
+    """
+    message_version: Annotated[str | None, Field(alias="messageVersion")] = None
+    """
+    Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
+
+    (format ANS10, optional, since 2.0)
+    """
+
+
+class WalletIssuerWalletFinalizeResponse(ResponseModel):
+    """
+    Response of checkout.walletIssuerWalletFinalize.
+    """
+
+    response_code: Annotated[str | None, Field(alias="responseCode")] = None
+    """
+    Sogenactif server response code.
+
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    """
+    error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
+    """
+    Error field name of the incoming request. Present when responseCode = 12 or 30.
+
+    (format ANS50, optional, since 2.0)
+    """
+    seal: str | None = None
+    """
+    Message seal used to ensure the integrity of the request and the authentication of sender / receiver of the message.
+
+    (format AN128, required, since 2.0)
+    """
+
+
+class WalletIssuerWalletInitializeRequest(RequestModel):
+    """
+    Request of checkout.walletIssuerWalletInitialize: Requests to initialize a one-click payment with an issuer wallet stored in a Sogenactif wallet: the response gives the secure URL (redirectionUrl) and the redirection data to send the customer, by a POST form, into the issuer wallet's authentication pages; the customer comes back on merchantReturnUrl and the payment is then finalised with walletIssuerWalletFinalize.
+    """
+
+    amount: int
+    """
+    Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
+
+    (format N12, required, since 2.0)
+    """
+    currency_code: Annotated[str, Field(alias="currencyCode")]
+    """
+    Currency code for the transaction. This code is ISO 4217 compatible (978 = Euro).
+
+    (format N3, required, since 2.0)
+    """
+    merchant_return_url: Annotated[str, Field(alias="merchantReturnUrl")]
+    """
+    URL of the merchant to which the customer is sent back after the redirection (3-D Secure, payment provider).
+
+    (format ANS512, required, since 2.0)
+    """
+    merchant_wallet_id: Annotated[str | None, Field(alias="merchantWalletId")] = None
+    """
+    Customer's wallet identifier.
+
+    (format ANS21, conditional, since 2.0)
+    """
+    payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
+    """
+    Name of the payment method that is used. It is related to one paymentMeanType.
+
+    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    """
+    transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
+    """
+    Transaction reference, unique for a merchantId.
+
+    (format AN35, conditional, since 2.0)
+    """
+    s10_transaction_reference: Annotated[
+        common.S10TransactionReference | None, Field(alias="s10TransactionReference")
+    ] = None
+    """
+    Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
+
+    (conditional, since 2.0, container s10TransactionReference)
+    """
+    capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
+    """
+    Capture mode of the transaction.
+
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    """
+    customer_ip_address: Annotated[str | None, Field(alias="customerIpAddress")] = None
+    """
+    Buyer's IP address.
+
+    (format ANS45, optional, since 2.0)
+    """
+    merchant_transaction_date_time: Annotated[
+        str | None, Field(alias="merchantTransactionDateTime")
+    ] = None
+    """
+    Date and time of the transaction on the merchant side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00).
+
+    (format ANS32, optional, since 2.0)
+    """
+    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    """
+    Order channel used (Internet, telephone, mail, in-app …).
+
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    """
+
+
+class WalletIssuerWalletInitializeResponse(ResponseModel):
+    """
+    Response of checkout.walletIssuerWalletInitialize.
+    """
+
+    response_code: Annotated[str | None, Field(alias="responseCode")] = None
+    """
+    Sogenactif server response code.
+
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    """
+    redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
+    """
+    URL to which the customer's browser must be redirected (ACS or payment provider).
+
+    (format ANS1024, optional, since 2.0)
+    """
+    redirection_data: Annotated[str | None, Field(alias="redirectionData")] = None
+    """
+    Data to post with the redirection and to send back in the validation / finalisation request.
+
+    (format ANS4096, optional, since 2.0)
+    """
+    message_version: Annotated[str | None, Field(alias="messageVersion")] = None
+    """
+    Parameters version of the redirection (used for Sogenactif Office with redirection), e.g. 0.1.
+
+    (format ANS10, optional, since 2.0)
+    """
+    error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
+    """
+    Error field name of the incoming request. Present when responseCode = 12 or 30.
+
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -2633,7 +2811,7 @@ class WalletOrderResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """

@@ -1129,6 +1129,14 @@ class WalletPaymentMeanData(ContainerModel):
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
     """
+    payment_mean_brand_selection_status: Annotated[
+        str | None, Field(alias="paymentMeanBrandSelectionStatus")
+    ] = None
+    """
+    Status of the processing of the brand application selection.
+
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    """
     payment_mean_co_badging_brand_list: Annotated[
         list[str] | None, Field(alias="paymentMeanCoBadgingBrandList")
     ] = None

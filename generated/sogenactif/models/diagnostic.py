@@ -147,7 +147,7 @@ class GetFraudDataResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -513,7 +513,7 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """

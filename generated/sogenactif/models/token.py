@@ -70,7 +70,7 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Card number (format N19 unless the card number is a Token, and in this case, the format is ANS128).
 
-    (format N19, optional, since 2.0)
+    (format N19 or ANS128, optional, since 2.0)
     """
     card_expiry_date: Annotated[str | None, Field(alias="cardExpiryDate")] = None
     """
@@ -249,7 +249,7 @@ class TransactionToTokenResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """

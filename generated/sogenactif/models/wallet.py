@@ -34,9 +34,9 @@ class AddCardRequest(RequestModel):
     """
     pan_type: Annotated[str | None, Field(alias="panType")] = None
     """
-    Type of the card number sent in cardNumber (clear PAN, token, client-side encrypted data).
+    Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.31, values: sogenactif.enums.PanType)
     """
     payment_mean_alias: Annotated[str | None, Field(alias="paymentMeanAlias")] = None
     """
@@ -63,6 +63,18 @@ class AddCardResponse(ResponseModel):
 
     (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
     """
+    merchant_wallet_id: Annotated[str | None, Field(alias="merchantWalletId")] = None
+    """
+    Customer's wallet identifier.
+
+    (format ANS21, optional, since 2.0)
+    """
+    wallet_creation_date_time: Annotated[str | None, Field(alias="walletCreationDateTime")] = None
+    """
+    Date and time of the payment mean enrollment, in Sogenactif system at the merchant … (the wallet's creation date; ISO 8601).
+
+    (format ANS32, optional, since 2.0)
+    """
     wallet_action_date_time: Annotated[str | None, Field(alias="walletActionDateTime")] = None
     """
     Date and time of the action on the wallet (ISO 8601).
@@ -85,7 +97,7 @@ class AddCardResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -135,7 +147,7 @@ class DeletePaymentMeanResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -187,7 +199,7 @@ class GetPaymentMeanDataResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -223,7 +235,7 @@ class GetWalletDataResponse(ResponseModel):
     """
     wallet_creation_date_time: Annotated[str | None, Field(alias="walletCreationDateTime")] = None
     """
-    Date and time the wallet was created (ISO 8601).
+    Date and time of the payment mean enrollment, in Sogenactif system at the merchant … (the wallet's creation date; ISO 8601).
 
     (format ANS32, optional, since 2.0)
     """
@@ -247,7 +259,7 @@ class GetWalletDataResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -291,7 +303,7 @@ class SignOffResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """
@@ -347,7 +359,7 @@ class UpdatePaymentMeanResponse(ResponseModel):
     """
     Error field name of the incoming request. Present when responseCode = 12 or 30.
 
-    (format ANS50, optional, since 2.21)
+    (format ANS50, optional, since 2.0)
     """
     seal: str | None = None
     """

@@ -137,9 +137,6 @@ VALIDATE = FunctionSpec(
         "lastRecoveryIndicator": FieldRule("lastRecoveryIndicator", "string", format="ANS1"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "currency_code": "currencyCode",
         "operation_amount": "operationAmount",
@@ -238,9 +235,6 @@ DUPLICATE = FunctionSpec(
         "orderContext": FieldRule("orderContext", "container", children=rules.ORDER_CONTEXT),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -539,9 +533,6 @@ WALLET_CREDIT_HOLDER = FunctionSpec(
         "statementReference": FieldRule("statementReference", "string", format="ANS255"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "transaction_reference": "transactionReference",
         "amount": "amount",
@@ -1051,9 +1042,9 @@ class CashManagementService(Service):
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
                 date, this field is empty. (format N6, conditional, since 2.0)
-            pan_type: Type of the card number sent in cardNumber (clear PAN, token, client-side
-                encrypted data). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PanType)
+            pan_type: Format of the Primary Account Number provided in the data cardNumber
+                (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
+                optional, since 2.0, values: sogenactif.enums.PanType)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
                 sogenactif.enums.PaymentMeanBrand)

@@ -128,9 +128,6 @@ CARD_ORDER = FunctionSpec(
         "orderContext": FieldRule("orderContext", "container", children=rules.ORDER_CONTEXT),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "amount": "amount",
         "capture_day": "captureDay",
@@ -354,9 +351,6 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
         "orderContext": FieldRule("orderContext", "container", children=rules.ORDER_CONTEXT),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "amount": "amount",
         "capture_day": "captureDay",
@@ -483,9 +477,6 @@ CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
         ),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "message_version": "messageVersion",
         "pa_res_message": "paResMessage",
@@ -526,9 +517,6 @@ CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
         ),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "message_version": "messageVersion",
         "pa_res_message": "paResMessage",
@@ -625,9 +613,6 @@ WALLET_ORDER = FunctionSpec(
         "customerData": FieldRule("customerData", "container", children=rules.CUSTOMER_DATA),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -782,9 +767,6 @@ WALLET_CHECK_ENROLLMENT = FunctionSpec(
         "customerData": FieldRule("customerData", "container", children=rules.CUSTOMER_DATA),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -943,9 +925,6 @@ PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
         "fraudData": FieldRule("fraudData", "container", children=rules.FRAUD_DATA),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "amount": "amount",
         "currency_code": "currencyCode",
@@ -1034,6 +1013,123 @@ PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
     response_model=models.PaymentProviderFinalizeResponse,
     request_fields={
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
+        "redirectionData": FieldRule("redirectionData", "string", format="ANS4096"),
+        "messageVersion": FieldRule("messageVersion", "string", format="ANS10"),
+        "s10TransactionReference": FieldRule(
+            "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
+        ),
+    },
+    later_fields={},
+    keywords={
+        "transaction_reference": "transactionReference",
+        "redirection_data": "redirectionData",
+        "message_version": "messageVersion",
+        "s10_transaction_reference": "s10TransactionReference",
+    },
+    element_order=(
+        "merchantId",
+        "transactionReference",
+        "interfaceVersion",
+        "redirectionData",
+        "messageVersion",
+        "keyVersion",
+        "s10TransactionReference",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "seal",
+    ),
+    read_only=False,
+    duplicate_protected=False,
+)
+
+WALLET_ISSUER_WALLET_INITIALIZE = FunctionSpec(
+    service="checkout",
+    name="walletIssuerWalletInitialize",
+    interface_prefix="IR_WS_",
+    request_model=models.WalletIssuerWalletInitializeRequest,
+    response_model=models.WalletIssuerWalletInitializeResponse,
+    request_fields={
+        "amount": FieldRule("amount", "integer", required=True, format="N12"),
+        "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
+        "merchantReturnUrl": FieldRule(
+            "merchantReturnUrl", "string", required=True, format="ANS512"
+        ),
+        "merchantWalletId": FieldRule("merchantWalletId", "string", format="ANS21"),
+        "paymentMeanBrand": FieldRule(
+            "paymentMeanBrand",
+            "string",
+            enum="paymentMeanBrand",
+            enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            format="ANS20",
+        ),
+        "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
+        "s10TransactionReference": FieldRule(
+            "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
+        ),
+        "captureMode": FieldRule(
+            "captureMode",
+            "string",
+            enum="captureMode",
+            enum_values=rules.ENUM_CAPTURE_MODE,
+            format="ANS20",
+        ),
+        "customerIpAddress": FieldRule("customerIpAddress", "string", format="ANS45"),
+        "merchantTransactionDateTime": FieldRule(
+            "merchantTransactionDateTime", "string", format="ANS32"
+        ),
+        "orderChannel": FieldRule(
+            "orderChannel",
+            "string",
+            enum="orderChannel",
+            enum_values=rules.ENUM_ORDER_CHANNEL,
+            format="ANS20",
+        ),
+    },
+    later_fields={},
+    keywords={
+        "amount": "amount",
+        "currency_code": "currencyCode",
+        "merchant_return_url": "merchantReturnUrl",
+        "merchant_wallet_id": "merchantWalletId",
+        "payment_mean_brand": "paymentMeanBrand",
+        "transaction_reference": "transactionReference",
+        "s10_transaction_reference": "s10TransactionReference",
+        "capture_mode": "captureMode",
+        "customer_ip_address": "customerIpAddress",
+        "merchant_transaction_date_time": "merchantTransactionDateTime",
+        "order_channel": "orderChannel",
+    },
+    element_order=(
+        "interfaceVersion",
+        "merchantId",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
+        "amount",
+        "currencyCode",
+        "merchantReturnUrl",
+        "merchantWalletId",
+        "paymentMeanBrand",
+        "transactionReference",
+        "s10TransactionReference",
+        "captureMode",
+        "customerIpAddress",
+        "merchantTransactionDateTime",
+        "orderChannel",
+        "seal",
+    ),
+    read_only=False,
+    duplicate_protected=False,
+)
+
+WALLET_ISSUER_WALLET_FINALIZE = FunctionSpec(
+    service="checkout",
+    name="walletIssuerWalletFinalize",
+    interface_prefix="IR_WS_",
+    request_model=models.WalletIssuerWalletFinalizeRequest,
+    response_model=models.WalletIssuerWalletFinalizeResponse,
+    request_fields={
+        "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
         "s10TransactionReference": FieldRule(
             "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
         ),
@@ -1041,9 +1137,6 @@ PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
         "messageVersion": FieldRule("messageVersion", "string", format="ANS10"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
@@ -1163,9 +1256,9 @@ class CheckoutService(Service):
                 ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
-            pan_type: Type of the card number sent in cardNumber (clear PAN, token, client-side
-                encrypted data). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PanType)
+            pan_type: Format of the Primary Account Number provided in the data cardNumber
+                (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
+                optional, since 2.0, values: sogenactif.enums.PanType)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
                 sogenactif.enums.PaymentPattern)
@@ -1385,9 +1478,9 @@ class CheckoutService(Service):
                 ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
-            pan_type: Type of the card number sent in cardNumber (clear PAN, token, client-side
-                encrypted data). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PanType)
+            pan_type: Format of the Primary Account Number provided in the data cardNumber
+                (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
+                optional, since 2.0, values: sogenactif.enums.PanType)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
                 sogenactif.enums.PaymentPattern)
@@ -2095,9 +2188,9 @@ class CheckoutService(Service):
         /,
         *,
         transaction_reference: str | None = None,
-        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
         redirection_data: str | None = None,
         message_version: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
         **unexpected: Never,
     ) -> models.PaymentProviderFinalizeResponse:
         """Finalises a payment with an external payment provider once the customer is back on
@@ -2105,6 +2198,123 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/paymentProviderFinalize`` (REST) or operation ``paymentProviderFinalize`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.PaymentProviderFinalizeRequest` or keywords.
+        Any other keyword is refused before sending (a field of a later interface version is
+        named as such).
+
+        Args:
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            redirection_data: Data to post with the redirection and to send back in the
+                validation / finalisation request. (format ANS4096, optional, since 2.0)
+            message_version: Parameters version of the redirection (used for Sogenactif Office
+                with redirection), e.g. 0.1. (format ANS10, optional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+        """
+        return self._call(
+            PAYMENT_PROVIDER_FINALIZE,
+            request,
+            {
+                "transaction_reference": transaction_reference,
+                "redirection_data": redirection_data,
+                "message_version": message_version,
+                "s10_transaction_reference": s10_transaction_reference,
+            },
+            unexpected,
+        )
+
+    def wallet_issuer_wallet_initialize(
+        self,
+        request: models.WalletIssuerWalletInitializeRequest | None = None,
+        /,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        merchant_return_url: str | None = None,
+        merchant_wallet_id: str | None = None,
+        payment_mean_brand: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_mode: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: str | None = None,
+        **unexpected: Never,
+    ) -> models.WalletIssuerWalletInitializeResponse:
+        """Requests to initialize a one-click payment with an issuer wallet stored in a Sogenactif
+        wallet: the response gives the secure URL (redirectionUrl) and the redirection
+        data to send the customer, by a POST form, into the issuer wallet's
+        authentication pages; the customer comes back on merchantReturnUrl and the
+        payment is then finalised with walletIssuerWalletFinalize.
+
+        ``POST /rs-services/v2/checkout/walletIssuerWalletInitialize`` (REST) or operation ``walletIssuerWalletInitialize`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.WalletIssuerWalletInitializeRequest` or keywords.
+        Any other keyword is refused before sending (a field of a later interface version is
+        named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            merchant_return_url: URL of the merchant to which the customer is sent back after
+                the redirection (3-D Secure, payment provider). (format ANS512, required, since
+                2.0)
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, conditional, since
+                2.0)
+            payment_mean_brand: Name of the payment method that is used. It is related to one
+                paymentMeanType. (format ANS20, conditional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrand)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
+                values: sogenactif.enums.CaptureMode)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            merchant_transaction_date_time: Date and time of the transaction on the merchant
+                side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
+                since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+        """
+        return self._call(
+            WALLET_ISSUER_WALLET_INITIALIZE,
+            request,
+            {
+                "amount": amount,
+                "currency_code": currency_code,
+                "merchant_return_url": merchant_return_url,
+                "merchant_wallet_id": merchant_wallet_id,
+                "payment_mean_brand": payment_mean_brand,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "capture_mode": capture_mode,
+                "customer_ip_address": customer_ip_address,
+                "merchant_transaction_date_time": merchant_transaction_date_time,
+                "order_channel": order_channel,
+            },
+            unexpected,
+        )
+
+    def wallet_issuer_wallet_finalize(
+        self,
+        request: models.WalletIssuerWalletFinalizeRequest | None = None,
+        /,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        redirection_data: str | None = None,
+        message_version: str | None = None,
+        **unexpected: Never,
+    ) -> models.WalletIssuerWalletFinalizeResponse:
+        """Finalises a one-click payment with an issuer wallet (initialised by
+        walletIssuerWalletInitialize) once the customer is back on merchantReturnUrl.
+
+        ``POST /rs-services/v2/checkout/walletIssuerWalletFinalize`` (REST) or operation ``walletIssuerWalletFinalize`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.WalletIssuerWalletFinalizeRequest` or keywords.
         Any other keyword is refused before sending (a field of a later interface version is
         named as such).
 
@@ -2120,7 +2330,7 @@ class CheckoutService(Service):
                 with redirection), e.g. 0.1. (format ANS10, optional, since 2.0)
         """
         return self._call(
-            PAYMENT_PROVIDER_FINALIZE,
+            WALLET_ISSUER_WALLET_FINALIZE,
             request,
             {
                 "transaction_reference": transaction_reference,

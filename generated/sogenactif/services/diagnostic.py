@@ -30,9 +30,6 @@ GET_TRANSACTION_DATA = FunctionSpec(
         ),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",
@@ -64,9 +61,6 @@ GET_FRAUD_DATA = FunctionSpec(
         ),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "transaction_reference": "transactionReference",
         "s10_transaction_reference": "s10TransactionReference",

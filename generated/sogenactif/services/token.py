@@ -24,7 +24,7 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
     request_model=models.PaymentTokenGenerateRequest,
     response_model=models.PaymentTokenGenerateResponse,
     request_fields={
-        "cardNumber": FieldRule("cardNumber", "string", format="N19"),
+        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
         "cardExpiryDate": FieldRule(
             "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
         ),
@@ -159,9 +159,6 @@ TRANSACTION_TO_TOKEN = FunctionSpec(
         "merchantExternalId": FieldRule("merchantExternalId", "string", format="ANS50"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "from_merchant_id": "fromMerchantId",
         "from_transaction_reference": "fromTransactionReference",
@@ -210,7 +207,7 @@ class TokenService(Service):
 
         Args:
             card_number: Card number (format N19 unless the card number is a Token, and in this
-                case, the format is ANS128). (format N19, optional, since 2.0)
+                case, the format is ANS128). (format N19 or ANS128, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
                 date, this field is empty. (format N6, optional, since 2.0)
             card_csc_value: Visual card security code on the bank card transmitted in the

@@ -33,7 +33,12 @@ ADD_CARD = FunctionSpec(
             pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
         ),
         "panType": FieldRule(
-            "panType", "string", enum="panType", enum_values=rules.ENUM_PAN_TYPE, format="ANS20"
+            "panType",
+            "string",
+            enum="panType",
+            enum_values=rules.ENUM_PAN_TYPE,
+            format="ANS20",
+            since="2.31",
         ),
         "paymentMeanAlias": FieldRule("paymentMeanAlias", "string", format="ANS20"),
         "paymentMeanBrand": FieldRule(
@@ -45,9 +50,6 @@ ADD_CARD = FunctionSpec(
         ),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
         "card_number": "cardNumber",
@@ -84,19 +86,16 @@ GET_WALLET_DATA = FunctionSpec(
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
     },
     element_order=(
-        "interfaceVersion",
         "merchantId",
+        "interfaceVersion",
+        "merchantWalletId",
         "keyVersion",
         "intermediateServiceProviderId",
         "sealAlgorithm",
-        "merchantWalletId",
         "seal",
     ),
     read_only=True,
@@ -114,9 +113,6 @@ GET_PAYMENT_MEAN_DATA = FunctionSpec(
         "paymentMeanId": FieldRule("paymentMeanId", "string", required=True, format="ANS10"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
         "payment_mean_id": "paymentMeanId",
@@ -147,23 +143,20 @@ UPDATE_PAYMENT_MEAN = FunctionSpec(
         "paymentMeanAlias": FieldRule("paymentMeanAlias", "string", format="ANS20"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
         "payment_mean_id": "paymentMeanId",
         "payment_mean_alias": "paymentMeanAlias",
     },
     element_order=(
-        "interfaceVersion",
         "merchantId",
-        "keyVersion",
-        "intermediateServiceProviderId",
-        "sealAlgorithm",
+        "interfaceVersion",
         "merchantWalletId",
         "paymentMeanId",
         "paymentMeanAlias",
+        "keyVersion",
+        "intermediateServiceProviderId",
+        "sealAlgorithm",
         "seal",
     ),
     read_only=False,
@@ -181,21 +174,18 @@ DELETE_PAYMENT_MEAN = FunctionSpec(
         "paymentMeanId": FieldRule("paymentMeanId", "string", required=True, format="ANS10"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
         "payment_mean_id": "paymentMeanId",
     },
     element_order=(
-        "interfaceVersion",
         "merchantId",
+        "interfaceVersion",
+        "merchantWalletId",
+        "paymentMeanId",
         "keyVersion",
         "intermediateServiceProviderId",
         "sealAlgorithm",
-        "merchantWalletId",
-        "paymentMeanId",
         "seal",
     ),
     read_only=False,
@@ -212,9 +202,6 @@ SIGN_OFF = FunctionSpec(
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
     },
     later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
     keywords={
         "merchant_wallet_id": "merchantWalletId",
     },
@@ -266,9 +253,9 @@ class WalletService(Service):
                 case, the format is ANS128). (format N19 or ANS128, required, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
                 date, this field is empty. (format N6, required, since 2.0)
-            pan_type: Type of the card number sent in cardNumber (clear PAN, token, client-side
-                encrypted data). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PanType)
+            pan_type: Format of the Primary Account Number provided in the data cardNumber
+                (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
+                optional, since 2.31, values: sogenactif.enums.PanType)
             payment_mean_alias: Payment method alias defined by the customer and used in his
                 wallet. (format ANS20, optional, since 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
