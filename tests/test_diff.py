@@ -6,6 +6,7 @@ from requests or responses); a few use a copy of the repository's spec/.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import os
@@ -21,8 +22,16 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diff import CATALOGUE, SpecDiff, diff_specs, main
-from generator.diff_report import render_json, render_markdown, render_text, to_json
+from generator.diff import (
+    CATALOGUE,
+    SpecDiff,
+    diff_specs,
+    main,
+    render_json,
+    render_markdown,
+    render_text,
+    to_json,
+)
 from generator.spec import SpecError, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
@@ -778,7 +787,7 @@ def test_json_report_schema_and_determinism(tmp_path: Path) -> None:
     for change in data["changes"]:
         assert set(change) == keys
         assert change["id"] in CATALOGUE
-        assert change["area"] == CATALOGUE[change["id"]][0]
+        assert change["area"] == CATALOGUE[change["id"]].area
     removed = next(c for c in data["changes"] if c["id"] == "request-field-removed")
     assert removed | {"message": None} == {
         "id": "request-field-removed",
@@ -827,7 +836,8 @@ def test_message_templates_use_known_words() -> None:
     known = {"old", "new", "service", "container", "enum", "name", "value", "target"}
     words = {"why", "env", "functions", "where", "since", "later", "kind", "count", "verb"}
     words |= {"label", "presence", "hint", "new_enum", "old_enum"}
-    for id, (area, template) in CATALOGUE.items():
+    for id, kind in CATALOGUE.items():
+        area, template = kind.area, kind.template
         used = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         assert used <= known | words, (id, used - known - words)
         assert area, id
@@ -1055,3 +1065,48 @@ def test_changes_in_an_unused_container_are_info(tmp_path: Path) -> None:
         ("container-member-removed", "INFO", "containers.contact.firstname"),
     }
     assert {c.direction for c in result.changes} == {None}
+
+
+# --------------------------------------------------------------------------- the package
+
+
+DIFF_PACKAGE = REPO / "generator" / "diff"
+
+
+def _local_imports(path: Path) -> set[str]:
+    """The sibling modules ``path`` imports (``from .x import`` or ``from . import x``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_diff_modules_import_each_other_without_a_cycle() -> None:
+    graph = {p.stem: _local_imports(p) for p in DIFF_PACKAGE.glob("*.py") if p.stem != "__init__"}
+    assert {"catalogue", "model", "compare", "sources", "report", "cli"} <= set(graph)
+    done: list[str] = []
+    while len(done) < len(graph):  # peel off the modules whose imports are all done
+        ready = sorted(m for m, deps in graph.items() if m not in done and deps <= set(done))
+        assert ready, f"an import cycle among {sorted(set(graph) - set(done))}"
+        done.extend(ready)
+    assert graph["catalogue"] == set()
+    assert "cli" not in set().union(*(graph[m] for m in graph if m != "__main__"))
+
+
+@pytest.mark.parametrize(
+    "module", sorted(p.stem for p in DIFF_PACKAGE.glob("*.py") if p.stem != "__main__")
+)
+def test_each_diff_module_imports_alone(module: str) -> None:
+    name = "generator.diff" if module == "__init__" else f"generator.diff.{module}"
+    proc = subprocess.run(
+        [sys.executable, "-c", f"import {name}"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr

@@ -1,4 +1,4 @@
-"""Render a :class:`~generator.diff.SpecDiff` as text, Markdown (for a pull request) or JSON.
+"""Render a :class:`~.model.SpecDiff` as text, Markdown (for a pull request) or JSON.
 
 The JSON schema is documented in ``docs/spec-diff.md``; bump ``SCHEMA_VERSION`` whenever a key
 changes meaning or disappears (adding a key is compatible). No timestamps: the same two specs
@@ -10,15 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 
-from .diff import RANK, SEVERITIES, Change, SpecDiff
+from .catalogue import RANK, SEVERITIES
+from .model import Change, SpecDiff
 
 SCHEMA_VERSION = 1
 
 ICONS = {"ERR": "🔴", "WARN": "🟠", "INFO": "🔵"}
 
 
+FORMATS = ("text", "markdown", "json")
+
+
 def render(result: SpecDiff, fmt: str) -> str:
-    """The report in ``fmt``: ``text``, ``markdown`` or ``json``."""
+    """The report in ``fmt``: one of FORMATS."""
     renderers: dict[str, Callable[[SpecDiff], str]] = {
         "text": render_text,
         "markdown": render_markdown,
@@ -232,4 +236,12 @@ def render_markdown(result: SpecDiff) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-__all__ = ["SCHEMA_VERSION", "render", "render_json", "render_markdown", "render_text", "to_json"]
+__all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "render",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "to_json",
+]
