@@ -364,17 +364,36 @@ def test_format_narrowed_on_request_widened_on_response(tmp_path: Path) -> None:
         t["fields.yaml"]["transactionReference"]["format"] = "ANS35"  # both ways
 
     result = compare(tmp_path, mutate)
-    validate = "checkout.cardValidateAuthentication"
+    # A fields.yaml definition is reported once, under the field, at the highest severity of
+    # the uses it changes: transactionReference is widened in two requests (INFO) and in one
+    # response (WARN).
     assert found(result) == {
-        ("request-field-format-widened", "INFO", f"{validate}.request.transactionReference"),
-        ("request-field-format-narrowed", "ERR", f"{TOKEN}.request.cardNumber"),
-        ("response-field-format-widened", "WARN", f"{TOKEN}.response.paymentToken"),
-        ("response-field-format-narrowed", "INFO", f"{TOKEN}.response.errorFieldName"),
-        ("request-field-format-widened", "INFO", f"{ORDER}.request.transactionReference"),
-        ("response-field-format-widened", "WARN", f"{ORDER}.response.transactionReference"),
+        ("field-format-narrowed", "ERR", "fields.cardNumber"),
+        ("field-format-widened", "WARN", "fields.paymentToken"),
+        ("field-format-narrowed", "INFO", "fields.errorFieldName"),
+        ("field-format-widened", "WARN", "fields.transactionReference"),
     }
-    narrowed = next(c for c in result.changes if c.id == "request-field-format-narrowed")
+    narrowed = next(c for c in result.changes if c.path == "fields.cardNumber")
     assert (narrowed.old, narrowed.new) == ("N19", "N16")
+    assert narrowed.direction == "request"
+    assert narrowed.functions == (TOKEN,)
+    assert narrowed.message.endswith(": values accepted before may be refused")
+    widened = next(c for c in result.changes if c.path == "fields.transactionReference")
+    assert (widened.group, widened.field, widened.direction) == (
+        "field",
+        "transactionReference",
+        "both",
+    )
+    assert widened.functions == (ORDER, "checkout.cardValidateAuthentication")
+    assert widened.used_by == (
+        f"{ORDER} request",
+        f"{ORDER} response",
+        "checkout.cardValidateAuthentication request",
+    )
+    assert widened.message == (
+        "format of field transactionReference widened: AN35 → ANS35: integrators' storage may "
+        "be too small"
+    )
 
 
 def test_format_override_in_one_function_only(tmp_path: Path) -> None:
@@ -392,11 +411,7 @@ def test_type_changed_is_err(tmp_path: Path) -> None:
     def mutate(t: Tree) -> None:
         t["fields.yaml"]["amount"]["type"] = "string"
 
-    assert only(compare(tmp_path, mutate)) == (
-        "request-field-type-changed",
-        "ERR",
-        f"{ORDER}.request.amount",
-    )
+    assert only(compare(tmp_path, mutate)) == ("field-type-changed", "ERR", "fields.amount")
 
 
 def test_sensitive_flag_removed_is_warn(tmp_path: Path) -> None:
@@ -404,9 +419,9 @@ def test_sensitive_flag_removed_is_warn(tmp_path: Path) -> None:
         del t["fields.yaml"]["cardNumber"]["sensitive"]
 
     assert only(compare(tmp_path, mutate)) == (
-        "request-field-sensitive-removed",
+        "field-sensitive-removed",
         "WARN",
-        f"{TOKEN}.request.cardNumber",
+        "fields.cardNumber",
     )
 
 
@@ -415,18 +430,14 @@ def test_field_enum_reference_changes(tmp_path: Path) -> None:
         t["fields.yaml"]["orderChannel"].pop("enum")  # request: free text accepts more
         use(t, "token", "paymentTokenGenerate", "request", "cardNumber")  # untouched
 
-    assert only(compare(tmp_path, mutate)) == (
-        "request-field-enum-changed",
-        "INFO",
-        f"{ORDER}.request.orderChannel",
-    )
+    assert only(compare(tmp_path, mutate)) == ("field-enum-changed", "INFO", "fields.orderChannel")
 
     def narrower(t: Tree) -> None:
         t["fields.yaml"]["currencyCode"]["enum"] = "orderChannel"
         t["fields.yaml"]["currencyCode"]["format"] = "ANS20"
 
     result = compare(tmp_path / "2", narrower)
-    assert ("request-field-enum-changed", "ERR", f"{ORDER}.request.currencyCode") in found(result)
+    assert ("field-enum-changed", "ERR", "fields.currencyCode") in found(result)
 
 
 # --------------------------------------------------------------------------- interface versions
@@ -751,7 +762,7 @@ def test_markdown_report_is_grouped_and_err_first(tmp_path: Path) -> None:
     assert "Card \\| number." in md  # pipes cannot break the table
     for line in md.splitlines():
         if re.search(r"\| `[a-z-]+` \|$", line):  # a change row
-            assert len(re.findall(r"(?<!\\)\|", line)) == 7
+            assert len(re.findall(r"(?<!\\)\|", line)) == 8
 
 
 def test_markdown_without_changes(tmp_path: Path) -> None:
@@ -765,7 +776,7 @@ def test_json_report_schema_and_determinism(tmp_path: Path) -> None:
     text = render_json(result)
     assert text == render_json(_breaking(tmp_path / "again"))
     data = json.loads(text)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["summary"] == {
         "ERR": 1,
         "WARN": 1,
@@ -783,6 +794,7 @@ def test_json_report_schema_and_determinism(tmp_path: Path) -> None:
     keys = {
         "id", "severity", "area", "group", "path", "message", "service", "function",
         "container", "enum", "field", "value", "direction", "old", "new", "used_by", "note",
+        "functions", "python",
     }  # fmt: skip
     for change in data["changes"]:
         assert set(change) == keys
@@ -807,6 +819,16 @@ def test_json_report_schema_and_determinism(tmp_path: Path) -> None:
         "new": None,
         "used_by": [],
         "note": None,
+        "functions": [TOKEN],
+        "python": [
+            {
+                "kind": "keyword",
+                "name": "card_expiry_date",
+                "of": "client.token.payment_token_generate",
+                "code": "client.token.payment_token_generate(card_expiry_date=...)",
+                "effect": "goes",
+            }
+        ],
     }
     assert to_json(result)["changes"] == data["changes"]
 
@@ -816,12 +838,15 @@ def test_text_report_lists_err_first(tmp_path: Path) -> None:
     lines = text.splitlines()
     assert lines[2] == "1 ERR, 1 WARN, 2 INFO: breaking for integrators"
     assert lines[4].startswith("ERR  request-field-removed: token.paymentTokenGenerate.request")
-    assert lines[5].startswith("WARN enum-value-added")
+    assert (
+        lines[5] == "     python: goes: client.token.payment_token_generate(card_expiry_date=...)"
+    )
+    assert lines[6].startswith("WARN enum-value-added")
 
 
 def test_every_change_id_is_documented() -> None:
     doc = (REPO / "docs" / "spec-diff.md").read_text("utf-8")
-    prefixes = ("request-field-", "response-field-", "container-member-")
+    prefixes = ("request-field-", "response-field-", "container-member-", "field-")
     missing = []
     for id in CATALOGUE:
         suffix = next((id[len(p) - 1 :] for p in prefixes if id.startswith(p)), None)
@@ -1044,11 +1069,9 @@ def test_list_items_are_compared(tmp_path: Path) -> None:
     def mutate(t: Tree) -> None:
         t["fields.yaml"]["paymentMeanBrandList"]["items"]["format"] = "ANS30"
 
-    assert only(compare(tmp_path, mutate)) == (
-        "response-field-format-widened",
-        "WARN",
-        f"{ORDER}.response.paymentMeanBrandList[]",
-    )
+    result = compare(tmp_path, mutate)
+    assert only(result) == ("field-format-widened", "WARN", "fields.paymentMeanBrandList[]")
+    assert [n.code for n in result.changes[0].python] == ["resp.payment_mean_brand_list"]
 
 
 def test_changes_in_an_unused_container_are_info(tmp_path: Path) -> None:

@@ -4,10 +4,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalogue import RANK, SEVERITIES, Severity
+from .catalogue import EFFECTS, RANK, SEVERITIES, Effect, Severity
 
 # The report sections, in the order changes are sorted.
 GROUPS = ("platform", "service", "container", "enum", "field")
+# The kinds of Python name, in the order reports list them.
+NAME_KINDS = ("keyword", "attribute", "member", "method", "service", "class")
+
+
+@dataclass(frozen=True)
+class PythonName:
+    """A name integrators write in their code, and what a change does to it."""
+
+    kind: str  # one of NAME_KINDS
+    name: str  # card_number, VISA, payment_token_generate, cash_management, PaymentMeanBrand
+    of: str  # its owner: a method (client.token.payment_token_generate), a class, a module
+    code: str  # as written: client.token.payment_token_generate(card_number=...), resp.card_number
+    effect: Effect
+
+    def sort_key(self) -> tuple[object, ...]:
+        return EFFECTS.index(self.effect), NAME_KINDS.index(self.kind), self.name, self.of
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "of": self.of,
+            "code": self.code,
+            "effect": self.effect,
+        }
 
 
 @dataclass(frozen=True)
@@ -29,8 +54,10 @@ class Change:
     direction: str | None = None  # request | response | both | None
     old: str | None = None
     new: str | None = None
-    used_by: tuple[str, ...] = ()  # for containers and enums: "service.function request"
+    used_by: tuple[str, ...] = ()  # containers, enums, fields.yaml: "service.function request"
     note: str | None = None  # the spec's note on what changed, shown to reviewers
+    functions: tuple[str, ...] = ()  # "service.function" of every function the change touches
+    python: tuple[PythonName, ...] = ()  # what it means for integrators' code
 
     def sort_key(self) -> tuple[object, ...]:
         """Section, owner, documentation last, ERR first, then path: every report's order."""
@@ -67,6 +94,8 @@ class Change:
             "new": self.new,
             "used_by": list(self.used_by),
             "note": self.note,
+            "functions": list(self.functions),
+            "python": [name.to_json() for name in self.python],
         }
 
 
@@ -113,4 +142,4 @@ class SpecDiff:
         return any(RANK[c.severity] >= RANK[threshold] for c in self.changes)
 
 
-__all__ = ["GROUPS", "Change", "Side", "SpecDiff"]
+__all__ = ["GROUPS", "NAME_KINDS", "Change", "PythonName", "Side", "SpecDiff"]

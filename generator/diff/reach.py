@@ -1,7 +1,8 @@
-"""Which containers and enums requests and responses reach, and from which functions.
+"""Which fields, containers and enums requests and responses reach, and from which functions.
 
 Containers and enums have no direction of their own: a change to one is judged by where it is
-used, through fields, list items and nested containers, in either of the two specs.
+used, through fields, list items and nested containers, in either of the two specs. Fields of
+fields.yaml are reached by the functions that list them.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from .catalogue import REQUEST, RESPONSE
 
 @dataclass
 class Reach:
-    """Directions and origins ("service.function request") of every container and enum."""
+    """Directions and origins ("service.function request") of every field, container and enum."""
 
-    dirs: dict[str, set[str]] = field(default_factory=dict)  # "enum:x" / "container:x"
+    dirs: dict[str, set[str]] = field(default_factory=dict)  # "field:x" / "enum:x" / "container:x"
     used_by: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, spec: Spec) -> None:
@@ -25,6 +26,7 @@ class Reach:
                 origin = f"{service.name}.{function.name} {direction}"
                 walked: set[str] = set()  # containers already walked for this origin
                 for use in uses:
+                    self._mark(f"field:{use.name}", direction, origin)
                     self._walk(spec, use.field, direction, origin, walked)
 
     def _walk(self, spec: Spec, d: FieldDef, direction: str, origin: str, walked: set[str]) -> None:
@@ -43,7 +45,8 @@ class Reach:
         self.used_by.setdefault(key, set()).add(origin)
 
     def of(self, key: str) -> tuple[frozenset[str], tuple[str, ...]]:
-        """(directions, sorted origins) of ``container:<name>`` or ``enum:<name>``."""
+        """(directions, sorted origins) of ``field:<name>``, ``container:<name>`` or
+        ``enum:<name>``."""
         return frozenset(self.dirs.get(key, ())), tuple(sorted(self.used_by.get(key, ())))
 
 
