@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import importlib
+import inspect
 import json
 import os
 import re
@@ -22,17 +24,20 @@ from typing import Any
 import pytest
 import yaml
 
+import sogenactif.enums
 from generator.diff import (
     CATALOGUE,
+    Change,
     SpecDiff,
     diff_specs,
     main,
+    names,
     render_json,
     render_markdown,
     render_text,
     to_json,
 )
-from generator.spec import SpecError, load_spec
+from generator.spec import Spec, SpecError, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 PROD = "https://office-server.example.com"
@@ -243,6 +248,11 @@ def only(result: SpecDiff) -> tuple[str, str, str]:
     return change
 
 
+def codes(change: Change) -> list[tuple[str, str]]:
+    """(effect, code) of each Python name the change touches, in report order."""
+    return [(n.effect, n.code) for n in change.python]
+
+
 TOKEN = "token.paymentTokenGenerate"
 ORDER = "checkout.cardOrder"
 
@@ -394,6 +404,60 @@ def test_format_narrowed_on_request_widened_on_response(tmp_path: Path) -> None:
         "format of field transactionReference widened: AN35 → ANS35: integrators' storage may "
         "be too small"
     )
+
+
+def test_shared_field_change_leaves_out_the_functions_that_override_it(tmp_path: Path) -> None:
+    def override(t: Tree) -> None:
+        validate = use(
+            t, "checkout", "cardValidateAuthentication", "request", "transactionReference"
+        )
+        validate["format"] = "AN35"
+
+    base = mini()
+    override(base)
+
+    def narrow(t: Tree) -> None:
+        t["fields.yaml"]["transactionReference"]["format"] = "AN20"
+
+    result = compare(tmp_path, narrow, base)
+    assert only(result) == ("field-format-narrowed", "ERR", "fields.transactionReference")
+    change = result.changes[0]
+    assert change.functions == (ORDER,)
+    assert change.used_by == (f"{ORDER} request", f"{ORDER} response")
+    assert codes(change) == [
+        ("narrows", "client.checkout.card_order(transaction_reference=...)"),
+        ("narrows", "resp.transaction_reference"),
+    ]
+
+
+def test_shared_field_version_change_is_reported_once(tmp_path: Path) -> None:
+    def later(t: Tree) -> None:
+        t["fields.yaml"]["transactionReference"]["since"] = "2.60"
+
+    result = compare(tmp_path, later)
+    assert only(result) == ("field-no-longer-available", "ERR", "fields.transactionReference")
+    change = result.changes[0]
+    assert change.message == (
+        "field transactionReference now dates from 2.60, after the target 2.55: it leaves the "
+        "generated client"
+    )
+    assert change.functions == (ORDER, "checkout.cardValidateAuthentication")
+    assert {effect for effect, _ in codes(change)} == {"goes"}
+    assert len(change.python) == 3  # two keywords and one response attribute
+
+
+def test_a_field_added_for_a_later_version_names_nothing_yet(tmp_path: Path) -> None:
+    def add_later(t: Tree) -> None:
+        t["fields.yaml"]["customerIpAddress"] = {
+            "format": "ANS45",
+            "since": "2.58",
+            "description": "IP address.",
+        }
+        fn(t, "checkout", "cardOrder")["request"].insert(4, _uses("customerIpAddress")[0])
+
+    result = compare(tmp_path, add_later)
+    assert only(result) == ("request-field-added", "INFO", f"{ORDER}.request.customerIpAddress")
+    assert result.changes[0].python == ()
 
 
 def test_format_override_in_one_function_only(tmp_path: Path) -> None:
@@ -571,11 +635,17 @@ def test_enum_value_member_name_and_since(tmp_path: Path) -> None:
         values(t, "responseCode")[0]["since"] = "2.10"
         values(t, "orderChannel")[0]["deprecated"] = True
 
-    assert found(compare(tmp_path, mutate)) == {
+    result = compare(tmp_path, mutate)
+    assert found(result) == {
         ("enum-value-name-changed", "WARN", "enums.responseCode.05"),
         ("enum-value-since-changed", "INFO", "enums.responseCode.00"),
         ("enum-value-deprecated", "INFO", "enums.orderChannel.INTERNET"),
     }
+    renamed = next(c for c in result.changes if c.id == "enum-value-name-changed")
+    assert codes(renamed) == [
+        ("goes", "sogenactif.enums.ResponseCode.REFUSED"),
+        ("appears", "sogenactif.enums.ResponseCode.DECLINED"),
+    ]
 
 
 # --------------------------------------------------------------------------- containers
@@ -638,6 +708,14 @@ def test_functions_removed_added_renamed(tmp_path: Path) -> None:
     result = compare(tmp_path / "b", rename)
     assert only(result) == ("function-renamed", "ERR", "checkout.cardValidateAuthent")
     assert "renamed from cardValidateAuthentication" in result.changes[0].message
+    assert codes(result.changes[0]) == [
+        ("goes", "client.checkout.card_validate_authentication(...)"),
+        ("appears", "client.checkout.card_validate_authent(...)"),
+    ]
+    assert result.changes[0].functions == (
+        "checkout.cardValidateAuthent",
+        "checkout.cardValidateAuthentication",
+    )
 
     def add(t: Tree) -> None:
         functions = t["services/checkout.yaml"]["functions"]
@@ -710,12 +788,21 @@ def test_seal_and_envelope_changes(tmp_path: Path) -> None:
         t["platform.yaml"]["seal"]["excluded_fields"] = ["seal", "keyVersion"]
         t["platform.yaml"]["envelope_fields"].remove("merchantId")
 
-    assert found(compare(tmp_path, mutate)) == {
+    result = compare(tmp_path, mutate)
+    assert found(result) == {
         ("seal-algorithm-removed", "ERR", "platform.seal.algorithms.HMAC-SHA-512"),
         ("seal-algorithm-added", "INFO", "platform.seal.algorithms.SHA-256"),
         ("seal-excluded-fields-changed", "ERR", "platform.seal.excluded_fields"),
         ("envelope-field-removed", "WARN", "platform.envelope_fields.merchantId"),
     }
+    # merchantId becomes a keyword argument of every function whose request lists it.
+    envelope = next(c for c in result.changes if c.id == "envelope-field-removed")
+    assert codes(envelope) == [
+        ("appears", "client.checkout.card_order(merchant_id=...)"),
+        ("appears", "client.checkout.card_validate_authentication(merchant_id=...)"),
+        ("appears", "client.token.payment_token_generate(merchant_id=...)"),
+    ]
+    assert envelope.functions == (ORDER, "checkout.cardValidateAuthentication", TOKEN)
 
 
 def test_documentation_changes_are_info_and_reported_once(tmp_path: Path) -> None:
@@ -1063,6 +1150,10 @@ def test_real_spec_against_itself_and_with_a_removed_field(tmp_path: Path) -> No
     assert found(result) == {
         ("request-field-removed", "ERR", f"{TOKEN}.request.cardCSCValue"),
     }
+    # The keyword is named as the generated client names it (cardCSCValue -> card_csc_value).
+    assert codes(result.changes[0]) == [
+        ("goes", "client.token.payment_token_generate(card_csc_value=...)")
+    ]
 
 
 def test_list_items_are_compared(tmp_path: Path) -> None:
@@ -1133,3 +1224,202 @@ def test_each_diff_module_imports_alone(module: str) -> None:
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+# --------------------------------------------------------------------------- shared fields, Python names
+
+
+def _uses_of(spec: Spec, field: str) -> list[str]:
+    """'service.function direction' of every use of ``field`` that takes its format from
+    fields.yaml."""
+    found = []
+    for service, function in spec.iter_functions():
+        for direction, uses in (("request", function.request), ("response", function.response)):
+            for u in uses:
+                if u.name == field and u.field.format == spec.fields[field].format:
+                    found.append(f"{service.name}.{function.name} {direction}")
+    return sorted(found)
+
+
+def test_real_spec_shared_field_narrowing_is_one_change_with_its_functions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old_root = _real_spec(tmp_path)
+    new_root = tmp_path / "new" / "spec"
+    shutil.copytree(old_root, new_root)
+    fields = yaml.safe_load((new_root / "fields.yaml").read_text("utf-8"))
+    assert fields["amount"]["format"] == "N12"
+    fields["amount"]["format"] = "N10"
+    (new_root / "fields.yaml").write_text(yaml.safe_dump(fields, sort_keys=False), "utf-8")
+    old = load_spec(old_root)
+    uses = _uses_of(old, "amount")
+    requests = [u for u in uses if u.endswith(" request")]
+    assert len(requests) >= 2  # a shared field: one change used to be reported per use
+
+    result = diff_specs(old, load_spec(new_root))
+    assert only(result) == ("field-format-narrowed", "ERR", "fields.amount")
+    (change,) = result.changes
+    assert change.used_by == tuple(uses)
+    assert change.functions == tuple(sorted({u.split()[0] for u in uses}))
+    keywords = [n for n in change.python if n.kind == "keyword"]
+    assert len(keywords) == len(requests)
+    assert {n.code for n in keywords} >= {"client.checkout.card_order(amount=...)"}
+    assert {n.effect for n in change.python} == {"narrows"}
+    # --fail-on keeps its meaning: the one change carries the worst severity of the uses.
+    assert main([str(old_root), str(new_root), "--fail-on", "ERR"]) == 1
+    assert main([str(new_root), str(old_root), "--fail-on", "ERR"]) == 0  # widened: WARN at most
+    capsys.readouterr()
+
+
+def _integrator_changes(t: Tree) -> None:
+    """A field added to a request, a response field removed, an enum value removed."""
+    f = fn(t, "token", "paymentTokenGenerate")
+    f["request"].insert(4, _uses("currencyCode")[0])
+    f["response"] = [u for u in f["response"] if u["field"] != "errorFieldName"]
+    values(t, "orderChannel").pop(1)  # MOTO
+
+
+KEYWORD_ADDED = "client.token.payment_token_generate(currency_code=...)"
+ATTRIBUTE_REMOVED = "resp.error_field_name"
+MEMBER_REMOVED = "sogenactif.enums.OrderChannel.MOTO"
+
+
+def test_changes_name_keywords_attributes_and_members(tmp_path: Path) -> None:
+    result = compare(tmp_path, _integrator_changes)
+    by_id = {c.id: c for c in result.changes}
+    (keyword,) = by_id["request-field-added"].python
+    assert (keyword.kind, keyword.name, keyword.of, keyword.effect) == (
+        "keyword",
+        "currency_code",
+        "client.token.payment_token_generate",
+        "appears",
+    )
+    assert keyword.code == KEYWORD_ADDED
+    (attribute,) = by_id["response-field-removed"].python
+    assert (attribute.kind, attribute.name, attribute.of, attribute.effect) == (
+        "attribute",
+        "error_field_name",
+        "client.token.payment_token_generate",
+        "goes",
+    )
+    assert attribute.code == ATTRIBUTE_REMOVED
+    (member,) = by_id["enum-value-removed"].python
+    assert (member.kind, member.name, member.of, member.effect) == (
+        "member",
+        "MOTO",
+        "sogenactif.enums.OrderChannel",
+        "goes",
+    )
+    assert member.code == MEMBER_REMOVED
+
+
+def test_text_report_names_the_python_names(tmp_path: Path) -> None:
+    lines = render_text(compare(tmp_path, _integrator_changes)).splitlines()
+    assert f"     python: appears: {KEYWORD_ADDED}" in lines
+    assert (
+        f"     python: goes: {ATTRIBUTE_REMOVED} of client.token.payment_token_generate(...)"
+        in lines
+    )
+    assert f"     python: goes: {MEMBER_REMOVED}" in lines
+    removed = lines.index(next(x for x in lines if x.startswith("WARN response-field-removed")))
+    assert lines[removed + 1].startswith(f"     python: goes: {ATTRIBUTE_REMOVED}")
+
+
+def test_markdown_report_names_the_python_names(tmp_path: Path) -> None:
+    md = render_markdown(compare(tmp_path, _integrator_changes))
+    rows = {}  # change id: its table row
+    for line in md.splitlines():
+        row_id = re.search(r"\| `([a-z-]+)` \|$", line)
+        if row_id:
+            rows[row_id.group(1)] = line
+    assert f"| appears: `{KEYWORD_ADDED}` |" in rows["request-field-added"]
+    assert (
+        f"| goes: `{ATTRIBUTE_REMOVED}` of `client.token.payment_token_generate(...)` |"
+        in rows["response-field-removed"]
+    )
+    assert f"| goes: `{MEMBER_REMOVED}` |" in rows["enum-value-removed"]
+    assert "| Severity | Where | Change | In integrators' code | Old | New | Id |" in md
+
+
+def test_json_report_names_the_python_names(tmp_path: Path) -> None:
+    data = json.loads(render_json(compare(tmp_path, _integrator_changes)))
+    assert data["schema_version"] == 2
+    by_id = {c["id"]: c for c in data["changes"]}
+    assert by_id["request-field-added"]["python"] == [
+        {
+            "kind": "keyword",
+            "name": "currency_code",
+            "of": "client.token.payment_token_generate",
+            "code": KEYWORD_ADDED,
+            "effect": "appears",
+        }
+    ]
+    assert by_id["response-field-removed"]["python"] == [
+        {
+            "kind": "attribute",
+            "name": "error_field_name",
+            "of": "client.token.payment_token_generate",
+            "code": ATTRIBUTE_REMOVED,
+            "effect": "goes",
+        }
+    ]
+    assert by_id["enum-value-removed"]["python"] == [
+        {
+            "kind": "member",
+            "name": "MOTO",
+            "of": "sogenactif.enums.OrderChannel",
+            "code": MEMBER_REMOVED,
+            "effect": "goes",
+        }
+    ]
+    assert by_id["request-field-added"]["functions"] == [TOKEN]
+    assert by_id["enum-value-removed"]["functions"] == [ORDER]
+
+
+def test_shared_field_in_the_markdown_report(tmp_path: Path) -> None:
+    def narrow(t: Tree) -> None:
+        t["fields.yaml"]["transactionReference"]["format"] = "AN20"
+
+    md = render_markdown(compare(tmp_path, narrow))
+    fields = md.split("### Fields")[1]
+    assert "| 🔴 ERR | `transactionReference` | format of field transactionReference" in fields
+    assert (
+        "narrows: `transaction_reference=...` in `client.checkout.card_order(...)`, "
+        "`client.checkout.card_validate_authentication(...)`<br>"
+        "narrows: `resp.transaction_reference` of `client.checkout.card_order(...)`"
+    ) in fields
+    assert (
+        "- `transactionReference`: used by `checkout.cardOrder request`, "
+        "`checkout.cardOrder response`, `checkout.cardValidateAuthentication request`"
+    ) in fields
+    assert "### Service" not in md  # nothing left per function
+
+
+def test_python_names_are_those_of_the_generated_client() -> None:
+    """Every name the diff would give exists in generated/sogenactif (the spec at its target)."""
+    spec = load_spec(REPO / "spec")
+    envelope = set(spec.platform.envelope_fields)
+    for service, function in spec.iter_functions():
+        call = names.method(service.name, function.name, "goes")
+        module = importlib.import_module(f"sogenactif.services.{call.of.split('.')[1]}")
+        (service_class,) = (
+            c for n, c in vars(module).items() if n.endswith("Service") and n != "Service"
+        )
+        method = getattr(service_class, call.name)
+        params = inspect.signature(method).parameters
+        for u in function.request:
+            if u.name not in envelope and u.since <= spec.target_version:
+                assert names.keyword(service.name, function.name, u.name, "goes").name in params
+        models = importlib.import_module(f"sogenactif.models.{call.of.split('.')[1]}")
+        response = getattr(models, f"{function.name[0].upper()}{function.name[1:]}Response")
+        for u in function.response:
+            if u.since <= spec.target_version:
+                attribute = names.attribute(service.name, function.name, u.name, "goes")
+                assert attribute.name in response.model_fields
+    for enum in spec.enums.values():
+        member_class = getattr(sogenactif.enums, enum.name[0].upper() + enum.name[1:])
+        for v in enum.values:
+            if v.since <= spec.target_version:
+                member = names.member(enum.name, v.name, "goes")
+                assert member.of == f"sogenactif.enums.{member_class.__name__}"
+                assert member_class[member.name] == v.value

@@ -383,7 +383,7 @@ class _Differ:
             if a.since <= self.new_target:
                 python.append(names.method(name, a.name, "appears"))
             self.emit(
-                replace(ctx, function=a.name, functions=(f"{name}.{r.name}", where)),
+                replace(ctx, function=a.name, functions=tuple(sorted((f"{name}.{r.name}", where)))),
                 "function-renamed",
                 where,
                 r.name,
