@@ -7,10 +7,14 @@ The rules are documented in ``docs/spec-diff.md``.
 
 The modules, each importing only those above it:
 
-- ``catalogue``: the kinds of change (ids, areas, messages, severities by direction);
-- ``model``: what a diff produces (``Change``, ``Side``, ``SpecDiff``);
-- ``reach``, ``renames``: where containers and enums are used; what counts as a rename;
-- ``compare``: the comparison of two ``Spec`` objects (``diff_specs``);
+- ``catalogue``: the kinds of change (ids, areas, messages, severities by direction, effects on
+  Python names);
+- ``model``: what a diff produces (``Change``, ``PythonName``, ``Side``, ``SpecDiff``);
+- ``names``: the Python names integrators write (keywords, attributes, members, methods);
+- ``reach``, ``renames``: where fields, containers and enums are used; what counts as a rename;
+- ``recorder``, ``field_uses``, ``compare``: the comparison of two ``Spec`` objects: recording
+  a change, comparing field uses and definitions (a fields.yaml change once per field), and the
+  walk over the two specs (``diff_specs``);
 - ``sources``: spec folders and ``git:REV`` revisions (``load_source``);
 - ``report``: text, Markdown and JSON;
 - ``cli``: the command line (``main``).
@@ -19,7 +23,7 @@ The modules, each importing only those above it:
 from .catalogue import CATALOGUE, SEVERITIES, ChangeKind, Severity
 from .cli import main
 from .compare import diff_specs
-from .model import Change, Side, SpecDiff
+from .model import Change, PythonName, Side, SpecDiff
 from .report import (
     SCHEMA_VERSION,
     render,
@@ -36,6 +40,7 @@ __all__ = [
     "SEVERITIES",
     "Change",
     "ChangeKind",
+    "PythonName",
     "Severity",
     "Side",
     "SourceError",
