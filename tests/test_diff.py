@@ -1113,6 +1113,8 @@ def test_no_argument_compares_the_working_tree_with_head(repo: Path) -> None:
     assert "request-field-removed" in proc.stdout and "enum-value-removed" in proc.stdout
     proc = _run(repo, "generator.diff", "--format", "json")
     assert json.loads(proc.stdout)["summary"]["ERR"] == 1
+    proc = _run(repo, "generator", "diff", "--format", "json")  # an option before OLD and NEW
+    assert json.loads(proc.stdout)["summary"]["ERR"] == 1
 
 
 # --------------------------------------------------------------------------- the real spec
