@@ -22,7 +22,7 @@ def _add_spec_args(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["diff"]:  # the diff command parses its own options (see generator/diff.py)
+    if argv[:1] == ["diff"]:  # the diff command parses its own options (see generator/diff/cli.py)
         from .diff import main as diff_main
 
         return diff_main(argv[1:])

@@ -159,8 +159,9 @@ def test_unsigned_response_is_accepted_only_as_unsigned(server: LocalServer, pro
 @pytest.mark.parametrize(
     ("kwargs", "field", "reason"),
     [
-        ({"card_number": "4100 0000 0000 0000"}, "cardNumber", "digits, at most 19"),
-        ({"card_number": "41000000000000000000"}, "cardNumber", "at most 19"),
+        # N19, or ANS128 for a token: neither allows "€", nor 129 characters.
+        ({"card_number": "4100 0000 0000 000€"}, "cardNumber", "digits, at most 19"),
+        ({"card_number": "4" * 129}, "cardNumber", "at most 128"),
         ({"card_expiry_date": "202913"}, "cardExpiryDate", "N6"),
         ({"payment_mean_brand": "VISAA"}, "paymentMeanBrand", "not a value of paymentMeanBrand"),
         ({"payment_mean_brand": "UNKNOWN"}, "paymentMeanBrand", "not a value of paymentMeanBrand"),

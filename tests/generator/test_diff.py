@@ -6,7 +6,10 @@ from requests or responses); a few use a copy of the repository's spec/.
 
 from __future__ import annotations
 
+import ast
 import copy
+import importlib
+import inspect
 import json
 import os
 import re
@@ -21,9 +24,20 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diff import CATALOGUE, SpecDiff, diff_specs, main
-from generator.diff_report import render_json, render_markdown, render_text, to_json
-from generator.spec import SpecError, load_spec
+import sogenactif.enums
+from generator.diff import (
+    CATALOGUE,
+    Change,
+    SpecDiff,
+    diff_specs,
+    main,
+    names,
+    render_json,
+    render_markdown,
+    render_text,
+    to_json,
+)
+from generator.spec import Spec, SpecError, load_spec
 
 REPO = Path(__file__).resolve().parents[2]
 PROD = "https://office-server.example.com"
@@ -234,6 +248,11 @@ def only(result: SpecDiff) -> tuple[str, str, str]:
     return change
 
 
+def codes(change: Change) -> list[tuple[str, str]]:
+    """(effect, code) of each Python name the change touches, in report order."""
+    return [(n.effect, n.code) for n in change.python]
+
+
 TOKEN = "token.paymentTokenGenerate"
 ORDER = "checkout.cardOrder"
 
@@ -355,17 +374,90 @@ def test_format_narrowed_on_request_widened_on_response(tmp_path: Path) -> None:
         t["fields.yaml"]["transactionReference"]["format"] = "ANS35"  # both ways
 
     result = compare(tmp_path, mutate)
-    validate = "checkout.cardValidateAuthentication"
+    # A fields.yaml definition is reported once, under the field, at the highest severity of
+    # the uses it changes: transactionReference is widened in two requests (INFO) and in one
+    # response (WARN).
     assert found(result) == {
-        ("request-field-format-widened", "INFO", f"{validate}.request.transactionReference"),
-        ("request-field-format-narrowed", "ERR", f"{TOKEN}.request.cardNumber"),
-        ("response-field-format-widened", "WARN", f"{TOKEN}.response.paymentToken"),
-        ("response-field-format-narrowed", "INFO", f"{TOKEN}.response.errorFieldName"),
-        ("request-field-format-widened", "INFO", f"{ORDER}.request.transactionReference"),
-        ("response-field-format-widened", "WARN", f"{ORDER}.response.transactionReference"),
+        ("field-format-narrowed", "ERR", "fields.cardNumber"),
+        ("field-format-widened", "WARN", "fields.paymentToken"),
+        ("field-format-narrowed", "INFO", "fields.errorFieldName"),
+        ("field-format-widened", "WARN", "fields.transactionReference"),
     }
-    narrowed = next(c for c in result.changes if c.id == "request-field-format-narrowed")
+    narrowed = next(c for c in result.changes if c.path == "fields.cardNumber")
     assert (narrowed.old, narrowed.new) == ("N19", "N16")
+    assert narrowed.direction == "request"
+    assert narrowed.functions == (TOKEN,)
+    assert narrowed.message.endswith(": values accepted before may be refused")
+    widened = next(c for c in result.changes if c.path == "fields.transactionReference")
+    assert (widened.group, widened.field, widened.direction) == (
+        "field",
+        "transactionReference",
+        "both",
+    )
+    assert widened.functions == (ORDER, "checkout.cardValidateAuthentication")
+    assert widened.used_by == (
+        f"{ORDER} request",
+        f"{ORDER} response",
+        "checkout.cardValidateAuthentication request",
+    )
+    assert widened.message == (
+        "format of field transactionReference widened: AN35 → ANS35: integrators' storage may "
+        "be too small"
+    )
+
+
+def test_shared_field_change_leaves_out_the_functions_that_override_it(tmp_path: Path) -> None:
+    def override(t: Tree) -> None:
+        validate = use(
+            t, "checkout", "cardValidateAuthentication", "request", "transactionReference"
+        )
+        validate["format"] = "AN35"
+
+    base = mini()
+    override(base)
+
+    def narrow(t: Tree) -> None:
+        t["fields.yaml"]["transactionReference"]["format"] = "AN20"
+
+    result = compare(tmp_path, narrow, base)
+    assert only(result) == ("field-format-narrowed", "ERR", "fields.transactionReference")
+    change = result.changes[0]
+    assert change.functions == (ORDER,)
+    assert change.used_by == (f"{ORDER} request", f"{ORDER} response")
+    assert codes(change) == [
+        ("narrows", "client.checkout.card_order(transaction_reference=...)"),
+        ("narrows", "resp.transaction_reference"),
+    ]
+
+
+def test_shared_field_version_change_is_reported_once(tmp_path: Path) -> None:
+    def later(t: Tree) -> None:
+        t["fields.yaml"]["transactionReference"]["since"] = "2.60"
+
+    result = compare(tmp_path, later)
+    assert only(result) == ("field-no-longer-available", "ERR", "fields.transactionReference")
+    change = result.changes[0]
+    assert change.message == (
+        "field transactionReference now dates from 2.60, after the target 2.55: it leaves the "
+        "generated client"
+    )
+    assert change.functions == (ORDER, "checkout.cardValidateAuthentication")
+    assert {effect for effect, _ in codes(change)} == {"goes"}
+    assert len(change.python) == 3  # two keywords and one response attribute
+
+
+def test_a_field_added_for_a_later_version_names_nothing_yet(tmp_path: Path) -> None:
+    def add_later(t: Tree) -> None:
+        t["fields.yaml"]["customerIpAddress"] = {
+            "format": "ANS45",
+            "since": "2.58",
+            "description": "IP address.",
+        }
+        fn(t, "checkout", "cardOrder")["request"].insert(4, _uses("customerIpAddress")[0])
+
+    result = compare(tmp_path, add_later)
+    assert only(result) == ("request-field-added", "INFO", f"{ORDER}.request.customerIpAddress")
+    assert result.changes[0].python == ()
 
 
 def test_format_override_in_one_function_only(tmp_path: Path) -> None:
@@ -383,11 +475,7 @@ def test_type_changed_is_err(tmp_path: Path) -> None:
     def mutate(t: Tree) -> None:
         t["fields.yaml"]["amount"]["type"] = "string"
 
-    assert only(compare(tmp_path, mutate)) == (
-        "request-field-type-changed",
-        "ERR",
-        f"{ORDER}.request.amount",
-    )
+    assert only(compare(tmp_path, mutate)) == ("field-type-changed", "ERR", "fields.amount")
 
 
 def test_sensitive_flag_removed_is_warn(tmp_path: Path) -> None:
@@ -395,9 +483,9 @@ def test_sensitive_flag_removed_is_warn(tmp_path: Path) -> None:
         del t["fields.yaml"]["cardNumber"]["sensitive"]
 
     assert only(compare(tmp_path, mutate)) == (
-        "request-field-sensitive-removed",
+        "field-sensitive-removed",
         "WARN",
-        f"{TOKEN}.request.cardNumber",
+        "fields.cardNumber",
     )
 
 
@@ -406,18 +494,14 @@ def test_field_enum_reference_changes(tmp_path: Path) -> None:
         t["fields.yaml"]["orderChannel"].pop("enum")  # request: free text accepts more
         use(t, "token", "paymentTokenGenerate", "request", "cardNumber")  # untouched
 
-    assert only(compare(tmp_path, mutate)) == (
-        "request-field-enum-changed",
-        "INFO",
-        f"{ORDER}.request.orderChannel",
-    )
+    assert only(compare(tmp_path, mutate)) == ("field-enum-changed", "INFO", "fields.orderChannel")
 
     def narrower(t: Tree) -> None:
         t["fields.yaml"]["currencyCode"]["enum"] = "orderChannel"
         t["fields.yaml"]["currencyCode"]["format"] = "ANS20"
 
     result = compare(tmp_path / "2", narrower)
-    assert ("request-field-enum-changed", "ERR", f"{ORDER}.request.currencyCode") in found(result)
+    assert ("field-enum-changed", "ERR", "fields.currencyCode") in found(result)
 
 
 # --------------------------------------------------------------------------- interface versions
@@ -551,11 +635,17 @@ def test_enum_value_member_name_and_since(tmp_path: Path) -> None:
         values(t, "responseCode")[0]["since"] = "2.10"
         values(t, "orderChannel")[0]["deprecated"] = True
 
-    assert found(compare(tmp_path, mutate)) == {
+    result = compare(tmp_path, mutate)
+    assert found(result) == {
         ("enum-value-name-changed", "WARN", "enums.responseCode.05"),
         ("enum-value-since-changed", "INFO", "enums.responseCode.00"),
         ("enum-value-deprecated", "INFO", "enums.orderChannel.INTERNET"),
     }
+    renamed = next(c for c in result.changes if c.id == "enum-value-name-changed")
+    assert codes(renamed) == [
+        ("goes", "sogenactif.enums.ResponseCode.REFUSED"),
+        ("appears", "sogenactif.enums.ResponseCode.DECLINED"),
+    ]
 
 
 # --------------------------------------------------------------------------- containers
@@ -618,6 +708,14 @@ def test_functions_removed_added_renamed(tmp_path: Path) -> None:
     result = compare(tmp_path / "b", rename)
     assert only(result) == ("function-renamed", "ERR", "checkout.cardValidateAuthent")
     assert "renamed from cardValidateAuthentication" in result.changes[0].message
+    assert codes(result.changes[0]) == [
+        ("goes", "client.checkout.card_validate_authentication(...)"),
+        ("appears", "client.checkout.card_validate_authent(...)"),
+    ]
+    assert result.changes[0].functions == (
+        "checkout.cardValidateAuthent",
+        "checkout.cardValidateAuthentication",
+    )
 
     def add(t: Tree) -> None:
         functions = t["services/checkout.yaml"]["functions"]
@@ -690,12 +788,21 @@ def test_seal_and_envelope_changes(tmp_path: Path) -> None:
         t["platform.yaml"]["seal"]["excluded_fields"] = ["seal", "keyVersion"]
         t["platform.yaml"]["envelope_fields"].remove("merchantId")
 
-    assert found(compare(tmp_path, mutate)) == {
+    result = compare(tmp_path, mutate)
+    assert found(result) == {
         ("seal-algorithm-removed", "ERR", "platform.seal.algorithms.HMAC-SHA-512"),
         ("seal-algorithm-added", "INFO", "platform.seal.algorithms.SHA-256"),
         ("seal-excluded-fields-changed", "ERR", "platform.seal.excluded_fields"),
         ("envelope-field-removed", "WARN", "platform.envelope_fields.merchantId"),
     }
+    # merchantId becomes a keyword argument of every function whose request lists it.
+    envelope = next(c for c in result.changes if c.id == "envelope-field-removed")
+    assert codes(envelope) == [
+        ("appears", "client.checkout.card_order(merchant_id=...)"),
+        ("appears", "client.checkout.card_validate_authentication(merchant_id=...)"),
+        ("appears", "client.token.payment_token_generate(merchant_id=...)"),
+    ]
+    assert envelope.functions == (ORDER, "checkout.cardValidateAuthentication", TOKEN)
 
 
 def test_documentation_changes_are_info_and_reported_once(tmp_path: Path) -> None:
@@ -742,7 +849,7 @@ def test_markdown_report_is_grouped_and_err_first(tmp_path: Path) -> None:
     assert "Card \\| number." in md  # pipes cannot break the table
     for line in md.splitlines():
         if re.search(r"\| `[a-z-]+` \|$", line):  # a change row
-            assert len(re.findall(r"(?<!\\)\|", line)) == 7
+            assert len(re.findall(r"(?<!\\)\|", line)) == 8
 
 
 def test_markdown_without_changes(tmp_path: Path) -> None:
@@ -756,7 +863,7 @@ def test_json_report_schema_and_determinism(tmp_path: Path) -> None:
     text = render_json(result)
     assert text == render_json(_breaking(tmp_path / "again"))
     data = json.loads(text)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["summary"] == {
         "ERR": 1,
         "WARN": 1,
@@ -774,11 +881,12 @@ def test_json_report_schema_and_determinism(tmp_path: Path) -> None:
     keys = {
         "id", "severity", "area", "group", "path", "message", "service", "function",
         "container", "enum", "field", "value", "direction", "old", "new", "used_by", "note",
+        "functions", "python",
     }  # fmt: skip
     for change in data["changes"]:
         assert set(change) == keys
         assert change["id"] in CATALOGUE
-        assert change["area"] == CATALOGUE[change["id"]][0]
+        assert change["area"] == CATALOGUE[change["id"]].area
     removed = next(c for c in data["changes"] if c["id"] == "request-field-removed")
     assert removed | {"message": None} == {
         "id": "request-field-removed",
@@ -798,6 +906,16 @@ def test_json_report_schema_and_determinism(tmp_path: Path) -> None:
         "new": None,
         "used_by": [],
         "note": None,
+        "functions": [TOKEN],
+        "python": [
+            {
+                "kind": "keyword",
+                "name": "card_expiry_date",
+                "of": "client.token.payment_token_generate",
+                "code": "client.token.payment_token_generate(card_expiry_date=...)",
+                "effect": "goes",
+            }
+        ],
     }
     assert to_json(result)["changes"] == data["changes"]
 
@@ -807,12 +925,15 @@ def test_text_report_lists_err_first(tmp_path: Path) -> None:
     lines = text.splitlines()
     assert lines[2] == "1 ERR, 1 WARN, 2 INFO: breaking for integrators"
     assert lines[4].startswith("ERR  request-field-removed: token.paymentTokenGenerate.request")
-    assert lines[5].startswith("WARN enum-value-added")
+    assert (
+        lines[5] == "     python: goes: client.token.payment_token_generate(card_expiry_date=...)"
+    )
+    assert lines[6].startswith("WARN enum-value-added")
 
 
 def test_every_change_id_is_documented() -> None:
     doc = (REPO / "docs" / "spec-diff.md").read_text("utf-8")
-    prefixes = ("request-field-", "response-field-", "container-member-")
+    prefixes = ("request-field-", "response-field-", "container-member-", "field-")
     missing = []
     for id in CATALOGUE:
         suffix = next((id[len(p) - 1 :] for p in prefixes if id.startswith(p)), None)
@@ -827,7 +948,8 @@ def test_message_templates_use_known_words() -> None:
     known = {"old", "new", "service", "container", "enum", "name", "value", "target"}
     words = {"why", "env", "functions", "where", "since", "later", "kind", "count", "verb"}
     words |= {"label", "presence", "hint", "new_enum", "old_enum"}
-    for id, (area, template) in CATALOGUE.items():
+    for id, kind in CATALOGUE.items():
+        area, template = kind.area, kind.template
         used = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         assert used <= known | words, (id, used - known - words)
         assert area, id
@@ -991,6 +1113,8 @@ def test_no_argument_compares_the_working_tree_with_head(repo: Path) -> None:
     assert "request-field-removed" in proc.stdout and "enum-value-removed" in proc.stdout
     proc = _run(repo, "generator.diff", "--format", "json")
     assert json.loads(proc.stdout)["summary"]["ERR"] == 1
+    proc = _run(repo, "generator", "diff", "--format", "json")  # an option before OLD and NEW
+    assert json.loads(proc.stdout)["summary"]["ERR"] == 1
 
 
 # --------------------------------------------------------------------------- the real spec
@@ -1028,17 +1152,19 @@ def test_real_spec_against_itself_and_with_a_removed_field(tmp_path: Path) -> No
     assert found(result) == {
         ("request-field-removed", "ERR", f"{TOKEN}.request.cardCSCValue"),
     }
+    # The keyword is named as the generated client names it (cardCSCValue -> card_csc_value).
+    assert codes(result.changes[0]) == [
+        ("goes", "client.token.payment_token_generate(card_csc_value=...)")
+    ]
 
 
 def test_list_items_are_compared(tmp_path: Path) -> None:
     def mutate(t: Tree) -> None:
         t["fields.yaml"]["paymentMeanBrandList"]["items"]["format"] = "ANS30"
 
-    assert only(compare(tmp_path, mutate)) == (
-        "response-field-format-widened",
-        "WARN",
-        f"{ORDER}.response.paymentMeanBrandList[]",
-    )
+    result = compare(tmp_path, mutate)
+    assert only(result) == ("field-format-widened", "WARN", "fields.paymentMeanBrandList[]")
+    assert [n.code for n in result.changes[0].python] == ["resp.payment_mean_brand_list"]
 
 
 def test_changes_in_an_unused_container_are_info(tmp_path: Path) -> None:
@@ -1055,3 +1181,247 @@ def test_changes_in_an_unused_container_are_info(tmp_path: Path) -> None:
         ("container-member-removed", "INFO", "containers.contact.firstname"),
     }
     assert {c.direction for c in result.changes} == {None}
+
+
+# --------------------------------------------------------------------------- the package
+
+
+DIFF_PACKAGE = REPO / "generator" / "diff"
+
+
+def _local_imports(path: Path) -> set[str]:
+    """The sibling modules ``path`` imports (``from .x import`` or ``from . import x``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_diff_modules_import_each_other_without_a_cycle() -> None:
+    graph = {p.stem: _local_imports(p) for p in DIFF_PACKAGE.glob("*.py") if p.stem != "__init__"}
+    assert {"catalogue", "model", "compare", "sources", "report", "cli"} <= set(graph)
+    done: list[str] = []
+    while len(done) < len(graph):  # peel off the modules whose imports are all done
+        ready = sorted(m for m, deps in graph.items() if m not in done and deps <= set(done))
+        assert ready, f"an import cycle among {sorted(set(graph) - set(done))}"
+        done.extend(ready)
+    assert graph["catalogue"] == set()
+    assert "cli" not in set().union(*(graph[m] for m in graph if m != "__main__"))
+
+
+@pytest.mark.parametrize(
+    "module", sorted(p.stem for p in DIFF_PACKAGE.glob("*.py") if p.stem != "__main__")
+)
+def test_each_diff_module_imports_alone(module: str) -> None:
+    name = "generator.diff" if module == "__init__" else f"generator.diff.{module}"
+    proc = subprocess.run(
+        [sys.executable, "-c", f"import {name}"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+# --------------------------------------------------------------------------- shared fields, Python names
+
+
+def _uses_of(spec: Spec, field: str) -> list[str]:
+    """'service.function direction' of every use of ``field`` that takes its format from
+    fields.yaml."""
+    found = []
+    for service, function in spec.iter_functions():
+        for direction, uses in (("request", function.request), ("response", function.response)):
+            for u in uses:
+                if u.name == field and u.field.format == spec.fields[field].format:
+                    found.append(f"{service.name}.{function.name} {direction}")
+    return sorted(found)
+
+
+def test_real_spec_shared_field_narrowing_is_one_change_with_its_functions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old_root = _real_spec(tmp_path)
+    new_root = tmp_path / "new" / "spec"
+    shutil.copytree(old_root, new_root)
+    fields = yaml.safe_load((new_root / "fields.yaml").read_text("utf-8"))
+    assert fields["amount"]["format"] == "N12"
+    fields["amount"]["format"] = "N10"
+    (new_root / "fields.yaml").write_text(yaml.safe_dump(fields, sort_keys=False), "utf-8")
+    old = load_spec(old_root)
+    uses = _uses_of(old, "amount")
+    requests = [u for u in uses if u.endswith(" request")]
+    assert len(requests) >= 2  # a shared field: one change used to be reported per use
+
+    result = diff_specs(old, load_spec(new_root))
+    assert only(result) == ("field-format-narrowed", "ERR", "fields.amount")
+    (change,) = result.changes
+    assert change.used_by == tuple(uses)
+    assert change.functions == tuple(sorted({u.split()[0] for u in uses}))
+    keywords = [n for n in change.python if n.kind == "keyword"]
+    assert len(keywords) == len(requests)
+    assert {n.code for n in keywords} >= {"client.checkout.card_order(amount=...)"}
+    assert {n.effect for n in change.python} == {"narrows"}
+    # --fail-on keeps its meaning: the one change carries the worst severity of the uses.
+    assert main([str(old_root), str(new_root), "--fail-on", "ERR"]) == 1
+    assert main([str(new_root), str(old_root), "--fail-on", "ERR"]) == 0  # widened: WARN at most
+    capsys.readouterr()
+
+
+def _integrator_changes(t: Tree) -> None:
+    """A field added to a request, a response field removed, an enum value removed."""
+    f = fn(t, "token", "paymentTokenGenerate")
+    f["request"].insert(4, _uses("currencyCode")[0])
+    f["response"] = [u for u in f["response"] if u["field"] != "errorFieldName"]
+    values(t, "orderChannel").pop(1)  # MOTO
+
+
+KEYWORD_ADDED = "client.token.payment_token_generate(currency_code=...)"
+ATTRIBUTE_REMOVED = "resp.error_field_name"
+MEMBER_REMOVED = "sogenactif.enums.OrderChannel.MOTO"
+
+
+def test_changes_name_keywords_attributes_and_members(tmp_path: Path) -> None:
+    result = compare(tmp_path, _integrator_changes)
+    by_id = {c.id: c for c in result.changes}
+    (keyword,) = by_id["request-field-added"].python
+    assert (keyword.kind, keyword.name, keyword.of, keyword.effect) == (
+        "keyword",
+        "currency_code",
+        "client.token.payment_token_generate",
+        "appears",
+    )
+    assert keyword.code == KEYWORD_ADDED
+    (attribute,) = by_id["response-field-removed"].python
+    assert (attribute.kind, attribute.name, attribute.of, attribute.effect) == (
+        "attribute",
+        "error_field_name",
+        "client.token.payment_token_generate",
+        "goes",
+    )
+    assert attribute.code == ATTRIBUTE_REMOVED
+    (member,) = by_id["enum-value-removed"].python
+    assert (member.kind, member.name, member.of, member.effect) == (
+        "member",
+        "MOTO",
+        "sogenactif.enums.OrderChannel",
+        "goes",
+    )
+    assert member.code == MEMBER_REMOVED
+
+
+def test_text_report_names_the_python_names(tmp_path: Path) -> None:
+    lines = render_text(compare(tmp_path, _integrator_changes)).splitlines()
+    assert f"     python: appears: {KEYWORD_ADDED}" in lines
+    assert (
+        f"     python: goes: {ATTRIBUTE_REMOVED} of client.token.payment_token_generate(...)"
+        in lines
+    )
+    assert f"     python: goes: {MEMBER_REMOVED}" in lines
+    removed = lines.index(next(x for x in lines if x.startswith("WARN response-field-removed")))
+    assert lines[removed + 1].startswith(f"     python: goes: {ATTRIBUTE_REMOVED}")
+
+
+def test_markdown_report_names_the_python_names(tmp_path: Path) -> None:
+    md = render_markdown(compare(tmp_path, _integrator_changes))
+    rows = {}  # change id: its table row
+    for line in md.splitlines():
+        row_id = re.search(r"\| `([a-z-]+)` \|$", line)
+        if row_id:
+            rows[row_id.group(1)] = line
+    assert f"| appears: `{KEYWORD_ADDED}` |" in rows["request-field-added"]
+    assert (
+        f"| goes: `{ATTRIBUTE_REMOVED}` of `client.token.payment_token_generate(...)` |"
+        in rows["response-field-removed"]
+    )
+    assert f"| goes: `{MEMBER_REMOVED}` |" in rows["enum-value-removed"]
+    assert "| Severity | Where | Change | In integrators' code | Old | New | Id |" in md
+
+
+def test_json_report_names_the_python_names(tmp_path: Path) -> None:
+    data = json.loads(render_json(compare(tmp_path, _integrator_changes)))
+    assert data["schema_version"] == 2
+    by_id = {c["id"]: c for c in data["changes"]}
+    assert by_id["request-field-added"]["python"] == [
+        {
+            "kind": "keyword",
+            "name": "currency_code",
+            "of": "client.token.payment_token_generate",
+            "code": KEYWORD_ADDED,
+            "effect": "appears",
+        }
+    ]
+    assert by_id["response-field-removed"]["python"] == [
+        {
+            "kind": "attribute",
+            "name": "error_field_name",
+            "of": "client.token.payment_token_generate",
+            "code": ATTRIBUTE_REMOVED,
+            "effect": "goes",
+        }
+    ]
+    assert by_id["enum-value-removed"]["python"] == [
+        {
+            "kind": "member",
+            "name": "MOTO",
+            "of": "sogenactif.enums.OrderChannel",
+            "code": MEMBER_REMOVED,
+            "effect": "goes",
+        }
+    ]
+    assert by_id["request-field-added"]["functions"] == [TOKEN]
+    assert by_id["enum-value-removed"]["functions"] == [ORDER]
+
+
+def test_shared_field_in_the_markdown_report(tmp_path: Path) -> None:
+    def narrow(t: Tree) -> None:
+        t["fields.yaml"]["transactionReference"]["format"] = "AN20"
+
+    md = render_markdown(compare(tmp_path, narrow))
+    fields = md.split("### Fields")[1]
+    assert "| 🔴 ERR | `transactionReference` | format of field transactionReference" in fields
+    assert (
+        "narrows: `transaction_reference=...` in `client.checkout.card_order(...)`, "
+        "`client.checkout.card_validate_authentication(...)`<br>"
+        "narrows: `resp.transaction_reference` of `client.checkout.card_order(...)`"
+    ) in fields
+    assert (
+        "- `transactionReference`: used by `checkout.cardOrder request`, "
+        "`checkout.cardOrder response`, `checkout.cardValidateAuthentication request`"
+    ) in fields
+    assert "### Service" not in md  # nothing left per function
+
+
+def test_python_names_are_those_of_the_generated_client() -> None:
+    """Every name the diff would give exists in generated/sogenactif (the spec at its target)."""
+    spec = load_spec(REPO / "spec")
+    envelope = set(spec.platform.envelope_fields)
+    for service, function in spec.iter_functions():
+        call = names.method(service.name, function.name, "goes")
+        module = importlib.import_module(f"sogenactif.services.{call.of.split('.')[1]}")
+        (service_class,) = (
+            c for n, c in vars(module).items() if n.endswith("Service") and n != "Service"
+        )
+        method = getattr(service_class, call.name)
+        params = inspect.signature(method).parameters
+        for u in function.request:
+            if u.name not in envelope and u.since <= spec.target_version:
+                assert names.keyword(service.name, function.name, u.name, "goes").name in params
+        models = importlib.import_module(f"sogenactif.models.{call.of.split('.')[1]}")
+        response = getattr(models, f"{function.name[0].upper()}{function.name[1:]}Response")
+        for u in function.response:
+            if u.since <= spec.target_version:
+                attribute = names.attribute(service.name, function.name, u.name, "goes")
+                assert attribute.name in response.model_fields
+    for enum in spec.enums.values():
+        member_class = getattr(sogenactif.enums, enum.name[0].upper() + enum.name[1:])
+        for v in enum.values:
+            if v.since <= spec.target_version:
+                member = names.member(enum.name, v.name, "goes")
+                assert member.of == f"sogenactif.enums.{member_class.__name__}"
+                assert member_class[member.name] == v.value

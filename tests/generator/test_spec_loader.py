@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.spec import SpecError, Version, load_spec
+import generator.spec
+from generator.spec import SpecError, Version, load_spec, loader, model
 
 SPEC = Path(__file__).resolve().parents[2] / "spec"
 
@@ -25,7 +27,10 @@ def test_real_spec_loads() -> None:
     assert [u.name for u in token.request if u.required] == ["keyVersion", "seal"]
     assert {u.name for u in token.response} >= {"responseCode", "paymentToken", "errorFieldName"}
     assert len(token.urls) == 4
-    assert len(spec.enums["paymentMeanBrand"].values) == 57  # 56 brands + UNKNOWN (returned only)
+    brands = {v.value for v in spec.enums["paymentMeanBrand"].values}
+    # The paymentTokenGenerate page's 56 brands and UNKNOWN (returned only), and BCMCMOBILE
+    # (paymentProviderInitialize's page).
+    assert len(brands) == 58 and "BCMCMOBILE" in brands
     assert len(spec.enums["responseCode"].values) == 26
     assert not next(
         v for v in spec.enums["paymentMeanBrand"].values if v.value == "UNKNOWN"
@@ -158,3 +163,20 @@ def test_every_function_of_the_office_server_is_specified_and_generated() -> Non
             envelope = {u.name for u in function.request} & {"merchantId", "keyVersion", "seal"}
             assert envelope == {"merchantId", "keyVersion", "seal"}, name
             assert callable(getattr(attribute, snake(name)))
+
+
+def test_the_model_is_pure_data_and_the_package_exports_what_others_import() -> None:
+    """spec/model.py knows nothing of YAML or of the loader; generator.spec re-exports both."""
+    package = Path(generator.spec.__file__).parent
+    tree = ast.parse((package / "model.py").read_text("utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {"yaml", "loader"} & imported, imported
+    assert generator.spec.load_spec is loader.load_spec
+    assert generator.spec.SpecError is loader.SpecError
+    for name in ("Spec", "Service", "Function", "FieldDef", "FieldUse", "EnumDef", "Version"):
+        assert getattr(generator.spec, name) is getattr(model, name)

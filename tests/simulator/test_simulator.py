@@ -284,13 +284,20 @@ def test_a_field_newer_than_the_declared_version_is_refused(sim: Simulator, prot
 def test_response_fields_newer_than_the_declared_version_are_not_sent(
     sim: Simulator, protocol: str
 ) -> None:
-    """errorFieldName appeared in 2.21: a request declaring 2.20 gets the refusal without it."""
-    fields = {**CARD_ORDER, "amount": "12a"}
-    old = send(sim, protocol, "checkout", "cardOrder", fields, version="2.20")
+    """refund's errorFieldName is a 2.21 field (its page): a request declaring 2.20 gets the
+    refusal without it; cardOrder's is 2.0 (its page), sent to every version."""
+    refund = DICTIONARY.functions()[("cashManagement", "refund")]
+    assert refund.response_since.get("errorFieldName") == "2.21"
+    fields = {"transactionReference": "X1", "operationAmount": "12a", "currencyCode": "978"}
+    old = send(sim, protocol, "cashManagement", "refund", fields, version="2.20")
     assert old["responseCode"] == "30" and "errorFieldName" not in old
     assert verify_seal(old, sim.secret_key)
-    new = send(sim, protocol, "checkout", "cardOrder", fields, version="2.21")
-    assert (new["responseCode"], new["errorFieldName"]) == ("30", "amount")
+    new = send(sim, protocol, "cashManagement", "refund", fields, version="2.21")
+    assert (new["responseCode"], new["errorFieldName"]) == ("30", "operationAmount")
+    card_order = send(
+        sim, protocol, "checkout", "cardOrder", {**CARD_ORDER, "amount": "12a"}, version="2.20"
+    )
+    assert card_order["errorFieldName"] == "amount"
 
 
 def test_envelope_problems(sim: Simulator, protocol: str) -> None:

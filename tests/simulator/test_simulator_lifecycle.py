@@ -487,6 +487,30 @@ def test_payment_provider(sim: Simulator, c: sogenactif.Client) -> None:
     assert sim.transaction("PROVIDER").status == "TO_CAPTURE"  # type: ignore[union-attr]
 
 
+@needs("checkout", "walletIssuerWalletFinalize")
+def test_wallet_issuer_wallet(sim: Simulator, c: sogenactif.Client) -> None:
+    init = c.checkout.wallet_issuer_wallet_initialize(
+        amount=1290,
+        currency_code="978",
+        payment_mean_brand="PAYLIB",
+        merchant_return_url="https://shop.example/back",
+        transaction_reference="ISSUERWALLET",
+    )
+    assert init.response_code == "00" and init.redirection_url.endswith("/_simulator/provider")
+    page = requests.post(
+        init.redirection_url, data={"redirection_data": init.redirection_data}, timeout=5
+    )
+    assert 'action="https://shop.example/back"' in page.text
+    done = c.checkout.wallet_issuer_wallet_finalize(
+        redirection_data=init.redirection_data, transaction_reference="ISSUERWALLET"
+    )
+    assert done.response_code == "00"
+    t = sim.transaction("ISSUERWALLET")
+    assert t is not None and t.status == "TO_CAPTURE" and t.origin_amount == 1290
+    replay = c.checkout.wallet_issuer_wallet_finalize(redirection_data=init.redirection_data)
+    assert replay.response_code == "25"  # a redirection is finalized once
+
+
 @needs("cashManagement", "creditHolder")
 @needs("cashManagement", "walletCreditHolder")
 def test_credits(sim: Simulator, c: sogenactif.Client) -> None:

@@ -56,6 +56,7 @@ authorises the pending payment (holderAuthentStatus SUCCESS), or refuses it with
 failed authentication; cardValidateAuthentication only reports the authentication.
 Payment providers: paymentProviderInitialize keeps the payment pending and redirects to
 ``<base>/_simulator/provider``; paymentProviderFinalize with the same redirectionData accepts it.
+Issuer wallets (walletIssuerWalletInitialize / Finalize) go the same way.
 """
 
 from __future__ import annotations
@@ -431,6 +432,40 @@ def payment_provider_finalize(call: Call) -> dict[str, Any]:
     return _payment_fields(t)
 
 
+def wallet_issuer_wallet_initialize(call: Call) -> dict[str, Any]:
+    """An issuer wallet (PAYLIB …) payment: pending until the cardholder comes back from the
+    wallet's page (the simulator's provider page), then walletIssuerWalletFinalize."""
+    brand = call.text("paymentMeanBrand") or "PAYLIB"
+    pending = _pending(call, "issuer-wallet", Card("", "", brand))
+    return {
+        "responseCode": "00",
+        "redirectionUrl": f"{call.platform.base_url}/_simulator/provider",
+        "redirectionData": pending.token,
+        "messageVersion": MESSAGE_VERSION_PROVIDER,
+    }
+
+
+def wallet_issuer_wallet_finalize(call: Call) -> dict[str, Any]:
+    """The simulator finds the payment by the redirectionData its page posted back (our reading
+    of the function, see spec/services/checkout.yaml): without it, 12."""
+    pending = call.store.pending(call.required("redirectionData"))
+    if (
+        pending is None
+        or pending.kind != "issuer-wallet"
+        or pending.merchant_id != call.merchant_id
+    ):
+        raise Refusal("25")
+    if (call.has("transactionReference") or call.has("s10TransactionReference")) and _reference(
+        call
+    ) != pending.reference:
+        raise Refusal("12", "transactionReference")
+    order = dataclasses.replace(call, fields=pending.fields)
+    accepted = Authorisation("00", None, pending.card.brand)
+    t = _new_payment(order, pending.card, auth=accepted, paymentMeanType="WALLET")
+    call.store.delete_pending(pending.token)
+    return {"responseCode": _payment_fields(t).get("responseCode", "00")}
+
+
 # --------------------------------------------------------------------------- cash management
 
 
@@ -802,6 +837,8 @@ BEHAVIOURS: dict[tuple[str, str], Behaviour] = {
     ("checkout", "cardValidateAuthenticationAndOrder"): card_validate_authentication_and_order,
     ("checkout", "paymentProviderInitialize"): payment_provider_initialize,
     ("checkout", "paymentProviderFinalize"): payment_provider_finalize,
+    ("checkout", "walletIssuerWalletInitialize"): wallet_issuer_wallet_initialize,
+    ("checkout", "walletIssuerWalletFinalize"): wallet_issuer_wallet_finalize,
     ("cashManagement", "cancel"): cancel,
     ("cashManagement", "validate"): validate,
     ("cashManagement", "refund"): refund,

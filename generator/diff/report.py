@@ -1,24 +1,33 @@
-"""Render a :class:`~generator.diff.SpecDiff` as text, Markdown (for a pull request) or JSON.
+"""Render a :class:`~.model.SpecDiff` as text, Markdown (for a pull request) or JSON.
 
 The JSON schema is documented in ``docs/spec-diff.md``; bump ``SCHEMA_VERSION`` whenever a key
 changes meaning or disappears (adding a key is compatible). No timestamps: the same two specs
-always give the same bytes.
+always give the same bytes. Every format shows, for each change, the Python names it touches in
+integrators' code (``python``) and, for a shared thing, where it is used.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import groupby
 
-from .diff import RANK, SEVERITIES, Change, SpecDiff
+from .catalogue import RANK, SEVERITIES
+from .model import Change, PythonName, SpecDiff
 
-SCHEMA_VERSION = 1
+# 2: field-… changes (a fields.yaml field's definition, once for all its functions) replace the
+# request-field-… and response-field-… changes they gather; new keys "functions" and "python".
+SCHEMA_VERSION = 2
 
 ICONS = {"ERR": "🔴", "WARN": "🟠", "INFO": "🔵"}
 
 
+FORMATS = ("text", "markdown", "json")
+
+
 def render(result: SpecDiff, fmt: str) -> str:
-    """The report in ``fmt``: ``text``, ``markdown`` or ``json``."""
+    """The report in ``fmt``: one of FORMATS."""
     renderers: dict[str, Callable[[SpecDiff], str]] = {
         "text": render_text,
         "markdown": render_markdown,
@@ -49,6 +58,50 @@ def _verdict(result: SpecDiff) -> str:
     if highest == "INFO":
         return "nothing breaks integrators"
     return "no changes"
+
+
+# --------------------------------------------------------------------------- Python names
+
+
+@dataclass(frozen=True)
+class NameGroup:
+    """Python names shown together: one name (``client.token.payment_token_generate(
+    card_number=...)``), or a keyword or response attribute met in several ``calls``
+    (``amount=...`` in ``client.checkout.card_order(...)``, ...)."""
+
+    effect: str
+    what: str
+    calls: tuple[str, ...] = ()
+
+    @property
+    def joiner(self) -> str:
+        return " in " if self.what.endswith("=...") else " of "
+
+    def text(self, limit: int | None = None, quote: Callable[[str], str] = str) -> str:
+        """``effect: what in call, call``, naming the first ``limit`` calls."""
+        shown = self.calls[:limit]
+        calls = ", ".join(quote(c) for c in shown)
+        more = f" and {len(self.calls) - len(shown)} more" if len(self.calls) > len(shown) else ""
+        return f"{self.effect}: {quote(self.what)}" + (
+            f"{self.joiner}{calls}{more}" if self.calls else ""
+        )
+
+
+def name_groups(names: Iterable[PythonName]) -> list[NameGroup]:
+    """The names in report order (by effect, then kind), a keyword or response attribute met
+    in several calls gathered in one group."""
+    groups: list[NameGroup] = []
+    for _, same in groupby(sorted(names, key=PythonName.sort_key), lambda n: n.sort_key()[:3]):
+        items = list(same)
+        first = items[0]
+        calls = tuple(f"{n.of}(...)" for n in items)
+        if first.kind == "keyword" and len(items) > 1:
+            groups.append(NameGroup(first.effect, f"{first.name}=...", calls))
+        elif first.kind == "attribute" and first.code.startswith("resp."):
+            groups.append(NameGroup(first.effect, first.code, calls))
+        else:
+            groups.extend(NameGroup(n.effect, n.code) for n in items)
+    return groups
 
 
 # --------------------------------------------------------------------------- JSON
@@ -97,6 +150,7 @@ def render_text(result: SpecDiff) -> str:
         lines.append(f"{c.severity:<4} {c.id}: {c.path}: {c.message}{values}")
         if c.used_by:
             lines.append(f"     used by: {', '.join(c.used_by)}")
+        lines.extend(f"     python: {group.text()}" for group in name_groups(c.python))
     return "\n".join(lines) + "\n"
 
 
@@ -127,6 +181,8 @@ def _where(c: Change, full: bool) -> str:
         return _code(c.path)
     if c.value is not None:
         return _code(c.value)
+    if c.group == "field":  # the field is the table's owner
+        return ""
     if c.field is not None:
         if c.group == "service" and c.direction in ("request", "response"):
             return f"{c.direction} {_code(c.field)}"
@@ -142,7 +198,18 @@ def _where(c: Change, full: bool) -> str:
     return _code(c.path.removeprefix(owner))
 
 
-_HEADER = ["| Severity | Where | Change | Old | New | Id |", "|---|---|---|---|---|---|"]
+_HEADER = [
+    "| Severity | Where | Change | In integrators' code | Old | New | Id |",
+    "|---|---|---|---|---|---|---|",
+]
+_CALLS_SHOWN = 4  # calls named in a Markdown cell before "and N more"
+
+
+def _python_cell(names: Iterable[PythonName]) -> str:
+    def code(text: str) -> str:
+        return f"`{_cell(text)}`"
+
+    return "<br>".join(g.text(_CALLS_SHOWN, code) for g in name_groups(names))
 
 
 def _row(c: Change, where: str) -> str:
@@ -150,7 +217,7 @@ def _row(c: Change, where: str) -> str:
     if c.note:
         message += f"<br><sub>Note: {_cell(_short(c.note, 240))}</sub>"
     return (
-        f"| {ICONS[c.severity]} {c.severity} | {where} | {message} | "
+        f"| {ICONS[c.severity]} {c.severity} | {where} | {message} | {_python_cell(c.python)} | "
         f"{_code(c.old)} | {_code(c.new)} | `{c.id}` |"
     )
 
@@ -159,8 +226,11 @@ def _table(changes: Iterable[Change], full: bool = False) -> list[str]:
     return [*_HEADER, *(_row(c, _where(c, full)) for c in changes)]
 
 
-def _owned_table(changes: list[Change], owner: Callable[[Change], str]) -> list[str]:
-    """One table for all containers (or enums): Where names the owner, then a used-by list."""
+def _owned_table(
+    changes: list[Change], owner: Callable[[Change], str], limit: int | None = 8
+) -> list[str]:
+    """One table for all containers (or enums, or fields): Where names the owner, then where
+    each is used (the first ``limit`` places)."""
     rows = [*_HEADER]
     used: dict[str, set[str]] = {}
     for c in sorted(changes, key=lambda c: (-RANK[c.severity], c.sort_key())):
@@ -170,8 +240,9 @@ def _owned_table(changes: list[Change], owner: Callable[[Change], str]) -> list[
         used.setdefault(owner(c), set()).update(c.used_by)
     rows.append("")
     for name, origins in sorted(used.items()):
-        where = ", ".join(f"`{u}`" for u in sorted(origins)[:8])
-        more = f" and {len(origins) - 8} more" if len(origins) > 8 else ""
+        shown = sorted(origins)[:limit]
+        where = ", ".join(f"`{u}`" for u in shown)
+        more = f" and {len(origins) - len(shown)} more" if len(origins) > len(shown) else ""
         rows.append(f"- `{name}`: used by {where}{more}" if origins else f"- `{name}`: unused")
     return rows
 
@@ -210,6 +281,10 @@ def render_markdown(result: SpecDiff) -> str:
     platform = [c for c in main if c.group == "platform"]
     if platform:
         section("### Platform", _table(platform))
+    fields = [c for c in main if c.group == "field"]
+    if fields:  # every function that uses the changed field, since that is the point
+        rows = _owned_table(fields, lambda c: c.field or "", limit=None)
+        section("### Fields (fields.yaml: one change for every function using the field)", rows)
     for service in sorted({c.service or "" for c in main if c.group == "service"}):
         mine = [c for c in main if c.group == "service" and c.service == service]
         wide = [c for c in mine if c.function is None]
@@ -232,4 +307,14 @@ def render_markdown(result: SpecDiff) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-__all__ = ["SCHEMA_VERSION", "render", "render_json", "render_markdown", "render_text", "to_json"]
+__all__ = [
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "NameGroup",
+    "name_groups",
+    "render",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "to_json",
+]
