@@ -122,6 +122,8 @@ def rule_expr(definition: FieldDef, required: bool, since: str, spec: Spec, ns: 
             args.append(f"format={py_str(label)}")
         if definition.pattern is not None or definition.min_length:
             args.append(f"pattern={py_str(pattern_of(definition) or '')}")
+        if definition.sensitive:
+            args.append(f"sensitive={py_str(definition.sensitive)}")
     if since != "2.0":
         args.append(f"since={py_str(since)}")
     return f"FieldRule({', '.join(args)})"
@@ -148,6 +150,9 @@ class ParamView:
     wire: str
     annotation: str
     doc: str
+    # How the generated method holds the value from its first line: "" (as given), or the
+    # expression that masks card data (``mask(x, "pan")``, ``mask_fields(x)``).
+    masking: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,28 @@ class ServiceView:
     functions: tuple[FunctionView, ...]
 
 
+def holds_card_data(definition: FieldDef, spec: Spec, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a value of ``definition`` can hold card data or secrets, at any depth."""
+    target = definition.items or definition
+    if target.sensitive:
+        return True
+    if target.type == "container" and target.container and target.container not in seen:
+        members = spec.containers[target.container].fields
+        return any(holds_card_data(u.field, spec, seen | {target.container}) for u in members)
+    return False
+
+
+def masking(keyword: str, definition: FieldDef, spec: Spec) -> str:
+    """The expression a generated method rebinds a keyword to, so that no card data stays in
+    clear among its local variables (``sogenactif_core._masked``)."""
+    target = definition.items or definition
+    if not definition.is_list and target.sensitive:
+        return f"mask({keyword}, {py_str(target.sensitive)})"
+    if holds_card_data(definition, spec):
+        return f"mask_fields({keyword})"
+    return ""
+
+
 def business_request(function: Function, spec: Spec) -> list[FieldUse]:
     """Request fields the integrator gives (envelope fields are the client's)."""
     envelope = set(spec.platform.envelope_fields)
@@ -213,6 +240,7 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
                     initial_indent=" " * 12,
                     subsequent_indent=" " * 16,
                 ),
+                masking=masking(snake(use.name), definition, spec),
             )
         )
         rules.append(

@@ -134,4 +134,14 @@ DICTIONARY = DataDictionary(
     wsdl_dir=Path(__file__).resolve().parent / "wsdl",
     load_functions=_functions,
     package_version="0.1.0",
+    unsigned_refusals=frozenset(
+        {
+            "03",
+            "12",
+            "30",
+            "34",
+            "90",
+            "99",
+        }
+    ),
 )

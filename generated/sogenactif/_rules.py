@@ -337,8 +337,8 @@ CUSTOMER_DATA: dict[str, FieldRule] = {
     "birthZipCode": FieldRule("birthZipCode", "string", format="ANS10"),
     "maidenName": FieldRule("maidenName", "string", format="ANS50"),
     "nationalityCountry": FieldRule("nationalityCountry", "string", format="ANS3"),
-    "newPwd": FieldRule("newPwd", "string", format="ANS50"),
-    "pwd": FieldRule("pwd", "string", format="ANS50"),
+    "newPwd": FieldRule("newPwd", "string", format="ANS50", sensitive="secret"),
+    "pwd": FieldRule("pwd", "string", format="ANS50", sensitive="secret"),
 }
 DELIVERY_DATA: dict[str, FieldRule] = {
     "deliveryAddressCreationDate": FieldRule(
@@ -391,8 +391,8 @@ HOLDER_DATA: dict[str, FieldRule] = {
     "birthZipCode": FieldRule("birthZipCode", "string", format="ANS10"),
     "maidenName": FieldRule("maidenName", "string", format="ANS50"),
     "nationalityCountry": FieldRule("nationalityCountry", "string", format="ANS3"),
-    "newPassword": FieldRule("newPassword", "string", format="ANS50"),
-    "password": FieldRule("password", "string", format="ANS50"),
+    "newPassword": FieldRule("newPassword", "string", format="ANS50", sensitive="secret"),
+    "password": FieldRule("password", "string", format="ANS50", sensitive="secret"),
 }
 INSTALMENT_DATA: dict[str, FieldRule] = {
     "amountsList": FieldRule(
@@ -421,19 +421,19 @@ PAN_DATA: dict[str, FieldRule] = {
     "cardExpiryDate": FieldRule(
         "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
     ),
-    "pan": FieldRule("pan", "string", format="N19"),
+    "pan": FieldRule("pan", "string", format="N19", sensitive="pan"),
     "panId": FieldRule("panId", "string", format="ANS10"),
 }
 PAYMENT_MEAN_DATA: dict[str, FieldRule] = {
     "bcmcMobile": FieldRule("bcmcMobile", "container", children=BCMC_MOBILE),
 }
 RESPONSE_PAN_DATA: dict[str, FieldRule] = {
-    "pan": FieldRule("pan", "string", format="N19"),
+    "pan": FieldRule("pan", "string", format="N19", sensitive="pan"),
     "tokenPanId": FieldRule("tokenPanId", "string", format="ANS10"),
 }
 RESPONSE_TOKEN_PAN_DATA: dict[str, FieldRule] = {
     "panId": FieldRule("panId", "string", format="ANS10"),
-    "tokenPan": FieldRule("tokenPan", "string", format="ANS128"),
+    "tokenPan": FieldRule("tokenPan", "string", format="ANS128", sensitive="token"),
 }
 RISK_MANAGEMENT_CUSTOM_DATA: dict[str, FieldRule] = {
     "riskManagementCustomSequence": FieldRule(
@@ -488,7 +488,7 @@ SHOPPING_CART_DETAIL: dict[str, FieldRule] = {
     "shoppingCartTotalTaxAmount": FieldRule("shoppingCartTotalTaxAmount", "integer", format="N12"),
 }
 TOKEN_PAN_DATA: dict[str, FieldRule] = {
-    "tokenPan": FieldRule("tokenPan", "string", format="ANS128"),
+    "tokenPan": FieldRule("tokenPan", "string", format="ANS128", sensitive="token"),
     "tokenPanId": FieldRule("tokenPanId", "string", format="ANS10"),
 }
 TRAVEL_CONTEXT: dict[str, FieldRule] = {

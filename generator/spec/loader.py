@@ -623,6 +623,9 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
         _line_of(node, "seal"),
         "seal",
         required=("default_algorithm", "algorithms", "excluded_fields"),
+        # unsigned_refusals is optional so that older specs (git revisions) still load; without
+        # it no unsigned answer is trusted.
+        optional=("note", "unsigned_refusals"),
     )
     envs = node["environments"]
     if not isinstance(envs, dict) or not {"production", "test"} <= set(envs):
@@ -648,6 +651,7 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
         default_seal_algorithm=str(seal["default_algorithm"]),
         seal_algorithms=tuple(str(a) for a in seal["algorithms"]),
         seal_excluded_fields=tuple(str(a) for a in seal["excluded_fields"]),
+        unsigned_refusals=tuple(str(a) for a in seal.get("unsigned_refusals") or ()),
         envelope_fields=tuple(str(a) for a in node["envelope_fields"]),
         note=r.text(node, "note", file, "platform"),
     )

@@ -186,6 +186,9 @@ class Platform:
     seal_excluded_fields: tuple[str, ...]
     envelope_fields: tuple[str, ...]
     note: str = ""
+    # responseCode values an answer may carry without a seal (refusals the platform cannot
+    # sign, or that report that nothing was done); any other unsigned answer is not trusted.
+    unsigned_refusals: tuple[str, ...] = ()
 
     def rest_url(self, environment: str, service: str, function: str) -> str:
         base = dict(self.environments)[environment]

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
+from ._masked import reveal_all
 from ._redact import redact_value
 
 
@@ -94,8 +95,10 @@ class ResponseModel(_Model):
 
     @property
     def raw(self) -> dict[str, Any]:
-        """The decoded response exactly as received (the seal was verified over it)."""
-        return self._raw
+        """The decoded response exactly as received (the seal was verified over it): a fresh
+        copy; inside the library, card data in it is held masked."""
+        raw: dict[str, Any] = reveal_all(self._raw)
+        return raw
 
     @property
     def sealed(self) -> bool:

@@ -24,16 +24,20 @@ from ._base import RequestModel, ResponseModel
 from ._dictionary import DataDictionary
 from ._errors import (
     ConfigurationError,
+    DuplicateResendError,
+    EchoMismatchError,
     RequestValidationError,
     ResponseValidationError,
     SealMismatchError,
+    SealRefusedError,
     SogenactifError,
     UnsignedResponseError,
 )
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
 from ._http_transport import HttpTransport
+from ._masked import Masked, reveal, reveal_all
 from ._metadata import FunctionSpec
-from ._redact import redact
+from ._redact import mask_fields, redact
 from ._retry import RetryPolicy
 from ._transport import Transport, WireCall
 from ._wire import (
@@ -59,26 +63,6 @@ _HEADERS = {"Accept-Encoding": "gzip, deflate"}
 _URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 
 
-class Secret:
-    """A secret key that never shows in reprs, ``vars()`` dumps, logs or tracebacks' locals."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "<hidden>"
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> Any:
-        raise TypeError("a secret key is not picklable")
-
-
 class BaseClient:
     """Holds the merchant's credentials and the transport; the generated ``Client`` adds one
     attribute per service and hands over its :class:`DataDictionary`."""
@@ -98,6 +82,7 @@ class BaseClient:
         seal_algorithm: str | None = None,
         intermediate_service_provider_id: str | None = None,
         require_response_seal: bool = False,
+        accept_unsigned_test_responses: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry: RetryPolicy | None = None,
         proxies: Mapping[str, str] | None = None,
@@ -107,12 +92,15 @@ class BaseClient:
         session: requests.Session | None = None,
         transport: Transport | None = None,
     ) -> None:
+        # The key is held masked from the first line: a frame of this method never shows it.
+        secret = Masked(secret_key, "secret")
+        del secret_key
         dictionary = self._dictionary
         if seal_algorithm is None:
             seal_algorithm = dictionary.default_seal_algorithm
         if not isinstance(merchant_id, str) or not _MERCHANT_ID.fullmatch(merchant_id):
             raise ConfigurationError("merchant_id must be the shop's 15-digit identifier (N15)")
-        if not isinstance(secret_key, str) or not secret_key:
+        if not isinstance(secret.reveal(), str) or not secret.reveal():
             raise ConfigurationError("secret_key must be the shop's (non-empty) secret key")
         if (
             isinstance(key_version, bool)
@@ -134,6 +122,11 @@ class BaseClient:
             or max_response_bytes < 1024
         ):
             raise ConfigurationError("max_response_bytes must be a whole number, 1024 or more")
+        if accept_unsigned_test_responses and environment != "test":
+            raise ConfigurationError(
+                "accept_unsigned_test_responses is for environment='test' alone: never for "
+                "production or a base URL of your own"
+            )
         if session is not None and (proxies is not None or verify is not True or cert is not None):
             raise ConfigurationError(
                 "proxies, verify and cert configure the client's own connections: with a "
@@ -146,11 +139,17 @@ class BaseClient:
         self.seal_algorithm = seal_algorithm
         self.intermediate_service_provider_id = intermediate_service_provider_id
         self.require_response_seal = require_response_seal
+        self.accept_unsigned_test_responses = accept_unsigned_test_responses
+        if accept_unsigned_test_responses:
+            logger.warning(
+                "accept_unsigned_test_responses: unsigned answers of the test platform are "
+                "accepted, successes included; never use it outside tests"
+            )
         self.retry = retry
         self.interface_version = dictionary.interface_version
         self.base_url = _base_url(environment, dictionary)
         self.timeouts = _timeouts(timeout, connect_timeout)
-        self._secret_key = Secret(secret_key)
+        self._secret_key = secret
         if transport is None:
             sender: Any
             if session is not None:
@@ -263,9 +262,7 @@ class BaseClient:
             # problem, goes through the model, which decides and explains.
             plain = encode_keywords(fn, given)
             fields = plain if plain is not None else encode_request(fn, _request_model(fn, given))
-        sealed = seal_request(
-            fn, fields, self._envelope(fn), self._secret_key.reveal(), self.seal_algorithm
-        )
+        sealed = seal_request(fn, fields, self._envelope(fn), self._secret_key, self.seal_algorithm)
         return WireCall(
             service=fn.service, function=fn.name, fields=sealed, spec=fn, deadline=deadline
         )
@@ -283,16 +280,19 @@ class BaseClient:
         name = fn.qualified_name
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
-            logger.debug("%s %s request %s", self.transport.protocol, name, redact(call.fields))
+            logger.debug(
+                "%s %s request %s", self.transport.protocol, name, redact(call.wire_fields)
+            )
         policy = self.retry
         earlier: ResponseT | None = None  # a 90/99 answer to an earlier attempt
         attempt = 1
         while True:
             try:
-                raw = self.transport.send(call)
+                # Card data in the answer (tokens, card numbers) is held masked from here on.
+                raw = mask_fields(self.transport.send(call))
                 if debug:
                     logger.debug("%s %s response %s", self.transport.protocol, name, redact(raw))
-                response = self._response(fn, raw)
+                response = self._response(fn, call, raw)
             except SogenactifError as exc:
                 exc.attempts = attempt
                 # Library exceptions behind a typed error hold the request or the response (card
@@ -318,14 +318,7 @@ class BaseClient:
             else:
                 if earlier is not None and policy is not None:
                     if policy.is_duplicate_refusal(fn, raw):
-                        logger.warning(
-                            "%s: the resend was refused as a duplicate (responseCode %s): the "
-                            "platform recorded attempt 1; returning its answer (%s)",
-                            name,
-                            _code(raw),
-                            _code(earlier.raw),
-                        )
-                        return earlier
+                        raise _duplicate_resend(fn, call, earlier, response, attempt)
                 reason = None
                 if policy is not None and attempt < policy.max_attempts:
                     reason = policy.retry_after_response(fn, call, raw)
@@ -345,12 +338,29 @@ class BaseClient:
             policy.sleep(delay)
             attempt += 1
 
-    def _response(self, fn: FunctionSpec[Any, ResponseT], raw: dict[str, Any]) -> ResponseT:
-        """Verify the seal over the raw response, then build the model."""
+    def _response(
+        self, fn: FunctionSpec[Any, ResponseT], call: WireCall, raw: dict[str, Any]
+    ) -> ResponseT:
+        """Trust the answer only as far as it proves itself, then build the model.
+
+        1. A seal present is verified over the raw answer (before any model). A mismatch is a
+           :class:`SealMismatchError` (status unknown), or, when the answer is the platform's
+           34 ("seal erroneous"), a :class:`SealRefusedError` naming the likely cause.
+        2. An answer without a seal is returned only when it reports that nothing was done (the
+           dictionary's ``unsigned_refusals``: unknown merchant or key version …); any other,
+           a success above all, is an :class:`UnsignedResponseError`: whoever can alter a
+           response in transit could have written it. ``require_response_seal`` refuses every
+           unsigned answer; ``accept_unsigned_test_responses`` (environment "test" only) lets
+           the test platform's unsigned answers through, with a warning.
+        3. The fields the answer echoes (transactionReference, s10TransactionReference,
+           merchantId, amount, currencyCode) must be the request's: else it is not the answer
+           to this call (a replayed or misrouted response): :class:`EchoMismatchError`.
+        """
         sealed = "seal" in raw
+        code = _code(raw)
         if sealed:
             try:
-                matches = verify_seal(raw, self._secret_key.reveal(), self.seal_algorithm)
+                matches = verify_seal(reveal_all(raw), self._secret_key, self.seal_algorithm)
                 reason = ""
             except (TypeError, ValueError):
                 # A value the seal rules cannot turn into text (a JSON float …).
@@ -358,25 +368,61 @@ class BaseClient:
                 reason = "the response seal cannot be verified (a value is not text)"
             if not matches:
                 logger.error(
-                    "%s: response seal mismatch; transaction status unknown", fn.qualified_name
+                    "%s: response seal mismatch (responseCode %s); transaction status unknown",
+                    fn.qualified_name,
+                    code,
                 )
+                if code == "34" and not reason:
+                    raise SealRefusedError(
+                        f"{fn.qualified_name}: the platform refused the request's seal "
+                        "(responseCode 34). Most likely secret_key or key_version is wrong: the "
+                        "answer's own seal does not verify with this key either. A 34 is a "
+                        "refusal: the request was not executed. (This answer could not be "
+                        "authenticated: if in doubt, look the transaction up before paying "
+                        "again under a new reference.)",
+                        raw=raw,
+                    )
                 raise SealMismatchError(fn.qualified_name, raw=raw, reason=reason)
-        elif self.require_response_seal:
-            raise UnsignedResponseError(
-                f"{fn.qualified_name}: the response carries no seal (responseCode "
-                f"{raw.get('responseCode', raw.get('walletResponseCode', '?'))!s:.4}); this "
-                "client requires sealed responses.",
-                raw=raw,
-            )
+        elif self.require_response_seal or code not in self._dictionary.unsigned_refusals:
+            if self.accept_unsigned_test_responses and not self.require_response_seal:
+                logger.warning(
+                    "%s: unsigned response (responseCode %s) accepted: "
+                    "accept_unsigned_test_responses is set (test platform only)",
+                    fn.qualified_name,
+                    code,
+                )
+            else:
+                raise UnsignedResponseError(
+                    f"{fn.qualified_name}: the response carries no seal and reports "
+                    f"responseCode {code}"
+                    + (
+                        "; this client requires sealed responses."
+                        if self.require_response_seal
+                        else ", which only a sealed answer may report: it is not trusted. The "
+                        "transaction status is unknown: look it up (e.g. with "
+                        "diagnostic.get_transaction_data) before anything else."
+                    ),
+                    raw=raw,
+                )
         else:
             logger.warning(
                 "%s: unsigned response (responseCode %s): the platform could not seal it",
                 fn.qualified_name,
-                str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4],
+                code,
+            )
+        mismatched = _echo_mismatches(call.wire_fields, raw)
+        if mismatched:
+            raise EchoMismatchError(
+                f"{fn.qualified_name}: the response is not the answer to this request: its "
+                f"{', '.join(mismatched)} differ from the request's (a replayed or misrouted "
+                "response). It is refused; this call's transaction status is unknown until "
+                "looked up.",
+                fields=mismatched,
+                raw=raw,
             )
         fields: list[str] = []
         try:
-            response = fn.response_model.model_validate(raw)
+            response = fn.response_model.model_validate(reveal_all(raw))
         except ValidationError as exc:
             fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
         if fields:
@@ -397,7 +443,8 @@ def _request_model(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> Requ
     if problems:
         raise RequestValidationError(fn.qualified_name, problems)
     try:
-        model: RequestModel = fn.request_model.model_validate(given)
+        # Revealed only as the argument: the model's repr masks it again.
+        model: RequestModel = fn.request_model.model_validate(reveal_all(given))
     except ValidationError as exc:
         problems = request_problems_from_pydantic(exc, fn)
     if problems:
@@ -435,6 +482,63 @@ def _delay(policy: RetryPolicy | None, attempt: int, deadline: float | None) -> 
         logger.warning("no time left for another attempt within the call's timeout")
         return None
     return delay
+
+
+# The identifying fields an answer echoes: when both the request and the answer carry one, they
+# must agree (the platform answers about the transaction, shop and amount it was asked about).
+_ECHOED = (
+    "transactionReference",
+    "s10TransactionReference",
+    "merchantId",
+    "amount",
+    "currencyCode",
+)
+
+
+def _echo_mismatches(request: Mapping[str, Any], raw: Mapping[str, Any]) -> list[str]:
+    found = []
+    for name in _ECHOED:
+        sent, answered = request.get(name), raw.get(name)
+        if sent in (None, "", {}) or answered in (None, "", {}):
+            continue
+        if _echo_text(sent) != _echo_text(answered):
+            found.append(name)
+    return found
+
+
+def _echo_text(value: Any) -> Any:
+    """A value as compared: text and whole numbers alike ("2500" == 2500), containers by their
+    members."""
+    if isinstance(value, Mapping):
+        return {k: _echo_text(v) for k, v in value.items() if v not in (None, "")}
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(reveal(value))
+
+
+def _duplicate_resend(
+    fn: FunctionSpec[Any, Any], call: WireCall, earlier: Any, refusal: Any, attempt: int
+) -> DuplicateResendError:
+    reference = call.wire_fields.get("transactionReference")
+    logger.warning(
+        "%s: the resend was refused as a duplicate (responseCode %s): the platform recorded "
+        "attempt 1 (answered %s)",
+        fn.qualified_name,
+        _code(refusal.raw),
+        _code(earlier.raw),
+    )
+    error = DuplicateResendError(
+        f"{fn.qualified_name}: attempt 1 was answered responseCode {_code(earlier.raw)} "
+        f"(temporary problem); the resend (attempt {attempt}) was refused as a duplicate "
+        f"(responseCode {_code(refusal.raw)}): the platform recorded attempt 1, whose outcome "
+        f"stands. Look it up (diagnostic.get_transaction_data, transactionReference "
+        f"{reference!s}) and never pay again under a new reference.",
+        first_response=earlier,
+        duplicate_response=refusal,
+        transaction_reference=None if reference is None else str(reference),
+    )
+    error.attempts = attempt
+    return error
 
 
 def _code(raw: Mapping[str, Any]) -> str:

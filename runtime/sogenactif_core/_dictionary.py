@@ -52,6 +52,9 @@ class DataDictionary:
     # Every interface version a client may pin, oldest first (the default is the last).
     interface_versions: tuple[str, ...] = ()
     package_version: str = ""  # of the generated package, for the User-Agent header
+    # responseCode values an answer may carry without a seal (refusals that report nothing was
+    # done); any other unsigned answer is refused as untrusted (see BaseClient._response).
+    unsigned_refusals: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.interface_versions:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._masked import reveal_all
 from ._public import public
-from ._redact import scrub_text
+from ._redact import mask_fields, scrub_text
 
 
 @public
@@ -131,9 +132,14 @@ class ResponseError(SogenactifError):
     may_have_reached_server = True
 
     def __init__(self, message: str, *, raw: Mapping[str, Any] | None = None) -> None:
-        # Kept for investigation; deliberately not part of the message (it may hold tokens).
-        self.raw = raw
+        # Kept for investigation, card data masked (see ``raw``); never part of the message.
+        self._raw = mask_fields(dict(raw)) if raw is not None else None
         super().__init__(message)
+
+    @property
+    def raw(self) -> dict[str, Any] | None:
+        """The decoded response as received (a fresh copy; it may hold tokens)."""
+        return reveal_all(self._raw) if self._raw is not None else None
 
 
 @public
@@ -154,12 +160,15 @@ class SoapFaultError(ResponseError):
     masked in the message and in ``detail``.
     """
 
-    def __init__(self, message: str, *, code: str = "", detail: str = "") -> None:
-        self.code = code
-        self.detail = scrub_text(detail)
+    def __init__(
+        self, message: str, *, code: str = "", detail: str = "", known: Sequence[str] = ()
+    ) -> None:
+        # ``known``: the request's card data, masked wherever the server echoes it.
+        self.code = scrub_text(code, known)
+        self.detail = scrub_text(detail, known)
         super().__init__(
-            scrub_text(message) + " The request reached the server: the transaction status is"
-            " unknown until checked."
+            scrub_text(message, known) + " The request reached the server: the transaction "
+            "status is unknown until checked."
         )
 
 
@@ -185,7 +194,54 @@ class SealMismatchError(ResponseError):
 
 @public
 class UnsignedResponseError(ResponseError):
-    """The response carries no seal and the client was built with ``require_response_seal``."""
+    """The response carries no seal, and reports what only a sealed answer may report (a
+    success: money moved or data returned), or the client requires sealed responses
+    (``require_response_seal=True``). Whoever can alter a response in transit could have
+    written it: the transaction status is unknown until looked up."""
+
+
+@public
+class EchoMismatchError(ResponseError):
+    """The response (sealed or not) names another transaction, shop or amount than the request:
+    it is not the answer to this call (a replayed or misrouted response). The transaction status
+    of this call is unknown until looked up."""
+
+    def __init__(
+        self, message: str, *, fields: Sequence[str], raw: Mapping[str, Any] | None = None
+    ) -> None:
+        self.fields = list(fields)
+        super().__init__(message, raw=raw)
+
+
+@public
+class SealRefusedError(ResponseError):
+    """The platform answered responseCode 34: it refused the request's seal (a wrong
+    ``secret_key`` or ``key_version``, the first mistake of every integration). A 34 is a
+    refusal: the request was not executed. Its own seal did not verify with this key either,
+    which is what a wrong key gives."""
+
+
+@public
+class DuplicateResendError(ResponseError):
+    """A call answered 90/99 ("try again later") was sent again by the retry policy, and the
+    platform refused the resend as a duplicate (94, or 24): it had recorded the first attempt.
+    The first attempt's outcome stands: look the transaction up (its reference is
+    ``transaction_reference``) and never pay again under a new reference.
+
+    ``first_response`` is the first attempt's answer, ``duplicate_response`` the refusal."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        first_response: Any,
+        duplicate_response: Any,
+        transaction_reference: str | None,
+    ) -> None:
+        self.first_response = first_response
+        self.duplicate_response = duplicate_response
+        self.transaction_reference = transaction_reference
+        super().__init__(message, raw=getattr(duplicate_response, "raw", None))
 
 
 @public
@@ -197,6 +253,8 @@ __all__ = [
     "ConfigurationError",
     "ConnectError",
     "ConnectTimeoutError",
+    "DuplicateResendError",
+    "EchoMismatchError",
     "HTTPStatusError",
     "ReadTimeoutError",
     "RemoteProtocolError",
@@ -206,6 +264,7 @@ __all__ = [
     "ResponseTooLargeError",
     "ResponseValidationError",
     "SealMismatchError",
+    "SealRefusedError",
     "SoapFaultError",
     "SogenactifError",
     "TransportError",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ._errors import ReadTimeoutError, ResponseTooLargeError
+from ._masked import Masked
 
 DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024  # Office responses are a few KiB
 DEFAULT_POOL_SIZE = 16
@@ -42,7 +43,11 @@ class Timeouts:
 class HttpReply:
     status_code: int
     content_type: str
-    body: bytes
+    body: Masked  # the bytes received (they may echo card data): reveal() where read
+
+
+def reply(status_code: int, content_type: str, body: bytes) -> HttpReply:
+    return HttpReply(status_code, content_type, Masked(body, "body"))
 
 
 class HttpSender(Protocol):
@@ -52,7 +57,7 @@ class HttpSender(Protocol):
     max_response_bytes: int
 
     def post(
-        self, url: str, body: bytes, headers: Mapping[str, str], deadline: float | None
+        self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
     ) -> HttpReply: ...
 
     def close(self) -> None: ...
@@ -92,23 +97,25 @@ def announced_too_large(headers: Mapping[str, str], max_bytes: int) -> str | Non
     return None
 
 
-def collect(chunks: Iterator[bytes], where: str, max_bytes: int, deadline: float | None) -> bytes:
-    """Join ``chunks``, stopping past ``max_bytes`` (:class:`ResponseTooLargeError`); the
-    sender's read errors pass through. ``deadline`` is checked between chunks (the watchdog ends
-    a read blocked on a silent server)."""
+def collect(
+    chunks: Iterator[bytes], where: str, max_bytes: int, deadline: float | None
+) -> Masked | ResponseTooLargeError:
+    """Join ``chunks`` (held masked: they may echo card data), or the error to raise when they
+    run past ``max_bytes``; the sender's read errors pass through. ``deadline`` is checked
+    between chunks (the watchdog ends a read blocked on a silent server)."""
     parts: list[bytes] = []
     size = 0
     for chunk in chunks:
         size += len(chunk)
         if size > max_bytes:
-            raise ResponseTooLargeError(
+            return ResponseTooLargeError(
                 f"the response of {where} is larger than the {max_bytes} bytes accepted; "
                 "reading stopped there."
             )
         parts.append(chunk)
         if deadline is not None and time.monotonic() >= deadline:
             raise DeadlinePassed
-    return b"".join(parts)
+    return Masked(b"".join(parts), "body")
 
 
 class DeadlinePassed(Exception):

@@ -61,6 +61,7 @@ from ._http import (
     timed_out,
     too_large_announced,
 )
+from ._masked import Masked
 from ._watchdog import WATCHDOG
 
 
@@ -248,7 +249,7 @@ class PoolSender:
         return manager
 
     def post(
-        self, url: str, body: bytes, headers: Mapping[str, str], deadline: float | None
+        self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
     ) -> HttpReply:
         """POST ``body`` and read the whole reply; every fault is a typed error.
 
@@ -269,7 +270,7 @@ class PoolSender:
     def _exchange(
         self,
         url: str,
-        body: bytes,
+        body: Masked,
         headers: Mapping[str, str],
         deadline: float | None,
         state: _CallState,
@@ -284,20 +285,32 @@ class PoolSender:
                 connect=remaining(deadline, timeouts.connect),
                 read=remaining(deadline, timeouts.read),
             )
-            options: dict[str, Any] = {
-                "body": body,
-                "headers": dict(headers),
-                "redirect": False,
-                "preload_content": False,
-                "decode_content": False,
-                "retries": False,
-                "timeout": timeout,
-            }
+            # The body is revealed only as urlopen's argument: no frame here holds it in clear.
             if isinstance(manager, urllib3.ProxyManager):
-                response = manager.urlopen("POST", url, **options)
+                response = manager.urlopen(
+                    "POST",
+                    url,
+                    body=body.reveal(),
+                    headers=dict(headers),
+                    redirect=False,
+                    preload_content=False,
+                    decode_content=False,
+                    retries=False,
+                    timeout=timeout,
+                )
             else:
-                pool = manager.connection_from_url(url)
-                response = pool.urlopen("POST", _path(url), assert_same_host=False, **options)
+                response = manager.connection_from_url(url).urlopen(
+                    "POST",
+                    _path(url),
+                    body=body.reveal(),
+                    headers=dict(headers),
+                    redirect=False,
+                    assert_same_host=False,
+                    preload_content=False,
+                    decode_content=False,
+                    retries=False,
+                    timeout=timeout,
+                )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             fault = self._send_fault(exc, where, state.sent)
         except ValueError as exc:  # an URL urllib3 cannot parse, a header it refuses
@@ -321,16 +334,19 @@ class PoolSender:
 
     def _read(
         self, response: urllib3.BaseHTTPResponse, where: str, deadline: float | None
-    ) -> bytes:
+    ) -> Masked:
         u3 = urllib3.exceptions
         fault: TransportError | None = None
         try:
-            return collect(
+            content = collect(
                 response.stream(CHUNK, decode_content=True),
                 where,
                 self.max_response_bytes,
                 deadline,
             )
+            if isinstance(content, Masked):
+                return content
+            fault = content
         except DeadlinePassed:
             fault = deadline_error(where, self.timeouts)
         except u3.ReadTimeoutError:

@@ -44,6 +44,7 @@ from ._http import (
     too_large_announced,
     walk,
 )
+from ._masked import Masked
 from ._watchdog import WATCHDOG
 
 _LIBRARY = (requests.exceptions.RequestException,)
@@ -67,7 +68,7 @@ class SessionSender:
         return f"<SessionSender {type(self.session).__name__}>"
 
     def post(
-        self, url: str, body: bytes, headers: Mapping[str, str], deadline: float | None
+        self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
     ) -> HttpReply:
         timeouts = self.timeouts
         where = origin(url)
@@ -76,7 +77,7 @@ class SessionSender:
         try:
             response = self.session.post(
                 url,
-                data=body,
+                data=body.reveal(),  # revealed only as the argument
                 headers=dict(headers),
                 timeout=(remaining(deadline, timeouts.connect), remaining(deadline, timeouts.read)),
                 stream=True,
@@ -106,12 +107,15 @@ class SessionSender:
             body=content,
         )
 
-    def _read(self, response: requests.Response, where: str, deadline: float | None) -> bytes:
+    def _read(self, response: requests.Response, where: str, deadline: float | None) -> Masked:
         fault: TransportError | None = None
         try:
-            return collect(
+            content = collect(
                 response.iter_content(chunk_size=CHUNK), where, self.max_response_bytes, deadline
             )
+            if isinstance(content, Masked):
+                return content
+            fault = content
         except DeadlinePassed:
             fault = deadline_error(where, self.timeouts)
         except requests.exceptions.ConnectionError as exc:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from ._http import HttpReply, HttpSender, Timeouts
+from ._masked import Masked
 from ._transport import WireCall
 
 
@@ -47,7 +48,7 @@ class HttpTransport:
         return self.base_url + self.codec.path(call)
 
     def send(self, call: WireCall) -> dict[str, Any]:
-        body = self.codec.encode(call)
+        body = Masked(self.codec.encode(call), "body")  # it holds card data
         reply = self.sender.post(self.url(call), body, self.headers, call.deadline)
         return self.codec.decode(call, reply)
 

@@ -36,6 +36,7 @@ class FieldRule:
     children: Mapping[str, FieldRule] | None = None  # container members
     item: FieldRule | None = None  # one item of a list
     since: str = "2.0"
+    sensitive: str = ""  # pan | csc | token | secret: held masked from the moment it is given
 
     @cached_property
     def regex(self) -> re.Pattern[str] | None:

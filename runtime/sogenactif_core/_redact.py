@@ -17,14 +17,18 @@ Masked forms: a PAN keeps its last 4 digits (``****1234``), a token its length, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from ._masked import Masked
 
 # Field name -> how its value is masked (pan, csc, token, secret); see add_sensitive_fields.
 SENSITIVE_FIELDS: dict[str, str] = {}
 
 _PAN_LIKE = re.compile(r"^\d{13,19}$")
 _DIGIT_RUN = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
+# A card number written in groups ("4973 0199 9991 2764", "4973-0199-…").
+_SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _SENSITIVE_NAME = re.compile(
     r"(?i)(pan|cardnumber|csc|cscvalue|cvv|cvc|cvx|token|secret|secretkey|password|pwd)$"
 )
@@ -91,6 +95,8 @@ def kind_of(name: str, value: Any) -> str | None:
 
 def redact_value(name: str, value: Any) -> Any:
     """``value`` of field ``name``, masked if sensitive (containers and lists walked)."""
+    if type(value) is Masked:
+        return mask_value(value.kind, value.reveal()) if value.kind != "body" else repr(value)
     if isinstance(value, Mapping):
         return redact(value)
     if isinstance(value, (list, tuple)):
@@ -110,6 +116,43 @@ def redact(fields: Any) -> Any:
     return fields
 
 
-def scrub_text(text: str) -> str:
-    """Free text from the server (a SOAP fault string …) with card-number-like digits masked."""
+def scrub_text(text: str, known: Iterable[str] = ()) -> str:
+    """Free text from the server (a SOAP fault string …): every value the request held masked
+    (``known``: its card number, CSC, token …) removed wherever it appears, and card-number-like
+    digits masked, written in one run or in groups."""
+    for value in sorted({v for v in known if len(v) >= 3}, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, mask_value("pan", value) if value.isdigit() else "<removed>")
+    text = _SPACED_DIGITS.sub(_mask_spaced, text)
     return _DIGIT_RUN.sub(lambda m: mask_value("pan", m.group(0)), text)
+
+
+def _mask_spaced(match: re.Match[str]) -> str:
+    digits = re.sub(r"[ -]", "", match.group(0))
+    if 13 <= len(digits) <= 19 and luhn_valid(digits):
+        return mask_value("pan", digits)
+    return match.group(0)
+
+
+def mask_fields(value: Any, sensitive: Mapping[str, str] | None = None) -> Any:
+    """A copy of a structure of dicts and lists (keyword arguments, wire fields, a decoded
+    response) with the values of sensitive fields masked: by the dictionary's marks, by names
+    that look sensitive, and any Luhn-valid card-number-like text (``_redact.kind_of``).
+    Objects that are neither (models: their reprs mask) are kept as they are."""
+    marks = SENSITIVE_FIELDS if sensitive is None else sensitive
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for name, item in value.items():
+            if isinstance(item, (dict, list, tuple)):
+                out[name] = mask_fields(item, marks)
+            elif item is None or type(item) is Masked or isinstance(item, bool):
+                out[name] = item
+            else:
+                kind = marks.get(name) if isinstance(name, str) else None
+                if kind is None and isinstance(name, str):
+                    kind = kind_of(name, item if isinstance(item, str) else str(item))
+                out[name] = Masked(item, kind) if kind else item
+        return out
+    if isinstance(value, (list, tuple)):
+        return [mask_fields(item, marks) for item in value]
+    return value

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import HTTPStatusError, ResponseDecodeError
+from ._masked import Masked
 
 if TYPE_CHECKING:
     from ._http import HttpReply
@@ -19,6 +20,13 @@ _STATUS_HINTS = {
     503: " (service unavailable)",
     504: " (gateway timeout: the operation may or may not have been performed)",
 }
+
+
+def _masked_value(value: Any) -> Any:
+    """json.dumps' hook for what it cannot write itself: masked card data, by its value."""
+    if type(value) is Masked:
+        return value.reveal()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 class RestCodec:
@@ -38,20 +46,22 @@ class RestCodec:
         return self.rest_path.format(service=call.service, function=call.function)
 
     def encode(self, call: WireCall) -> bytes:
-        return json.dumps(call.fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(
+            call.wire_fields, ensure_ascii=False, separators=(",", ":"), default=_masked_value
+        ).encode("utf-8")
 
     def decode(self, call: WireCall, reply: HttpReply) -> dict[str, Any]:
         if reply.status_code != 200:
             raise HTTPStatusError(
                 f"{call.function}: HTTP {reply.status_code} from the server"
                 f"{_STATUS_HINTS.get(reply.status_code, '')}"
-                f" [{reply.content_type or 'no content type'}, {len(reply.body)} bytes].",
+                f" [{reply.content_type or 'no content type'}, {len(reply.body.reveal())} bytes].",
                 status_code=reply.status_code,
                 content_type=reply.content_type,
             )
         problem = ""
         try:
-            decoded = json.loads(reply.body.decode("utf-8"))
+            decoded = json.loads(reply.body.reveal().decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             # ValueError: JSONDecodeError, and integers too long to convert; RecursionError:
             # absurdly nested arrays. The body itself is never quoted (it may hold card data).
@@ -64,7 +74,7 @@ class RestCodec:
             # Raised outside the except block: a JSONDecodeError keeps the whole body (.doc).
             raise ResponseDecodeError(
                 f"{call.function}: the response is not valid UTF-8 JSON ({problem}, "
-                f"{len(reply.body)} bytes, {reply.content_type or 'no content type'}). "
+                f"{len(reply.body.reveal())} bytes, {reply.content_type or 'no content type'}). "
                 "The request reached the server: the transaction status is unknown."
             )
         if not isinstance(decoded, dict):

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import HTTPStatusError, ResponseDecodeError, SoapFaultError, UnsafeXMLError
+from ._masked import Masked, sensitive_values
 from ._xml import Node, UnsafeXML, XMLError, escape, parse, render
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ def item_name(list_name: str, list_items: Mapping[str, str]) -> str:
 def _text(value: Any) -> str:
     if type(value) is str:
         return escape(value)
+    if type(value) is Masked:  # card data, written where it goes on the wire
+        return _text(value.reveal())
     if isinstance(value, bool):
         return "true" if value else "false"
     return escape(str(value))
@@ -164,20 +167,22 @@ class SoapCodec:
             _ROOT,
             f'<{tag} xmlns:{_PREFIX}="{escape(ns)}"><{_PREFIX}:input>',
         ]
-        write_fields(parts, call.fields, _PREFIX, order, rules, self.list_items)
+        write_fields(parts, call.wire_fields, _PREFIX, order, rules, self.list_items)
         parts.append(f"</{_PREFIX}:input></{tag}>{_END}")
         return "".join(parts).encode("utf-8")
 
     def decode(self, call: WireCall, reply: HttpReply) -> dict[str, Any]:
         """The reply's ``output`` in the JSON shape, or a typed error."""
-        status, body = reply.status_code, reply.body
+        status = reply.status_code
         # SOAP 1.1 carries faults with HTTP 500; any other status is an HTTP error.
-        if status not in (200, 500) or (status == 500 and b"Envelope" not in body[:4096]):
+        if status not in (200, 500) or (
+            status == 500 and b"Envelope" not in reply.body.reveal()[:4096]
+        ):
             raise _status_error(call, reply)
         problem = ""
         unsafe = False
         try:
-            root = parse(body)
+            root = parse(reply.body.reveal())
         except UnsafeXML:
             unsafe = True
         except XMLError as exc:
@@ -189,7 +194,7 @@ class SoapCodec:
                 "unknown."
             )
         if problem:
-            raise _unreadable(call, f"{problem}, {len(body)} bytes")
+            raise _unreadable(call, f"{problem}, {len(reply.body.reveal())} bytes")
         if root.local != "Envelope" or root.namespace not in (SOAP11, SOAP12):
             raise _unreadable(call, "not a SOAP envelope")
         soap_body = root.child("Body")
@@ -250,4 +255,5 @@ def _fault(call: WireCall, fault: Node) -> SoapFaultError:
         f"{call.function}: SOAP fault {code}: {message[:200]}",
         code=code,
         detail=detail[:2000],
+        known=sensitive_values(call.wire_fields),
     )

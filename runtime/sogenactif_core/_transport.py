@@ -14,9 +14,9 @@ One small class per way of sending:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ._masked import reveal_all
 from ._public import public
 
 if TYPE_CHECKING:
@@ -24,22 +24,44 @@ if TYPE_CHECKING:
 
 
 @public
-@dataclass(frozen=True)
 class WireCall:
-    """One call as it goes on the wire."""
+    """One call as it goes on the wire: the service, the function and its sealed fields.
 
-    service: str  # REST path segment, e.g. "token"
-    function: str  # e.g. "paymentTokenGenerate"
-    fields: dict[str, Any]  # sealed, keys in seal order
-    # The function's metadata, for transports that need its layout (the SOAP element order).
-    spec: FunctionSpec[Any, Any] | None = field(default=None, repr=False, compare=False)
-    # When the whole call must be over (time.monotonic()), or None for no deadline.
-    deadline: float | None = field(default=None, repr=False, compare=False)
+    ``fields`` gives the fields as sent (a fresh dict, card data in clear: for the caller's
+    eyes, e.g. a :class:`MockTransport` handler); inside the library they stay in
+    ``wire_fields``, card data masked (``sogenactif_core._masked``).
+    """
+
+    __slots__ = ("deadline", "function", "service", "spec", "wire_fields")
+
+    def __init__(
+        self,
+        service: str,
+        function: str,
+        fields: dict[str, Any],
+        spec: FunctionSpec[Any, Any] | None = None,
+        deadline: float | None = None,
+    ) -> None:
+        self.service = service  # REST path segment, e.g. "token"
+        self.function = function  # e.g. "paymentTokenGenerate"
+        self.wire_fields = fields  # sealed, keys in seal order, card data masked
+        # The function's metadata, for transports that need its layout (SOAP element order).
+        self.spec = spec
+        # When the whole call must be over (time.monotonic()), or None for no deadline.
+        self.deadline = deadline
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = reveal_all(self.wire_fields)
+        return fields
 
     def __repr__(self) -> str:
         from ._redact import redact
 
-        return f"WireCall(service={self.service!r}, function={self.function!r}, fields={redact(self.fields)!r})"
+        return (
+            f"WireCall(service={self.service!r}, function={self.function!r}, "
+            f"fields={redact(self.wire_fields)!r})"
+        )
 
 
 @public

@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._errors import RequestValidationError
+from ._masked import Masked
 from ._metadata import FieldRule, FunctionSpec
+from ._redact import mask_fields
 from .seal import EXCLUDED_FIELDS, compute_seal_of_string, seal_string
 
 
@@ -61,8 +63,9 @@ def _path(loc: Sequence[int | str], fn: FunctionSpec[Any, Any]) -> str:
 
 def encode_request(fn: FunctionSpec[Any, Any], model: Any) -> dict[str, Any]:
     """The request's fields as wire text, checked against the dictionary's formats and enums
-    (characters no protocol can carry are caught by :func:`seal_request`, over the seal string)."""
-    data = model.model_dump(by_alias=True, exclude_none=True)
+    (characters no protocol can carry are caught by :func:`seal_request`, over the seal string).
+    Card data is masked as soon as it leaves the model (see ``_masked``)."""
+    data = mask_fields(model.model_dump(by_alias=True, exclude_none=True))
     problems: list[tuple[str, str]] = []
     wire = _encode_mapping(data, fn.request_fields, fn.required_fields, "", problems)
     if problems:
@@ -146,12 +149,18 @@ def _encode_mapping(
     """The checked wire text of ``values``; ``strict`` (for :func:`encode_keywords`) also files a
     problem for every value the request model would have converted."""
     out: dict[str, Any] = {}
+    if not all(type(name) is str for name in values):
+        problems.append((prefix.rstrip(".") or "request", "has a key that is not a field name"))
+        return out
     for name, rule, kind, check in _plan(values, rules):
         value = values[name]
         if value is None:
             continue
         if rule is None:
             problems.append((prefix + name, "is not a field of this container"))
+            continue
+        if type(value) is Masked or rule.sensitive:
+            out[name] = _encode_sensitive(value, rule, prefix + name, problems, strict)
             continue
         if kind == _OTHER:
             out[name] = _encode_value(value, rule, prefix + name, problems, strict)
@@ -195,6 +204,22 @@ def _encode_mapping(
         if out.get(name) in (None, "", [], {}):
             problems.append((prefix + name, "is required"))
     return out
+
+
+def _encode_sensitive(
+    value: Any, rule: FieldRule, path: str, problems: list[tuple[str, str]], strict: bool
+) -> Any:
+    """A card number, CSC or token: checked like any value, then kept masked on the wire
+    fields (revealed only to seal and to write the request)."""
+    held = value if type(value) is Masked else None
+    encoded = _encode_value(
+        held.reveal() if held is not None else value, rule, path, problems, strict
+    )
+    if isinstance(encoded, str) and encoded:
+        if held is not None and held.reveal() == encoded:
+            return held
+        return Masked(encoded, rule.sensitive or (held.kind if held is not None else "token"))
+    return encoded
 
 
 # What strict mode files for a value the request model would convert: never shown, as
@@ -271,23 +296,27 @@ def seal_request(
     fn: FunctionSpec[Any, Any],
     fields: Mapping[str, Any],
     envelope: Mapping[str, str],
-    secret_key: str,
+    secret_key: Masked,
     algorithm: str,
 ) -> dict[str, Any]:
     """Add the envelope fields, order the keys as the seal does, then append the seal.
 
     Fields holding a character no protocol can carry are refused here: the seal string holds
-    every value, so one search over it replaces a walk of the whole request.
+    every value, so one search over it replaces a walk of the whole request. The seal string
+    holds card data in clear: it is dropped before anything is raised.
     """
     merged = dict(fields)
     merged.update(envelope)
     sealed = {name: merged[name] for name in sorted(merged)}
     text = seal_string(sealed)
-    if _may_be_unsendable(fields, text):
+    maybe_unsendable = _may_be_unsendable(fields, text)
+    seal = compute_seal_of_string(text, secret_key, algorithm)
+    del text
+    if maybe_unsendable:
         problems = _unsendable_text(fields, "")
         if problems:
             raise RequestValidationError(fn.qualified_name, problems)
-    sealed["seal"] = compute_seal_of_string(text, secret_key, algorithm)
+    sealed["seal"] = seal
     return sealed
 
 
@@ -369,6 +398,8 @@ def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             problems += _unsendable_text(item, f"{path}[{index}]")
+    elif type(value) is Masked and isinstance(value.reveal(), str):
+        problems += _unsendable_text(value.reveal(), path)
     elif isinstance(value, str) and _UNSENDABLE.search(value):
         problems.append(
             (

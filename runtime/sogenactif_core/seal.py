@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping
 from operator import itemgetter
 from typing import Any
 
+from ._masked import Masked
+
 __all__ = [
     "ALGORITHMS",
     "DEFAULT_ALGORITHM",
@@ -69,6 +71,8 @@ def _flatten(fields: Mapping[str, Any], parts: list[str], prefix: str, top: bool
 
 
 def _value(value: Any, parts: list[str], path: str) -> None:
+    if type(value) is Masked:  # card data held masked: sealed by its value
+        value = value.reveal()
     if isinstance(value, str):
         parts.append(str.__str__(value))  # a StrEnum member gives its value
     elif isinstance(value, bool):
@@ -187,6 +191,12 @@ def _run(steps: tuple[_Step, ...], fields: Mapping[str, Any], parts: list[str]) 
 def _special(value: Any, parts: list[str]) -> None:
     """A value that is not plain text, handled as ``_value`` does (same order of tests)."""
     kind = type(value)
+    if kind is Masked:
+        value = value.reveal()
+        kind = type(value)
+        if kind is str:
+            parts.append(value)
+            return
     if kind is dict:
         _fast(value, parts, _NESTED_PLANS, False)
     elif kind is list:
@@ -213,33 +223,44 @@ def _special(value: Any, parts: list[str]) -> None:
         raise _Unsealable(kind.__name__)
 
 
-def compute_seal_of_string(data: str, secret_key: str, algorithm: str = DEFAULT_ALGORITHM) -> str:
+def _secret(secret_key: str | Masked) -> Masked:
+    """The key held masked: a frame of this module never holds it in clear as a variable."""
+    return secret_key if type(secret_key) is Masked else Masked(secret_key, "secret")
+
+
+def compute_seal_of_string(
+    data: str, secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
+) -> str:
     """The seal of an already-joined string."""
+    secret_key = _secret(secret_key)
     digest = _HMAC_DIGESTS.get(algorithm)
     if digest is not None:
-        return hmac.digest(secret_key.encode("utf-8"), data.encode("utf-8"), digest).hex()
+        return hmac.digest(secret_key.reveal().encode("utf-8"), data.encode("utf-8"), digest).hex()
     if algorithm == "SHA-256":
-        return hashlib.sha256((data + secret_key).encode("utf-8")).hexdigest()
+        return hashlib.sha256((data + secret_key.reveal()).encode("utf-8")).hexdigest()
     raise ValueError(
         f"unknown seal algorithm {algorithm!r}; expected one of {', '.join(ALGORITHMS)}"
     )
 
 
 def compute_seal(
-    fields: Mapping[str, Any], secret_key: str, algorithm: str = DEFAULT_ALGORITHM
+    fields: Mapping[str, Any], secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
 ) -> str:
     """The lowercase hex seal of ``fields`` (``seal``, ``keyVersion``, ``sealAlgorithm`` ignored)."""
+    secret_key = _secret(secret_key)
     digest = _HMAC_DIGESTS.get(algorithm)
     if digest is not None:  # the usual case, without a second call
-        data = seal_string(fields).encode("utf-8")
-        return hmac.digest(secret_key.encode("utf-8"), data, digest).hex()
+        return hmac.digest(
+            secret_key.reveal().encode("utf-8"), seal_string(fields).encode("utf-8"), digest
+        ).hex()
     return compute_seal_of_string(seal_string(fields), secret_key, algorithm)
 
 
 def verify_seal(
-    fields: Mapping[str, Any], secret_key: str, algorithm: str = DEFAULT_ALGORITHM
+    fields: Mapping[str, Any], secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
 ) -> bool:
     """True when ``fields["seal"]`` is the seal of ``fields``; compared in constant time."""
+    secret_key = _secret(secret_key)
     received = fields.get("seal")
     if not isinstance(received, str):
         return False

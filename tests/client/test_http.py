@@ -24,13 +24,15 @@ import sogenactif
 from sogenactif_core._http import Timeouts
 from sogenactif_core._http_pool import PoolSender, _proxy_for
 from sogenactif_core._http_session import SessionSender
+from sogenactif_core._masked import Masked
 from tests.support import Connection, RawServer, make_client, sealed
 
 REPLY = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 TIMEOUTS = Timeouts(connect=5.0, read=5.0, total=10.0)
 TLS = Path(__file__).resolve().parents[1] / "tls"
-PAN_BODY = b'{"cardNumber":"4973019999912764"}'
+PAN_BODY = Masked(b'{"cardNumber":"4973019999912764"}', "body")
+EMPTY = Masked(b"{}", "body")
 
 
 class KeepAliveServer:
@@ -151,8 +153,8 @@ def test_own_pool_sends_exactly_what_it_is_given_and_reuses_its_connection(
     sender = PoolSender(TIMEOUTS)
     url = raw.base_url + "/rs-services/v2/token/paymentTokenGenerate"
     for body in (b'{"a":"1"}', '{"é":"€"}'.encode(), b"x" * 5000):
-        reply = sender.post(url, body, HEADERS, None)
-        assert reply.status_code == 200 and reply.body == b"{}"
+        reply = sender.post(url, Masked(body, "body"), HEADERS, None)
+        assert reply.status_code == 200 and reply.body.reveal() == b"{}"
         head, _, sent = raw.requests[-1].partition(b"\r\n\r\n")
         assert sent == body
         assert head.startswith(b"POST /rs-services/v2/token/paymentTokenGenerate HTTP/1.1\r\n")
@@ -187,7 +189,7 @@ def test_no_post_is_ever_resent_by_the_pool(monkeypatch: Any) -> None:
 
     with RawServer(script) as server:
         with pytest.raises(sogenactif.RemoteProtocolError) as info:
-            PoolSender(TIMEOUTS).post(server.base_url + "/x", b"{}", HEADERS, None)
+            PoolSender(TIMEOUTS).post(server.base_url + "/x", EMPTY, HEADERS, None)
         assert info.value.may_have_reached_server is True
         assert len(served) == 1
 
@@ -228,8 +230,8 @@ def test_a_hostname_mismatch_says_nothing_was_sent(sender_kind: str) -> None:
 def test_trusted_certificates_from_the_verify_option(tls: KeepAliveServer) -> None:
     sender = PoolSender(TIMEOUTS, verify=str(TLS / "localhost.pem"))
     for _ in range(2):
-        reply = sender.post(tls.base_url + "/x", b"{}", HEADERS, None)
-        assert reply.status_code == 200 and reply.body == b"{}"
+        reply = sender.post(tls.base_url + "/x", EMPTY, HEADERS, None)
+        assert reply.status_code == 200 and reply.body.reveal() == b"{}"
     assert len(tls.requests) == 2 and tls.connections == 1
 
 
@@ -238,23 +240,23 @@ def test_trusted_certificates_from_the_environment(
     tls: KeepAliveServer, monkeypatch: Any, variable: str
 ) -> None:
     monkeypatch.setenv(variable, str(TLS / "localhost.pem"))
-    reply = PoolSender(TIMEOUTS).post(tls.base_url + "/x", b"{}", HEADERS, None)
+    reply = PoolSender(TIMEOUTS).post(tls.base_url + "/x", EMPTY, HEADERS, None)
     assert reply.status_code == 200
     # trust_env=False: the environment is not read, the default bundle does not know it.
     with pytest.raises(sogenactif.ConnectError):
-        PoolSender(TIMEOUTS, trust_env=False).post(tls.base_url + "/x", b"{}", HEADERS, None)
+        PoolSender(TIMEOUTS, trust_env=False).post(tls.base_url + "/x", EMPTY, HEADERS, None)
 
 
 def test_verification_is_off_only_when_asked(tls: KeepAliveServer) -> None:
     with pytest.warns(urllib3.exceptions.InsecureRequestWarning):
-        reply = PoolSender(TIMEOUTS, verify=False).post(tls.base_url + "/x", b"{}", HEADERS, None)
+        reply = PoolSender(TIMEOUTS, verify=False).post(tls.base_url + "/x", EMPTY, HEADERS, None)
     assert reply.status_code == 200
 
 
 def test_a_callers_session_keeps_its_own_certificate_settings(tls: KeepAliveServer) -> None:
     session = requests.Session()
     session.verify = str(TLS / "localhost.pem")
-    reply = SessionSender(session, TIMEOUTS).post(tls.base_url + "/x", b"{}", HEADERS, None)
+    reply = SessionSender(session, TIMEOUTS).post(tls.base_url + "/x", EMPTY, HEADERS, None)
     assert reply.status_code == 200
 
 
@@ -270,17 +272,17 @@ def test_proxy_from_the_environment_and_no_proxy(raw: KeepAliveServer, monkeypat
     try:
         monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
         target = raw.base_url.replace("127.0.0.1", "shop.invalid") + "/rs-services/v2/x/y"
-        reply = PoolSender(TIMEOUTS).post(target, b"{}", HEADERS, None)
+        reply = PoolSender(TIMEOUTS).post(target, EMPTY, HEADERS, None)
         assert reply.status_code == 200
         assert proxy.requests and proxy.requests[-1].startswith(f"POST {target} ".encode())
         # NO_PROXY covers the host: straight to the server.
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
         before = len(proxy.requests)
-        PoolSender(TIMEOUTS).post(raw.base_url + "/direct", b"{}", HEADERS, None)
+        PoolSender(TIMEOUTS).post(raw.base_url + "/direct", EMPTY, HEADERS, None)
         assert len(proxy.requests) == before
         assert raw.requests[-1].startswith(b"POST /direct ")
         # trust_env=False: the environment's proxy is ignored.
-        PoolSender(TIMEOUTS, trust_env=False).post(raw.base_url + "/d2", b"{}", HEADERS, None)
+        PoolSender(TIMEOUTS, trust_env=False).post(raw.base_url + "/d2", EMPTY, HEADERS, None)
         assert len(proxy.requests) == before
     finally:
         proxy.close()
@@ -291,7 +293,7 @@ def test_proxy_option_with_credentials(raw: KeepAliveServer) -> None:
     try:
         url = proxy.base_url.replace("http://", "http://us%40er:p%3Ass@")
         sender = PoolSender(TIMEOUTS, proxies={"http": url})
-        sender.post(raw.base_url + "/x", b"{}", HEADERS, None)
+        sender.post(raw.base_url + "/x", EMPTY, HEADERS, None)
         head = proxy.requests[-1].split(b"\r\n\r\n")[0].lower()
         # "us@er:p:ss" in base64
         assert b"proxy-authorization: basic dxnazxi6cdpzcw==" in head
@@ -345,7 +347,9 @@ SLOW_BODY = (
 
 
 def _endless_chunks(conn: Connection) -> None:
-    conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    conn.send(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     while not conn.stop.is_set():
         conn.send(b"1\r\n \r\n")
         time.sleep(0.2)
@@ -359,9 +363,7 @@ SCRIPTS = {
 
 
 @pytest.mark.parametrize("script", list(SCRIPTS))
-def test_the_timeout_is_a_deadline_whatever_the_server_does(
-    protocol: str, script: str
-) -> None:
+def test_the_timeout_is_a_deadline_whatever_the_server_does(protocol: str, script: str) -> None:
     """Each read gets a byte within its read timeout; the call still ends at its deadline."""
     with RawServer(SCRIPTS[script]) as server:
         client = sogenactif.Client(
@@ -401,8 +403,8 @@ def test_the_deadline_leaves_the_pool_usable(raw: KeepAliveServer) -> None:
     with RawServer(SCRIPTS["slow body"]) as slow:
         sender = PoolSender(Timeouts(connect=1.0, read=1.0, total=0.8))
         with pytest.raises(sogenactif.ReadTimeoutError):
-            sender.post(slow.base_url + "/x", b"{}", HEADERS, time.monotonic() + 0.8)
-        reply = sender.post(raw.base_url + "/x", b"{}", HEADERS, time.monotonic() + 5)
+            sender.post(slow.base_url + "/x", EMPTY, HEADERS, time.monotonic() + 0.8)
+        reply = sender.post(raw.base_url + "/x", EMPTY, HEADERS, time.monotonic() + 5)
         assert reply.status_code == 200
 
 

@@ -334,14 +334,24 @@ def test_other_codes_are_never_retried(server: LocalServer, code: str) -> None:
 
 
 @pytest.mark.parametrize("duplicate", ["94", "24"])
-def test_resend_refused_as_duplicate_returns_the_first_answer(
+def test_resend_refused_as_duplicate_says_the_first_attempt_stands(
     server: LocalServer, duplicate: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The caller learns it from the error itself, not from a log line: the first attempt was
+    recorded, its outcome stands, and how to look it up; nobody pays again."""
     server.reply = scripted("rest", "checkout", "cardOrder", ["90", duplicate])
     retry, _ = policy(max_attempts=3)
     with caplog.at_level(logging.WARNING, logger="sogenactif"):
-        resp = card_order(client_for(server.base_url, retry=retry))
-    assert resp.response_code == "90"  # what the platform said about the transaction
+        with pytest.raises(sogenactif.DuplicateResendError) as info:
+            card_order(client_for(server.base_url, retry=retry))
+    error = info.value
+    assert error.first_response.response_code == "90"
+    assert error.duplicate_response.response_code == duplicate
+    assert error.transaction_reference == server.requests[0].json()["transactionReference"]
+    assert error.attempts == 2 and error.may_have_reached_server is True
+    text = str(error)
+    assert "recorded attempt 1" in text and "get_transaction_data" in text
+    assert "never pay again under a new reference" in text
     assert len(server.requests) == 2
     assert "refused as a duplicate" in caplog.text
 

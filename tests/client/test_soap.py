@@ -24,7 +24,7 @@ from lxml import etree
 
 import sogenactif
 from sogenactif._dictionary import DICTIONARY
-from sogenactif_core._http import HttpReply
+from sogenactif_core._http import reply as http_reply
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 from sogenactif_core._soap import SoapCodec
 from sogenactif_core._transport import WireCall
@@ -257,7 +257,7 @@ def test_replies_in_the_xsd_order_are_read_as_zeep_reads_them(
     inner, expected = _xml_children(fn.response_model, data.draw, 0, prefix)
     body = _reply_xml(fn, inner, style)
     call = WireCall(fn.service, fn.name, {})
-    ours = CODEC.decode(call, HttpReply(200, "text/xml", body))
+    ours = CODEC.decode(call, http_reply(200, "text/xml", body))
     assert ours == expected
     if expected:  # zeep reads an empty <output/> as no output at all; we read it as {}
         assert ours == zeep_decode(call, body)
@@ -272,7 +272,7 @@ def test_elements_out_of_order_or_unknown_are_kept_where_zeep_loses_them() -> No
     )
     call = WireCall(fn.service, fn.name, {})
     body = _reply_xml(fn, inner, "default")
-    ours = CODEC.decode(call, HttpReply(200, "text/xml", body))
+    ours = CODEC.decode(call, http_reply(200, "text/xml", body))
     assert ours == {
         "transactionReference": "R1",
         "newField": "n",
@@ -288,7 +288,7 @@ def test_elements_out_of_order_or_unknown_are_kept_where_zeep_loses_them() -> No
 
 def _decode(body: str, status: int = 200) -> dict[str, Any]:
     call = WireCall("token", "paymentTokenGenerate", {})
-    return CODEC.decode(call, HttpReply(status, "text/xml", body.encode()))
+    return CODEC.decode(call, http_reply(status, "text/xml", body.encode()))
 
 
 def test_soap_11_and_12_faults() -> None:
@@ -338,4 +338,4 @@ def test_a_doctype_is_refused_whatever_the_encoding(encoding: str) -> None:
     )
     call = WireCall("token", "paymentTokenGenerate", {})
     with pytest.raises(sogenactif.UnsafeXMLError):
-        CODEC.decode(call, HttpReply(200, "text/xml", text.encode(encoding)))
+        CODEC.decode(call, http_reply(200, "text/xml", text.encode(encoding)))

@@ -141,11 +141,17 @@ def test_wrong_seal_is_34_and_sealed(sim: Simulator, protocol: str) -> None:
     assert sim.transactions() == []
 
 
-def test_client_with_a_wrong_key_gets_a_34_it_cannot_verify(sim: Simulator, protocol: str) -> None:
+def test_client_with_a_wrong_key_is_told_so(sim: Simulator, protocol: str) -> None:
+    """The first mistake of every integration: the error says the platform refused the seal
+    (34), names secret_key and key_version, and says nothing was executed."""
     wrong = Shop(sim.merchant_id, "not-the-key", sim.key_version)
-    with pytest.raises(sogenactif.SealMismatchError) as info:
+    with pytest.raises(sogenactif.SealRefusedError) as info:
         client(sim, protocol, shop=wrong).checkout.card_order(**order("WRONGKEY"))
-    assert info.value.raw["responseCode"] == "34"
+    assert info.value.raw is not None and info.value.raw["responseCode"] == "34"
+    message = str(info.value)
+    assert "responseCode 34" in message and "secret_key or key_version" in message
+    assert "not executed" in message
+    assert isinstance(info.value, sogenactif.ResponseError)
     assert sim.transactions() == []
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any, Never
 
 from sogenactif_core._client import Service
+from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
+from sogenactif_core._redact import mask_fields
 
 from .. import _rules as rules
 from ..models import cash_management as models
@@ -416,7 +418,7 @@ CREDIT_HOLDER = FunctionSpec(
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
-        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
+        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "cardExpiryDate": FieldRule(
             "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
         ),
@@ -618,6 +620,8 @@ class CashManagementService(Service):
             customer_contact: Customer's contact details. (optional, since 2.0, container
                 contact)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             CANCEL,
             request,
@@ -629,7 +633,7 @@ class CashManagementService(Service):
                 "s10_transaction_reference": s10_transaction_reference,
                 "customer_contact": customer_contact,
             },
-            unexpected,
+            rejected,
         )
 
     def refund(
@@ -674,6 +678,8 @@ class CashManagementService(Service):
             customer_contact: Customer's contact details. (optional, since 2.0, container
                 contact)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             REFUND,
             request,
@@ -687,7 +693,7 @@ class CashManagementService(Service):
                 "shopping_cart_detail": shopping_cart_detail,
                 "customer_contact": customer_contact,
             },
-            unexpected,
+            rejected,
         )
 
     def validate(
@@ -726,6 +732,8 @@ class CashManagementService(Service):
             last_recovery_indicator: Indicates whether this validation is the last one for the
                 transaction (Y or N). (format ANS1, optional, since 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             VALIDATE,
             request,
@@ -737,7 +745,7 @@ class CashManagementService(Service):
                 "s10_transaction_reference": s10_transaction_reference,
                 "last_recovery_indicator": last_recovery_indicator,
             },
-            unexpected,
+            rejected,
         )
 
     def duplicate(
@@ -872,6 +880,9 @@ class CashManagementService(Service):
             order_context: Context in which the order was placed. (optional, since 2.0,
                 container orderContext)
         """
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             DUPLICATE,
             request,
@@ -916,7 +927,7 @@ class CashManagementService(Service):
                 "travel_context": travel_context,
                 "order_context": order_context,
             },
-            unexpected,
+            rejected,
         )
 
     def accept_challenge(
@@ -948,6 +959,8 @@ class CashManagementService(Service):
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             ACCEPT_CHALLENGE,
             request,
@@ -957,7 +970,7 @@ class CashManagementService(Service):
                 "transaction_reference": transaction_reference,
                 "s10_transaction_reference": s10_transaction_reference,
             },
-            unexpected,
+            rejected,
         )
 
     def refuse_challenge(
@@ -989,6 +1002,8 @@ class CashManagementService(Service):
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             REFUSE_CHALLENGE,
             request,
@@ -998,7 +1013,7 @@ class CashManagementService(Service):
                 "transaction_reference": transaction_reference,
                 "s10_transaction_reference": s10_transaction_reference,
             },
-            unexpected,
+            rejected,
         )
 
     def credit_holder(
@@ -1071,6 +1086,9 @@ class CashManagementService(Service):
             customer_contact: Customer's contact details. (optional, since 2.0, container
                 contact)
         """
+        card_number = mask(card_number, "pan")
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             CREDIT_HOLDER,
             request,
@@ -1093,7 +1111,7 @@ class CashManagementService(Service):
                 "transaction_origin": transaction_origin,
                 "customer_contact": customer_contact,
             },
-            unexpected,
+            rejected,
         )
 
     def wallet_credit_holder(
@@ -1155,6 +1173,8 @@ class CashManagementService(Service):
             statement_reference: Reference printed on the customer's bank statement. (format
                 ANS255, optional, since 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             WALLET_CREDIT_HOLDER,
             request,
@@ -1174,5 +1194,5 @@ class CashManagementService(Service):
                 "s10_transaction_reference": s10_transaction_reference,
                 "statement_reference": statement_reference,
             },
-            unexpected,
+            rejected,
         )

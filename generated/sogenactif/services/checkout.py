@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from typing import Any, Never
 
 from sogenactif_core._client import Service
+from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
+from sogenactif_core._redact import mask_fields
 
 from .. import _rules as rules
 from ..models import checkout as models
@@ -34,11 +36,11 @@ CARD_ORDER = FunctionSpec(
             enum_values=rules.ENUM_CAPTURE_MODE,
             format="ANS20",
         ),
-        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4"),
+        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4", sensitive="csc"),
         "cardExpiryDate": FieldRule(
             "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
         ),
-        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
+        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
         "customerId": FieldRule("customerId", "string", format="ANS19"),
         "customerIpAddress": FieldRule("customerIpAddress", "string", format="ANS45"),
@@ -256,11 +258,11 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
             enum_values=rules.ENUM_CAPTURE_MODE,
             format="ANS20",
         ),
-        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4"),
+        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4", sensitive="csc"),
         "cardExpiryDate": FieldRule(
             "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
         ),
-        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
+        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
         "customerId": FieldRule("customerId", "string", format="ANS19"),
         "customerIpAddress": FieldRule("customerIpAddress", "string", format="ANS45"),
@@ -578,7 +580,7 @@ WALLET_ORDER = FunctionSpec(
             enum_values=rules.ENUM_CAPTURE_MODE,
             format="ANS20",
         ),
-        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4"),
+        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4", sensitive="csc"),
         "customerId": FieldRule("customerId", "string", format="ANS19"),
         "customerIpAddress": FieldRule("customerIpAddress", "string", format="ANS45"),
         "customerLanguage": FieldRule("customerLanguage", "string", format="ANS2"),
@@ -737,7 +739,7 @@ WALLET_CHECK_ENROLLMENT = FunctionSpec(
             enum_values=rules.ENUM_CAPTURE_MODE,
             format="ANS20",
         ),
-        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4"),
+        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4", sensitive="csc"),
         "customerId": FieldRule("customerId", "string", format="ANS19"),
         "customerIpAddress": FieldRule("customerIpAddress", "string", format="ANS45"),
         "customerLanguage": FieldRule("customerLanguage", "string", format="ANS2"),
@@ -1329,6 +1331,12 @@ class CheckoutService(Service):
             order_context: Context in which the order was placed. (optional, since 2.0,
                 container orderContext)
         """
+        card_csc_value = mask(card_csc_value, "csc")
+        card_number = mask(card_number, "pan")
+        holder_data = mask_fields(holder_data)
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             CARD_ORDER,
             request,
@@ -1383,7 +1391,7 @@ class CheckoutService(Service):
                 "travel_context": travel_context,
                 "order_context": order_context,
             },
-            unexpected,
+            rejected,
         )
 
     def card_check_enrollment(
@@ -1550,6 +1558,12 @@ class CheckoutService(Service):
             order_context: Context in which the order was placed. (optional, since 2.0,
                 container orderContext)
         """
+        card_csc_value = mask(card_csc_value, "csc")
+        card_number = mask(card_number, "pan")
+        holder_data = mask_fields(holder_data)
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             CARD_CHECK_ENROLLMENT,
             request,
@@ -1603,7 +1617,7 @@ class CheckoutService(Service):
                 "travel_context": travel_context,
                 "order_context": order_context,
             },
-            unexpected,
+            rejected,
         )
 
     def card_validate_authentication(
@@ -1640,6 +1654,8 @@ class CheckoutService(Service):
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             CARD_VALIDATE_AUTHENTICATION,
             request,
@@ -1650,7 +1666,7 @@ class CheckoutService(Service):
                 "transaction_reference": transaction_reference,
                 "s10_transaction_reference": s10_transaction_reference,
             },
-            unexpected,
+            rejected,
         )
 
     def card_validate_authentication_and_order(
@@ -1686,6 +1702,8 @@ class CheckoutService(Service):
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             CARD_VALIDATE_AUTHENTICATION_AND_ORDER,
             request,
@@ -1696,7 +1714,7 @@ class CheckoutService(Service):
                 "transaction_reference": transaction_reference,
                 "s10_transaction_reference": s10_transaction_reference,
             },
-            unexpected,
+            rejected,
         )
 
     def wallet_order(
@@ -1819,6 +1837,10 @@ class CheckoutService(Service):
             customer_data: Personal data of the customer. (optional, since 2.0, container
                 customerData)
         """
+        card_csc_value = mask(card_csc_value, "csc")
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             WALLET_ORDER,
             request,
@@ -1859,7 +1881,7 @@ class CheckoutService(Service):
                 "delivery_data": delivery_data,
                 "customer_data": customer_data,
             },
-            unexpected,
+            rejected,
         )
 
     def wallet_check_enrollment(
@@ -1983,6 +2005,10 @@ class CheckoutService(Service):
             customer_data: Personal data of the customer. (optional, since 2.0, container
                 customerData)
         """
+        card_csc_value = mask(card_csc_value, "csc")
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             WALLET_CHECK_ENROLLMENT,
             request,
@@ -2023,7 +2049,7 @@ class CheckoutService(Service):
                 "delivery_data": delivery_data,
                 "customer_data": customer_data,
             },
-            unexpected,
+            rejected,
         )
 
     def payment_provider_initialize(
@@ -2141,6 +2167,9 @@ class CheckoutService(Service):
             fraud_data: Fraud-control parameters of the request. (optional, since 2.0, container
                 fraudData)
         """
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             PAYMENT_PROVIDER_INITIALIZE,
             request,
@@ -2179,7 +2208,7 @@ class CheckoutService(Service):
                 "customer_data": customer_data,
                 "fraud_data": fraud_data,
             },
-            unexpected,
+            rejected,
         )
 
     def payment_provider_finalize(
@@ -2212,6 +2241,8 @@ class CheckoutService(Service):
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             PAYMENT_PROVIDER_FINALIZE,
             request,
@@ -2221,7 +2252,7 @@ class CheckoutService(Service):
                 "message_version": message_version,
                 "s10_transaction_reference": s10_transaction_reference,
             },
-            unexpected,
+            rejected,
         )
 
     def wallet_issuer_wallet_initialize(
@@ -2280,6 +2311,8 @@ class CheckoutService(Service):
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
                 ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             WALLET_ISSUER_WALLET_INITIALIZE,
             request,
@@ -2296,7 +2329,7 @@ class CheckoutService(Service):
                 "merchant_transaction_date_time": merchant_transaction_date_time,
                 "order_channel": order_channel,
             },
-            unexpected,
+            rejected,
         )
 
     def wallet_issuer_wallet_finalize(
@@ -2329,6 +2362,8 @@ class CheckoutService(Service):
             message_version: Parameters version of the redirection (used for Sogenactif Office
                 with redirection), e.g. 0.1. (format ANS10, optional, since 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             WALLET_ISSUER_WALLET_FINALIZE,
             request,
@@ -2338,5 +2373,5 @@ class CheckoutService(Service):
                 "redirection_data": redirection_data,
                 "message_version": message_version,
             },
-            unexpected,
+            rejected,
         )

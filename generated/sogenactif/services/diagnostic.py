@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Never
 
 from sogenactif_core._client import Service
+from sogenactif_core._masked import mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 
 from .. import _rules as rules
@@ -107,6 +108,8 @@ class DiagnosticService(Service):
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             GET_TRANSACTION_DATA,
             request,
@@ -114,7 +117,7 @@ class DiagnosticService(Service):
                 "transaction_reference": transaction_reference,
                 "s10_transaction_reference": s10_transaction_reference,
             },
-            unexpected,
+            rejected,
         )
 
     def get_fraud_data(
@@ -140,6 +143,8 @@ class DiagnosticService(Service):
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             GET_FRAUD_DATA,
             request,
@@ -147,5 +152,5 @@ class DiagnosticService(Service):
                 "transaction_reference": transaction_reference,
                 "s10_transaction_reference": s10_transaction_reference,
             },
-            unexpected,
+            rejected,
         )

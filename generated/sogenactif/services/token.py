@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from typing import Any, Never
 
 from sogenactif_core._client import Service
+from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
+from sogenactif_core._redact import mask_fields
 
 from .. import _rules as rules
 from ..models import common
@@ -24,11 +26,11 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
     request_model=models.PaymentTokenGenerateRequest,
     response_model=models.PaymentTokenGenerateResponse,
     request_fields={
-        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
+        "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "cardExpiryDate": FieldRule(
             "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
         ),
-        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4"),
+        "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4", sensitive="csc"),
         "paymentMeanBrand": FieldRule(
             "paymentMeanBrand",
             "string",
@@ -223,6 +225,10 @@ class TokenService(Service):
                 consume the payment token on the services supporting it. (format N15, optional,
                 since 2.0)
         """
+        card_number = mask(card_number, "pan")
+        card_csc_value = mask(card_csc_value, "csc")
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             PAYMENT_TOKEN_GENERATE,
             request,
@@ -234,7 +240,7 @@ class TokenService(Service):
                 "payment_mean_brand_selection_status": payment_mean_brand_selection_status,
                 "payment_token_consumer_merchant_id": payment_token_consumer_merchant_id,
             },
-            unexpected,
+            rejected,
         )
 
     def pan_to_token(
@@ -259,6 +265,9 @@ class TokenService(Service):
             user_id: Identifier of the user who asks for the conversion. (format ANS50,
                 optional, since 2.0)
         """
+        pan_data_list = mask_fields(pan_data_list)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             PAN_TO_TOKEN,
             request,
@@ -266,7 +275,7 @@ class TokenService(Service):
                 "pan_data_list": pan_data_list,
                 "user_id": user_id,
             },
-            unexpected,
+            rejected,
         )
 
     def token_to_pan(
@@ -291,6 +300,9 @@ class TokenService(Service):
             token_pan_data_list: List of token PAN to be converted into PAN. (list, optional,
                 since 2.0, container tokenPanData)
         """
+        token_pan_data_list = mask_fields(token_pan_data_list)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             TOKEN_TO_PAN,
             request,
@@ -298,7 +310,7 @@ class TokenService(Service):
                 "user_id": user_id,
                 "token_pan_data_list": token_pan_data_list,
             },
-            unexpected,
+            rejected,
         )
 
     def transaction_to_token(
@@ -332,6 +344,8 @@ class TokenService(Service):
             merchant_external_id: External identifier given by the merchant to the token
                 request. (format ANS50, optional, since 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             TRANSACTION_TO_TOKEN,
             request,
@@ -341,5 +355,5 @@ class TokenService(Service):
                 "s10_from_transaction_reference": s10_from_transaction_reference,
                 "merchant_external_id": merchant_external_id,
             },
-            unexpected,
+            rejected,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Never
 
 from sogenactif_core._client import Service
+from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 
 from .. import _rules as rules
@@ -24,7 +25,9 @@ ADD_CARD = FunctionSpec(
     response_model=models.AddCardResponse,
     request_fields={
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
-        "cardNumber": FieldRule("cardNumber", "string", required=True, format="N19|ANS128"),
+        "cardNumber": FieldRule(
+            "cardNumber", "string", required=True, format="N19|ANS128", sensitive="pan"
+        ),
         "cardExpiryDate": FieldRule(
             "cardExpiryDate",
             "string",
@@ -262,6 +265,9 @@ class WalletService(Service):
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
                 sogenactif.enums.PaymentMeanBrand)
         """
+        card_number = mask(card_number, "pan")
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             ADD_CARD,
             request,
@@ -273,7 +279,7 @@ class WalletService(Service):
                 "payment_mean_alias": payment_mean_alias,
                 "payment_mean_brand": payment_mean_brand,
             },
-            unexpected,
+            rejected,
         )
 
     def get_wallet_data(
@@ -295,13 +301,15 @@ class WalletService(Service):
             merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
                 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             GET_WALLET_DATA,
             request,
             {
                 "merchant_wallet_id": merchant_wallet_id,
             },
-            unexpected,
+            rejected,
         )
 
     def get_payment_mean_data(
@@ -326,6 +334,8 @@ class WalletService(Service):
             payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
                 (format ANS10, required, since 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             GET_PAYMENT_MEAN_DATA,
             request,
@@ -333,7 +343,7 @@ class WalletService(Service):
                 "merchant_wallet_id": merchant_wallet_id,
                 "payment_mean_id": payment_mean_id,
             },
-            unexpected,
+            rejected,
         )
 
     def update_payment_mean(
@@ -361,6 +371,8 @@ class WalletService(Service):
             payment_mean_alias: Payment method alias defined by the customer and used in his
                 wallet. (format ANS20, optional, since 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             UPDATE_PAYMENT_MEAN,
             request,
@@ -369,7 +381,7 @@ class WalletService(Service):
                 "payment_mean_id": payment_mean_id,
                 "payment_mean_alias": payment_mean_alias,
             },
-            unexpected,
+            rejected,
         )
 
     def delete_payment_mean(
@@ -394,6 +406,8 @@ class WalletService(Service):
             payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
                 (format ANS10, required, since 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             DELETE_PAYMENT_MEAN,
             request,
@@ -401,7 +415,7 @@ class WalletService(Service):
                 "merchant_wallet_id": merchant_wallet_id,
                 "payment_mean_id": payment_mean_id,
             },
-            unexpected,
+            rejected,
         )
 
     def sign_off(
@@ -423,11 +437,13 @@ class WalletService(Service):
             merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
                 2.0)
         """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
         return self._call(
             SIGN_OFF,
             request,
             {
                 "merchant_wallet_id": merchant_wallet_id,
             },
-            unexpected,
+            rejected,
         )
