@@ -29,8 +29,18 @@ def _type_schema(definition: FieldDef) -> dict[str, Any]:
     return {"type": definition.type}
 
 
-def _property(use: FieldUse | None, definition: FieldDef, spec: Spec) -> dict[str, Any]:
+def _property(
+    use: FieldUse | None, definition: FieldDef, spec: Spec, *, typed_values: bool = False
+) -> dict[str, Any]:
     schema = _type_schema(definition)
+    if typed_values:
+        # A request's list of values, as type checkers see it (a Literal of the values a request
+        # may carry, or the enum); at run time ``str`` (see the enums module).
+        target = schema["items"] if definition.is_list else schema
+        item = definition.items or definition
+        if item.enum and item.type == "string":
+            target.clear()
+            target["customTypePath"] = f"sogenactif.enums.{class_name(item.enum)}Value"
     schema["description"] = field_description(use, definition, spec)
     return schema
 
@@ -42,7 +52,9 @@ def _object(
         "type": "object",
         "description": description,
         "customBasePath": base,
-        "properties": {u.name: _property(u, u.field, spec) for u in uses},
+        "properties": {
+            u.name: _property(u, u.field, spec, typed_values=required) for u in uses
+        },
     }
     names = [u.name for u in uses if u.required] if required else []
     if names:

@@ -93,6 +93,7 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
     ctx: dict[str, Any] = {
         "header": header,
         "version": str(spec.target_version),
+        "known_versions": [str(v) for v in spec.known_versions()],
         "package_version": PACKAGE_VERSION,
         "platform": spec.platform,
         "services": services,

@@ -80,7 +80,10 @@ def field_description(use: FieldUse | None, definition: FieldDef, spec: Spec) ->
 
 
 def python_type(definition: FieldDef, *, keyword: bool) -> str:
-    """The annotation of a field: in models (``keyword=False``) or as a keyword argument."""
+    """The annotation of a field: in models (``keyword=False``) or as a keyword argument.
+
+    A keyword of a list of values takes the values a request may carry, as a type checker sees
+    them (``enums.CaptureModeValue``: a Literal of the values, or a member of the enum)."""
     if definition.is_list:
         assert definition.items is not None
         item = python_type(definition.items, keyword=keyword)
@@ -88,6 +91,8 @@ def python_type(definition: FieldDef, *, keyword: bool) -> str:
     if definition.type == "container":
         model = f"common.{class_name(definition.container or '')}"
         return f"{model} | dict[str, Any]" if keyword else model
+    if keyword and definition.enum and definition.type == "string":
+        return f"enums.{class_name(definition.enum)}Value"
     return {"string": "str", "integer": "int", "boolean": "bool"}[definition.type]
 
 
@@ -150,6 +155,7 @@ class ParamView:
     wire: str
     annotation: str
     doc: str
+    required: bool = False  # required by the dictionary: no default in the keyword overload
     # How the generated method holds the value from its first line: "" (as given), or the
     # expression that masks card data (``mask(x, "pan")``, ``mask_fields(x)``).
     masking: str = ""
@@ -178,6 +184,8 @@ class FunctionView:
     duplicate_protected: bool  # idem, the platform refusing a second transaction (94)
     since: str
     note: str
+    # Envelope fields newer than the function (name, since): refused by an older pinned client.
+    envelope_since: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,6 +249,7 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
                     subsequent_indent=" " * 16,
                 ),
                 masking=masking(snake(use.name), definition, spec),
+                required=use.required,
             )
         )
         rules.append(
@@ -275,6 +284,11 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
         duplicate_protected=function.resend == "duplicate-protected",
         since=str(function.since),
         note=function.note,
+        envelope_since=tuple(
+            (u.name, str(u.since))
+            for u in function.request
+            if u.name in spec.platform.envelope_fields and u.since > function.since
+        ),
     )
 
 

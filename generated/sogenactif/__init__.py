@@ -19,9 +19,21 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 INTERFACE_VERSION = "2.55"
-"""The interface version requests declare by default."""
+"""The interface version requests declare by default (the latest this package knows)."""
+INTERFACE_VERSIONS = (
+    "2.0",
+    "2.12",
+    "2.21",
+    "2.31",
+    "2.51",
+    "2.52",
+    "2.53",
+    "2.55",
+)
+"""Every interface version a client may pin with ``Client(interface_version=...)``, oldest first."""
 
 _LAZY = {
+    "AsyncClient": "sogenactif._client",
     "Client": "sogenactif._client",
     "MockTransport": "sogenactif_core._transport",
     "RetryPolicy": "sogenactif_core._retry",
@@ -77,7 +89,7 @@ if TYPE_CHECKING:
     from sogenactif_core._transport import MockTransport, Transport, WireCall
 
     from . import enums, models, seal, services, testing
-    from ._client import Client
+    from ._client import AsyncClient, Client
 
 
 def __getattr__(name: str) -> Any:
@@ -97,6 +109,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "INTERFACE_VERSION",
+    "INTERFACE_VERSIONS",
+    "AsyncClient",
     "Client",
     "MockTransport",
     "RetryPolicy",

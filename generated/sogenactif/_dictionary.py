@@ -9,7 +9,18 @@ from sogenactif_core._dictionary import DataDictionary, ServiceFacts
 from sogenactif_core._metadata import FunctionSpec
 
 INTERFACE_VERSION = "2.55"
-"""The interface version requests declare (``<prefix>2.55``)."""
+"""The interface version requests declare by default (``<prefix>2.55``)."""
+INTERFACE_VERSIONS = (
+    "2.0",
+    "2.12",
+    "2.21",
+    "2.31",
+    "2.51",
+    "2.52",
+    "2.53",
+    "2.55",
+)
+"""Every interface version a client may pin (``Client(interface_version=...)``), oldest first."""
 
 
 def _functions() -> list[FunctionSpec[Any, Any]]:
@@ -133,6 +144,7 @@ DICTIONARY = DataDictionary(
     },
     wsdl_dir=Path(__file__).resolve().parent / "wsdl",
     load_functions=_functions,
+    interface_versions=INTERFACE_VERSIONS,
     package_version="0.1.0",
     unsigned_refusals=frozenset(
         {

@@ -7,6 +7,7 @@ not refused.
 """
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 
 class CaptureMode(StrEnum):
@@ -537,3 +538,293 @@ _PAYMENT_MEAN_BRAND_PAYMENT_MEAN_BRAND_TYPE: dict[str, str] = {
     "VISA_ELECTRON": "CARD",
     "VPAY": "CARD",
 }
+
+# The values a request may carry, for type checkers: ``card_order(capture_mode="IMMEDIAT")`` is
+# a typing error (mypy, pyright). At run time each alias is ``str``: a list the dictionary leaves
+# open lets a newer value through (``typing.cast`` or ``# type: ignore`` it; the client warns).
+if TYPE_CHECKING:
+    CaptureModeValue: TypeAlias = (
+        Literal[
+            "AUTHOR_CAPTURE",
+            "VALIDATION",
+            "IMMEDIATE",
+        ]
+        | CaptureMode
+    )
+    CardCSCResultCodeValue: TypeAlias = (
+        Literal[
+            "4D",
+            "4E",
+            "50",
+            "53",
+            "55",
+        ]
+        | CardCSCResultCode
+    )
+    GuaranteeIndicatorValue: TypeAlias = (
+        Literal[
+            "Y",
+            "N",
+            "U",
+            "",
+        ]
+        | GuaranteeIndicator
+    )
+    HolderAuthentMethodValue: TypeAlias = (
+        Literal[
+            "NO_AUTHENT_METHOD",
+            "NOT_SPECIFIED",
+            "PASSWORD",
+            "OOB",
+            "STATIC",
+            "DYNAMIC",
+        ]
+        | HolderAuthentMethod
+    )
+    HolderAuthentProgramValue: TypeAlias = (
+        Literal[
+            "3DS",
+            "3DS_V2",
+            "1EUROCOM",
+            "APPLEPAY",
+            "ARP",
+            "BCMCMOBILE",
+            "MASTERPASS",
+            "PAYLIB",
+            "NO_AUTHENT",
+            "NO_AUTHENT_METHOD",
+            "NOT_SPECIFIED",
+        ]
+        | HolderAuthentProgram
+    )
+    HolderAuthentStatusValue: TypeAlias = (
+        Literal[
+            "SUCCESS",
+            "FAILURE",
+            "ATTEMPT",
+            "CANCEL",
+            "ERROR",
+            "NOT_ENROLLED",
+            "NOT_PARTICIPATING",
+            "BYPASS",
+            "NO_AUTHENT",
+            "SSL",
+            "NOT_SPECIFIED",
+            "3D_SUCCESS",
+            "3D_FAILURE",
+            "3D_ATTEMPT",
+            "3D_ABORT",
+            "3D_ERROR",
+            "3D_NOTENROLLED",
+            "3D_BYPASS",
+        ]
+        | HolderAuthentStatus
+    )
+    OrderChannelValue: TypeAlias = (
+        Literal[
+            "INTERNET",
+            "MOTO",
+            "INAPP",
+            "FAX",
+            "IVR",
+            "MAIL_ORDER",
+            "TELEPHONE_ORDER",
+            "PROXI_SEMIATTENDED",
+        ]
+        | OrderChannel
+    )
+    PanEntryModeValue: TypeAlias = (
+        Literal[
+            "MANUAL",
+            "OEMPAY",
+            "VIRTUAL",
+            "WALLET",
+        ]
+        | PanEntryMode
+    )
+    PanTypeValue: TypeAlias = (
+        Literal[
+            "CSE",
+            "PAN",
+            "STKPAN",
+            "TOKEN_PAN",
+            "VCO_PAN",
+        ]
+        | PanType
+    )
+    PaymentMeanBrandValue: TypeAlias = (
+        Literal[
+            "1EUROCOM",
+            "3XCBCOFINOGA",
+            "ACCEPTGIRO",
+            "AIRPLUS",
+            "AIRPLUS_LOGEE",
+            "AMEX",
+            "AMEX_LOGEE",
+            "AURORE",
+            "BCACB_3X",
+            "BCACB_4X",
+            "BCACUP",
+            "BCMC",
+            "BCMCMOBILE",
+            "CACF_3X",
+            "CACF_3XSANSFRAIS",
+            "CACF_4X",
+            "CACF_4XSANSFRAIS",
+            "CADHOC",
+            "CADOCARTE",
+            "CB",
+            "CETELEM_3X",
+            "CETELEM_4X",
+            "COFIDIS_3X",
+            "COFIDIS_4X",
+            "CONECS",
+            "CUP",
+            "CVA",
+            "CVCO",
+            "DINERS",
+            "ELV",
+            "FIVORY",
+            "FRANFINANCE_3X",
+            "FRANFINANCE_4X",
+            "GIROPAY",
+            "IDEAL",
+            "ILLICADO",
+            "INCASSO",
+            "INGHOMEPAY",
+            "JCB",
+            "LEPOTCOMMUN",
+            "LYDIA",
+            "MAESTRO",
+            "MASTERCARD",
+            "MASTERPASS",
+            "ONEY34X",
+            "PAYLIB",
+            "PAYPAL",
+            "PAYTRAIL",
+            "PAY_BY_BANK",
+            "PRESTO",
+            "SEPA_DIRECT_DEBIT",
+            "SOFINCO",
+            "SOFORTUBERWEISUNG",
+            "VISA",
+            "VISACHECKOUT",
+            "VISA_ELECTRON",
+            "VPAY",
+        ]
+        | PaymentMeanBrand
+    )
+    PaymentMeanBrandSelectionStatusValue: TypeAlias = (
+        Literal[
+            "APPLIED_DEFAULT",
+            "APPLIED_HOLDER",
+            "",
+            "NOT_APPLICABLE",
+        ]
+        | PaymentMeanBrandSelectionStatus
+    )
+    PaymentPatternValue: TypeAlias = (
+        Literal[
+            "ONE_SHOT",
+            "RECURRING_1",
+            "RECURRING_N",
+            "INSTALMENT",
+        ]
+        | PaymentPattern
+    )
+    RedirectionStatusCodeValue: TypeAlias = (
+        Literal[
+            "00",
+            "03",
+            "12",
+            "30",
+            "34",
+            "94",
+            "99",
+        ]
+        | RedirectionStatusCode
+    )
+    ResponseCodeValue: TypeAlias = (
+        Literal[
+            "00",
+            "01",
+            "02",
+            "03",
+            "05",
+            "11",
+            "12",
+            "14",
+            "17",
+            "24",
+            "25",
+            "30",
+            "34",
+            "40",
+            "51",
+            "54",
+            "55",
+            "57",
+            "60",
+            "62",
+            "63",
+            "75",
+            "90",
+            "94",
+            "97",
+            "99",
+        ]
+        | ResponseCode
+    )
+    SealAlgorithmValue: TypeAlias = (
+        Literal[
+            "HMAC-SHA-256",
+            "HMAC-SHA-512",
+            "SHA-256",
+        ]
+        | SealAlgorithm
+    )
+    TransactionStatusValue: TypeAlias = TransactionStatus  # no value is ever sent
+    WalletResponseCodeValue: TypeAlias = (
+        Literal[
+            "00",
+            "01",
+            "03",
+            "12",
+            "25",
+            "30",
+            "34",
+            "40",
+            "94",
+            "99",
+        ]
+        | WalletResponseCode
+    )
+    WalletTypeValue: TypeAlias = (
+        Literal[
+            "BCMCMOBILE",
+            "MASTERPASS",
+            "MERCHANT_WALLET",
+            "PAYLIB",
+            "VISACHECKOUT",
+        ]
+        | WalletType
+    )
+else:
+    CaptureModeValue = str
+    CardCSCResultCodeValue = str
+    GuaranteeIndicatorValue = str
+    HolderAuthentMethodValue = str
+    HolderAuthentProgramValue = str
+    HolderAuthentStatusValue = str
+    OrderChannelValue = str
+    PanEntryModeValue = str
+    PanTypeValue = str
+    PaymentMeanBrandValue = str
+    PaymentMeanBrandSelectionStatusValue = str
+    PaymentPatternValue = str
+    RedirectionStatusCodeValue = str
+    ResponseCodeValue = str
+    SealAlgorithmValue = str
+    TransactionStatusValue = str
+    WalletResponseCodeValue = str
+    WalletTypeValue = str

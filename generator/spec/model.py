@@ -249,6 +249,24 @@ class Spec:
             self, containers=containers, enums=enums, services=services, target_version=version
         )
 
+    def known_versions(self) -> tuple[Version, ...]:
+        """Every interface version the spec knows, up to the target: the versions that date a
+        function, a field, a container member or a value, each function's recommended version,
+        and the target itself. A client may pin any of them (``Client(interface_version=...)``):
+        the spec can tell what each of them has."""
+        found = {self.target_version}
+        for _, function in self.iter_functions():
+            found.add(function.since)
+            if function.recommended_interface_version is not None:
+                found.add(function.recommended_interface_version)
+            found.update(u.since for u in (*function.request, *function.response))
+        for container in self.containers.values():
+            found.update(u.since for u in container.fields)
+        for enum in self.enums.values():
+            found.update(v.since for v in enum.values)
+        found.update(f.since for f in self.fields.values())
+        return tuple(sorted(v for v in found if v <= self.target_version))
+
     def later_fields(self, function: Function, version: Version) -> dict[str, Version]:
         """Request fields of ``function`` that appear after ``version``, with their version."""
         return {u.name: u.since for u in function.request if u.since > version}

@@ -1,73 +1,37 @@
-"""The call path shared by every generated function.
+"""The sync client: sends each call through its transport, and again as the retry policy allows.
 
-request model or keywords -> checked against the dictionary -> wire text -> envelope and seal ->
-transport -> response seal verified on the raw response -> response model; sent again only as an
-opt-in :class:`~sogenactif.RetryPolicy` allows.
-
-Nothing secret leaves this module in clear: the ``sogenactif`` logger at DEBUG shows requests and
-responses masked (``_redact``), errors name fields and never values, and the errors raised here
-carry no chained exception that could hold the rejected input.
+What it sends and what it trusts of the answer is :class:`~sogenactif_core._client_core.ClientCore`'s;
+the decisions after each attempt are ``_attempts``'s.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import sys
-import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import ValidationError
-
-from ._base import RequestModel, ResponseModel
-from ._dictionary import DataDictionary
-from ._errors import (
-    ConfigurationError,
-    DuplicateResendError,
-    EchoMismatchError,
-    RequestValidationError,
-    ResponseValidationError,
-    SealMismatchError,
-    SealRefusedError,
-    SogenactifError,
-    UnsignedResponseError,
-)
-from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
+from ._attempts import Attempts, Done
+from ._base import RequestModel
+from ._client_core import ClientCore, ResponseT
+from ._errors import ConfigurationError, SogenactifError
+from ._http import DEFAULT_MAX_RESPONSE_BYTES
 from ._http_transport import HttpTransport
-from ._masked import Masked, reveal, reveal_all
+from ._masked import Masked
 from ._metadata import FunctionSpec
 from ._redact import mask_fields, redact
 from ._retry import RetryPolicy
-from ._transport import Transport, WireCall
-from ._wire import (
-    encode_keywords,
-    encode_request,
-    loose_integer_problems,
-    request_problems_from_pydantic,
-    seal_request,
-    unknown_field_message,
-)
-from .seal import ALGORITHMS, verify_seal
+from ._transport import Transport
 
 if TYPE_CHECKING:
     import requests
 
 logger = logging.getLogger("sogenactif")
 
-ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 
-_MERCHANT_ID = re.compile(r"^[0-9]{15}$")
-# Offered as requests offers them: the platform may compress its answers.
-_HEADERS = {"Accept-Encoding": "gzip, deflate"}
-_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
-
-
-class BaseClient:
-    """Holds the merchant's credentials and the transport; the generated ``Client`` adds one
-    attribute per service and hands over its :class:`DataDictionary`."""
-
-    _dictionary: ClassVar[DataDictionary]
+class BaseClient(ClientCore):
+    """A client that sends through a (sync) transport: by default the client's own connection
+    pool (``PoolSender``), or a ``requests.Session`` of the caller's (``session=``), or any
+    :class:`~sogenactif.Transport` (``transport=``, e.g. a :class:`~sogenactif.MockTransport`)."""
 
     def __init__(
         self,
@@ -85,6 +49,7 @@ class BaseClient:
         accept_unsigned_test_responses: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry: RetryPolicy | None = None,
+        interface_version: str | None = None,
         proxies: Mapping[str, str] | None = None,
         verify: bool | str = True,
         cert: str | tuple[str, str] | None = None,
@@ -92,113 +57,57 @@ class BaseClient:
         session: requests.Session | None = None,
         transport: Transport | None = None,
     ) -> None:
-        # The key is held masked from the first line: a frame of this method never shows it.
-        secret = Masked(secret_key, "secret")
+        secret = Masked(secret_key, "secret")  # never in clear in this frame
         del secret_key
-        dictionary = self._dictionary
-        if seal_algorithm is None:
-            seal_algorithm = dictionary.default_seal_algorithm
-        if not isinstance(merchant_id, str) or not _MERCHANT_ID.fullmatch(merchant_id):
-            raise ConfigurationError("merchant_id must be the shop's 15-digit identifier (N15)")
-        if not isinstance(secret.reveal(), str) or not secret.reveal():
-            raise ConfigurationError("secret_key must be the shop's (non-empty) secret key")
-        if (
-            isinstance(key_version, bool)
-            or not isinstance(key_version, int)
-            or not (0 < key_version < 10**10)
-        ):
-            raise ConfigurationError("key_version must be a positive whole number (N10)")
-        if seal_algorithm not in ALGORITHMS:
-            raise ConfigurationError(
-                f"seal_algorithm {seal_algorithm!r} is not one of {', '.join(ALGORITHMS)}"
-            )
-        if protocol not in ("rest", "soap"):
-            raise ConfigurationError(f"protocol must be 'rest' or 'soap', not {protocol!r}")
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise ConfigurationError("retry must be a sogenactif.RetryPolicy or None (no retries)")
-        if (
-            isinstance(max_response_bytes, bool)
-            or not isinstance(max_response_bytes, int)
-            or max_response_bytes < 1024
-        ):
-            raise ConfigurationError("max_response_bytes must be a whole number, 1024 or more")
-        if accept_unsigned_test_responses and environment != "test":
-            raise ConfigurationError(
-                "accept_unsigned_test_responses is for environment='test' alone: never for "
-                "production or a base URL of your own"
-            )
         if session is not None and (proxies is not None or verify is not True or cert is not None):
             raise ConfigurationError(
                 "proxies, verify and cert configure the client's own connections: with a "
                 "session of your own, set them on the session"
             )
-        self.merchant_id = merchant_id
-        self.key_version = key_version
-        self.environment = environment
-        self.protocol = protocol
-        self.seal_algorithm = seal_algorithm
-        self.intermediate_service_provider_id = intermediate_service_provider_id
-        self.require_response_seal = require_response_seal
-        self.accept_unsigned_test_responses = accept_unsigned_test_responses
-        if accept_unsigned_test_responses:
-            logger.warning(
-                "accept_unsigned_test_responses: unsigned answers of the test platform are "
-                "accepted, successes included; never use it outside tests"
-            )
-        self.retry = retry
-        self.interface_version = dictionary.interface_version
-        self.base_url = _base_url(environment, dictionary)
-        self.timeouts = _timeouts(timeout, connect_timeout)
-        self._secret_key = secret
-        if transport is None:
-            sender: Any
-            if session is not None:
-                from ._http_session import SessionSender
-
-                sender = SessionSender(
-                    session, self.timeouts, max_response_bytes=max_response_bytes
-                )
-            else:
-                from ._http_pool import PoolSender
-
-                sender = PoolSender(
-                    self.timeouts,
-                    max_response_bytes=max_response_bytes,
-                    proxies=proxies,
-                    verify=verify,
-                    cert=cert,
-                    trust_env=trust_env,
-                )
-            headers = {**_HEADERS, "User-Agent": self.user_agent}
-            transport = HttpTransport(self.base_url, self._codec(protocol), sender, headers=headers)
-        self.transport = transport
-
-    @property
-    def user_agent(self) -> str:
-        """``sogenactif/<package version> (interface <version>; python <version>)``."""
-        dictionary = self._dictionary
-        python = ".".join(str(n) for n in sys.version_info[:3])
-        return (
-            f"sogenactif/{dictionary.package_version or '0'} "
-            f"(interface {self.interface_version}; python {python})"
+        super().__init__(
+            merchant_id,
+            secret,
+            key_version,
+            environment,
+            protocol,
+            timeout,
+            connect_timeout=connect_timeout,
+            seal_algorithm=seal_algorithm,
+            intermediate_service_provider_id=intermediate_service_provider_id,
+            require_response_seal=require_response_seal,
+            accept_unsigned_test_responses=accept_unsigned_test_responses,
+            max_response_bytes=max_response_bytes,
+            retry=retry,
+            interface_version=interface_version,
+            proxies=proxies,
+            verify=verify,
+            cert=cert,
+            trust_env=trust_env,
         )
+        self.transport = transport if transport is not None else self._new_transport(session)
 
-    def _codec(self, protocol: str) -> Any:
-        dictionary = self._dictionary
-        if protocol == "soap":
-            from ._soap import SoapCodec
+    def _new_transport(self, session: requests.Session | None) -> Transport:
+        options = self.connection_options
+        sender: Any
+        if session is not None:
+            from ._http_session import SessionSender
 
-            namespaces = {name: s.soap_namespace for name, s in dictionary.services.items()}
-            return SoapCodec(dictionary.soap_path, namespaces, dictionary.list_items)
-        from ._rest import RestCodec
+            sender = SessionSender(
+                session, self.timeouts, max_response_bytes=options.max_response_bytes
+            )
+        else:
+            from ._http_pool import PoolSender
 
-        return RestCodec(dictionary.rest_path)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(merchant_id={self.merchant_id!r}, "
-            f"key_version={self.key_version}, environment={self.environment!r}, "
-            f"protocol={self.protocol!r}, retry={self.retry!r}, secret_key=<hidden>)"
+            sender = PoolSender(
+                self.timeouts,
+                max_response_bytes=options.max_response_bytes,
+                proxies=options.proxies,
+                verify=options.verify,
+                cert=options.cert,
+                trust_env=options.trust_env,
+            )
+        return HttpTransport(
+            self.base_url, self._codec(self.protocol), sender, headers=self.headers
         )
 
     def close(self) -> None:
@@ -211,62 +120,6 @@ class BaseClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    # ------------------------------------------------------------------ the call path
-
-    def _envelope(self, fn: FunctionSpec[Any, Any]) -> dict[str, str]:
-        envelope = {
-            "interfaceVersion": fn.interface_prefix + self.interface_version,
-            "keyVersion": str(self.key_version),
-            "merchantId": self.merchant_id,
-        }
-        if self.seal_algorithm != self._dictionary.default_seal_algorithm:
-            envelope["sealAlgorithm"] = self.seal_algorithm
-        if self.intermediate_service_provider_id:
-            name = "intermediateServiceProviderId"
-            if name in fn.later_fields:  # a client generated for an older interface version
-                raise RequestValidationError(
-                    fn.qualified_name, [(name, unknown_field_message(fn, name))]
-                )
-            envelope[name] = self.intermediate_service_provider_id
-        return envelope
-
-    def _build(
-        self,
-        fn: FunctionSpec[Any, Any],
-        request: RequestModel | None,
-        keywords: Mapping[str, Any],
-        unexpected: Mapping[str, Any],
-        deadline: float | None = None,
-    ) -> WireCall:
-        """The sealed call, or :class:`RequestValidationError` before anything is sent."""
-        if unexpected:
-            raise RequestValidationError(
-                fn.qualified_name,
-                [(fn.keywords.get(n, n), unknown_field_message(fn, n)) for n in sorted(unexpected)],
-            )
-        given = {name: value for name, value in keywords.items() if value is not None}
-        if request is not None:
-            if given:
-                raise RequestValidationError(
-                    fn.qualified_name,
-                    [("request", "pass either a request model or keyword arguments, not both")],
-                )
-            if not isinstance(request, fn.request_model):
-                raise RequestValidationError(
-                    fn.qualified_name,
-                    [("request", f"must be a {fn.request_model.__name__}")],
-                )
-            fields = encode_request(fn, request)
-        else:
-            # Plain values need no model (issue 7: the fast path); anything else, and every
-            # problem, goes through the model, which decides and explains.
-            plain = encode_keywords(fn, given)
-            fields = plain if plain is not None else encode_request(fn, _request_model(fn, given))
-        sealed = seal_request(fn, fields, self._envelope(fn), self._secret_key, self.seal_algorithm)
-        return WireCall(
-            service=fn.service, function=fn.name, fields=sealed, spec=fn, deadline=deadline
-        )
-
     def _call(
         self,
         fn: FunctionSpec[Any, ResponseT],
@@ -274,184 +127,31 @@ class BaseClient:
         keywords: Mapping[str, Any],
         unexpected: Mapping[str, Any],
     ) -> ResponseT:
-        total = self.timeouts.total
-        deadline = time.monotonic() + total if total is not None else None
-        call = self._build(fn, request, keywords, unexpected, deadline)
-        name = fn.qualified_name
+        call = self._build(fn, request, keywords, unexpected, self._deadline())
+        transport = self.transport
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
             logger.debug(
-                "%s %s request %s", self.transport.protocol, name, redact(call.wire_fields)
+                "%s %s request %s", transport.protocol, fn.qualified_name, redact(call.wire_fields)
             )
-        policy = self.retry
-        earlier: ResponseT | None = None  # a 90/99 answer to an earlier attempt
-        attempt = 1
+        attempts = Attempts(fn, call, self.retry, call.deadline, transport.protocol)
         while True:
             try:
                 # Card data in the answer (tokens, card numbers) is held masked from here on.
-                raw = mask_fields(self.transport.send(call))
-                if debug:
-                    logger.debug("%s %s response %s", self.transport.protocol, name, redact(raw))
-                response = self._response(fn, call, raw)
-            except SogenactifError as exc:
-                exc.attempts = attempt
-                # Library exceptions behind a typed error hold the request or the response (card
-                # data, tokens): never chained, never kept as context, whatever the transport.
-                exc.__cause__ = exc.__context__ = None
+                raw = mask_fields(transport.send(call))
                 if debug:
                     logger.debug(
-                        "%s %s attempt %d: %s", self.transport.protocol, name, attempt, exc
+                        "%s %s response %s", transport.protocol, fn.qualified_name, redact(raw)
                     )
-                reason = None
-                if policy is not None and attempt < policy.max_attempts:
-                    reason = policy.retry_after_error(fn, call, exc)
-                delay = _delay(policy, attempt, deadline) if reason is not None else None
-                if delay is None:
-                    if earlier is not None and not exc.may_have_reached_server:
-                        return earlier  # the platform's own answer; this attempt sent nothing
-                    if earlier is not None:
-                        exc.add_note(
-                            f"An earlier attempt of this call was answered responseCode "
-                            f"{_code(earlier.raw)}; this attempt's outcome is unknown."
-                        )
-                    raise
+                response = self._response(fn, call, raw)
+            except SogenactifError as exc:
+                step = attempts.after_error(exc)
             else:
-                if earlier is not None and policy is not None:
-                    if policy.is_duplicate_refusal(fn, raw):
-                        raise _duplicate_resend(fn, call, earlier, response, attempt)
-                reason = None
-                if policy is not None and attempt < policy.max_attempts:
-                    reason = policy.retry_after_response(fn, call, raw)
-                delay = _delay(policy, attempt, deadline) if reason is not None else None
-                if delay is None:
-                    return response
-                earlier = response
-            assert policy is not None
-            logger.warning(
-                "%s: attempt %d of %d: %s; sending it again in %.2f s",
-                name,
-                attempt,
-                policy.max_attempts,
-                reason,
-                delay,
-            )
-            policy.sleep(delay)
-            attempt += 1
-
-    def _response(
-        self, fn: FunctionSpec[Any, ResponseT], call: WireCall, raw: dict[str, Any]
-    ) -> ResponseT:
-        """Trust the answer only as far as it proves itself, then build the model.
-
-        1. A seal present is verified over the raw answer (before any model). A mismatch is a
-           :class:`SealMismatchError` (status unknown), or, when the answer is the platform's
-           34 ("seal erroneous"), a :class:`SealRefusedError` naming the likely cause.
-        2. An answer without a seal is returned only when it reports that nothing was done (the
-           dictionary's ``unsigned_refusals``: unknown merchant or key version …); any other,
-           a success above all, is an :class:`UnsignedResponseError`: whoever can alter a
-           response in transit could have written it. ``require_response_seal`` refuses every
-           unsigned answer; ``accept_unsigned_test_responses`` (environment "test" only) lets
-           the test platform's unsigned answers through, with a warning.
-        3. The fields the answer echoes (transactionReference, s10TransactionReference,
-           merchantId, amount, currencyCode) must be the request's: else it is not the answer
-           to this call (a replayed or misrouted response): :class:`EchoMismatchError`.
-        """
-        sealed = "seal" in raw
-        code = _code(raw)
-        if sealed:
-            try:
-                matches = verify_seal(reveal_all(raw), self._secret_key, self.seal_algorithm)
-                reason = ""
-            except (TypeError, ValueError):
-                # A value the seal rules cannot turn into text (a JSON float …).
-                matches = False
-                reason = "the response seal cannot be verified (a value is not text)"
-            if not matches:
-                logger.error(
-                    "%s: response seal mismatch (responseCode %s); transaction status unknown",
-                    fn.qualified_name,
-                    code,
-                )
-                if code == "34" and not reason:
-                    raise SealRefusedError(
-                        f"{fn.qualified_name}: the platform refused the request's seal "
-                        "(responseCode 34). Most likely secret_key or key_version is wrong: the "
-                        "answer's own seal does not verify with this key either. A 34 is a "
-                        "refusal: the request was not executed. (This answer could not be "
-                        "authenticated: if in doubt, look the transaction up before paying "
-                        "again under a new reference.)",
-                        raw=raw,
-                    )
-                raise SealMismatchError(fn.qualified_name, raw=raw, reason=reason)
-        elif self.require_response_seal or code not in self._dictionary.unsigned_refusals:
-            if self.accept_unsigned_test_responses and not self.require_response_seal:
-                logger.warning(
-                    "%s: unsigned response (responseCode %s) accepted: "
-                    "accept_unsigned_test_responses is set (test platform only)",
-                    fn.qualified_name,
-                    code,
-                )
-            else:
-                raise UnsignedResponseError(
-                    f"{fn.qualified_name}: the response carries no seal and reports "
-                    f"responseCode {code}"
-                    + (
-                        "; this client requires sealed responses."
-                        if self.require_response_seal
-                        else ", which only a sealed answer may report: it is not trusted. The "
-                        "transaction status is unknown: look it up (e.g. with "
-                        "diagnostic.get_transaction_data) before anything else."
-                    ),
-                    raw=raw,
-                )
-        else:
-            logger.warning(
-                "%s: unsigned response (responseCode %s): the platform could not seal it",
-                fn.qualified_name,
-                code,
-            )
-        mismatched = _echo_mismatches(call.wire_fields, raw)
-        if mismatched:
-            raise EchoMismatchError(
-                f"{fn.qualified_name}: the response is not the answer to this request: its "
-                f"{', '.join(mismatched)} differ from the request's (a replayed or misrouted "
-                "response). It is refused; this call's transaction status is unknown until "
-                "looked up.",
-                fields=mismatched,
-                raw=raw,
-            )
-        fields: list[str] = []
-        try:
-            response = fn.response_model.model_validate(reveal_all(raw))
-        except ValidationError as exc:
-            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-        if fields:
-            raise ResponseValidationError(
-                f"{fn.qualified_name}: the response does not fit its model (fields: "
-                f"{', '.join(fields)}). The operation may have been performed: see the "
-                "exception's .raw and check the transaction status.",
-                raw=raw,
-            )
-        response._raw = raw
-        response._sealed = sealed
-        return response
-
-
-def _request_model(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> RequestModel:
-    """The request model of a keyword call, or :class:`RequestValidationError`."""
-    problems = loose_integer_problems(fn, given)
-    if problems:
-        raise RequestValidationError(fn.qualified_name, problems)
-    try:
-        # Revealed only as the argument: the model's repr masks it again.
-        model: RequestModel = fn.request_model.model_validate(reveal_all(given))
-    except ValidationError as exc:
-        problems = request_problems_from_pydantic(exc, fn)
-    if problems:
-        # Raised outside the except block: the Pydantic error, which holds the rejected values,
-        # is neither chained nor kept as __context__.
-        raise RequestValidationError(fn.qualified_name, problems)
-    return model
+                step = attempts.after_answer(raw, response)
+            if isinstance(step, Done):
+                return step.response
+            assert self.retry is not None
+            self.retry.sleep(step)
 
 
 class Service:
@@ -471,103 +171,3 @@ class Service:
         unexpected: Mapping[str, Any],
     ) -> ResponseT:
         return self._client._call(fn, request, keywords, unexpected)
-
-
-def _delay(policy: RetryPolicy | None, attempt: int, deadline: float | None) -> float | None:
-    """How long to wait before the next attempt, or None when the call's deadline would pass
-    before that attempt could even start: the deadline bounds the waits and the resends too."""
-    assert policy is not None
-    delay = policy.delay(attempt)
-    if deadline is not None and time.monotonic() + delay >= deadline:
-        logger.warning("no time left for another attempt within the call's timeout")
-        return None
-    return delay
-
-
-# The identifying fields an answer echoes: when both the request and the answer carry one, they
-# must agree (the platform answers about the transaction, shop and amount it was asked about).
-_ECHOED = (
-    "transactionReference",
-    "s10TransactionReference",
-    "merchantId",
-    "amount",
-    "currencyCode",
-)
-
-
-def _echo_mismatches(request: Mapping[str, Any], raw: Mapping[str, Any]) -> list[str]:
-    found = []
-    for name in _ECHOED:
-        sent, answered = request.get(name), raw.get(name)
-        if sent in (None, "", {}) or answered in (None, "", {}):
-            continue
-        if _echo_text(sent) != _echo_text(answered):
-            found.append(name)
-    return found
-
-
-def _echo_text(value: Any) -> Any:
-    """A value as compared: text and whole numbers alike ("2500" == 2500), containers by their
-    members."""
-    if isinstance(value, Mapping):
-        return {k: _echo_text(v) for k, v in value.items() if v not in (None, "")}
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(reveal(value))
-
-
-def _duplicate_resend(
-    fn: FunctionSpec[Any, Any], call: WireCall, earlier: Any, refusal: Any, attempt: int
-) -> DuplicateResendError:
-    reference = call.wire_fields.get("transactionReference")
-    logger.warning(
-        "%s: the resend was refused as a duplicate (responseCode %s): the platform recorded "
-        "attempt 1 (answered %s)",
-        fn.qualified_name,
-        _code(refusal.raw),
-        _code(earlier.raw),
-    )
-    error = DuplicateResendError(
-        f"{fn.qualified_name}: attempt 1 was answered responseCode {_code(earlier.raw)} "
-        f"(temporary problem); the resend (attempt {attempt}) was refused as a duplicate "
-        f"(responseCode {_code(refusal.raw)}): the platform recorded attempt 1, whose outcome "
-        f"stands. Look it up (diagnostic.get_transaction_data, transactionReference "
-        f"{reference!s}) and never pay again under a new reference.",
-        first_response=earlier,
-        duplicate_response=refusal,
-        transaction_reference=None if reference is None else str(reference),
-    )
-    error.attempts = attempt
-    return error
-
-
-def _code(raw: Mapping[str, Any]) -> str:
-    return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
-
-
-def _base_url(environment: str, dictionary: DataDictionary) -> str:
-    hosts = dict(dictionary.environments)
-    if environment in hosts:
-        return hosts[environment]
-    if isinstance(environment, str) and _URL.fullmatch(environment):
-        return environment.rstrip("/")
-    raise ConfigurationError(
-        f"environment must be one of {', '.join(hosts)} or a base URL such as "
-        f"http://127.0.0.1:8080, not {environment!r}"
-    )
-
-
-def _timeouts(timeout: float | tuple[float, float], connect: float | None) -> Timeouts:
-    """``timeout`` seconds for the whole call (every attempt and wait of a retry policy
-    included), each connection and read waiting at most that; or, as requests takes it, a
-    ``(connect, read)`` pair, the whole call then bounded by their sum."""
-    if isinstance(timeout, tuple):
-        connect_s, read_s = timeout
-    else:
-        read_s = timeout
-        connect_s = connect if connect is not None else min(10.0, float(timeout))
-    for name, value in (("connect timeout", connect_s), ("timeout", read_s)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ConfigurationError(f"{name} must be a positive number of seconds")
-    total = float(read_s) + float(connect_s) if isinstance(timeout, tuple) else float(read_s)
-    return Timeouts(connect=float(connect_s), read=float(read_s), total=total)

@@ -57,3 +57,49 @@ class HttpTransport:
 
     def __repr__(self) -> str:
         return f"<HttpTransport {self.protocol} {self.base_url} via {self.sender!r}>"
+
+
+class AsyncHttpSender(Protocol):
+    """One way of sending HTTP requests, awaited."""
+
+    timeouts: Timeouts
+
+    async def post(
+        self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
+    ) -> HttpReply: ...
+
+    async def aclose(self) -> None: ...
+
+
+class AsyncHttpTransport:
+    """:class:`HttpTransport`, awaited: the same codecs, an async sender."""
+
+    def __init__(
+        self,
+        base_url: str,
+        codec: Codec,
+        sender: AsyncHttpSender,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.codec = codec
+        self.sender = sender
+        self.protocol = codec.protocol
+        self.headers = {**(headers or {}), **codec.headers}
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return self.sender.timeouts
+
+    async def send_async(self, call: WireCall) -> dict[str, Any]:
+        body = Masked(self.codec.encode(call), "body")  # it holds card data
+        url = self.base_url + self.codec.path(call)
+        reply = await self.sender.post(url, body, self.headers, call.deadline)
+        return self.codec.decode(call, reply)
+
+    async def aclose(self) -> None:
+        await self.sender.aclose()
+
+    def __repr__(self) -> str:
+        return f"<AsyncHttpTransport {self.protocol} {self.base_url} via {self.sender!r}>"

@@ -15,6 +15,14 @@ from typing import Generic, TypeVar
 from ._base import RequestModel, ResponseModel
 from ._formats import FORMAT_RE, format_meaning, format_pattern
 
+Version = tuple[int, ...]
+
+
+def version_key(text: str) -> Version:
+    """``"2.55"`` -> ``(2, 55)``: versions compare numerically part by part (2.9 < 2.22)."""
+    return tuple(int(part) for part in text.split("."))
+
+
 # Charsets that hold every printable ASCII character (0x20-0x7E), see ``_formats.CHARSETS``.
 _PRINTABLE_CHARSETS = frozenset({"AS", "NS", "ANS", "ANU", "ANSU"})
 
@@ -48,6 +56,10 @@ class FieldRule:
     @property
     def meaning(self) -> str:
         return format_meaning(self.format) if self.format else "text"
+
+    @cached_property
+    def since_key(self) -> Version:
+        return version_key(self.since)
 
     # Worked out once per rule, for the encoder's hot loop (see ``_wire``).
 
@@ -105,6 +117,9 @@ class FunctionSpec(Generic[RequestT, ResponseT]):
     # From the spec's ``resend`` key: may a RetryPolicy send it again after 90/99?
     read_only: bool = False  # it changes nothing
     duplicate_protected: bool = False  # the platform refuses a second one with the same reference
+    since: str = "2.0"  # the interface version that introduced the function
+    # Envelope fields (filled in by the client) newer than the function: name -> version.
+    envelope_since: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def qualified_name(self) -> str:

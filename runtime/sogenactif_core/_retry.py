@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +86,10 @@ class RetryPolicy:
     jitter: bool = True
     duplicate_protected: frozenset[str] | None = None
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+    # The async client's wait (asyncio.sleep when None).
+    async_sleep: Callable[[float], Awaitable[None]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if (
@@ -102,6 +106,14 @@ class RetryPolicy:
                 raise ConfigurationError(f"{name} must be a number of seconds, 0 or more")
         if self.max_backoff < self.backoff or self.max_backoff > 60:
             raise ConfigurationError("max_backoff must be between backoff and 60 seconds")
+
+    async def sleep_async(self, seconds: float) -> None:
+        if self.async_sleep is not None:
+            await self.async_sleep(seconds)
+            return
+        import asyncio  # only the async client waits this way
+
+        await asyncio.sleep(seconds)
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1 for the first)."""

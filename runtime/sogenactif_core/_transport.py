@@ -13,7 +13,8 @@ One small class per way of sending:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ._masked import reveal_all
@@ -81,20 +82,37 @@ class MockTransport:
 
     ``handler(call)`` returns the response fields (seal them with :func:`sogenactif.seal.compute_seal`
     to get past verification) or raises a :class:`~sogenactif.SogenactifError`. ``calls`` lists the
-    calls sent, each with ``.fields``, the sealed wire fields.
+    calls sent, each with ``.fields``, the sealed wire fields. It serves the sync client and the
+    async one alike (an async client awaits the handler when it is a coroutine function).
     """
 
     protocol = "mock"
 
-    def __init__(self, handler: Callable[[WireCall], dict[str, Any]]) -> None:
+    def __init__(
+        self, handler: Callable[[WireCall], dict[str, Any] | Awaitable[dict[str, Any]]]
+    ) -> None:
         self.handler = handler
         self.calls: list[WireCall] = []
 
     def send(self, call: WireCall) -> dict[str, Any]:
         self.calls.append(call)
-        return self.handler(call)
+        answer = self.handler(call)
+        if inspect.isawaitable(answer):
+            raise TypeError("an async handler serves sogenactif.AsyncClient, not Client")
+        return answer
+
+    async def send_async(self, call: WireCall) -> dict[str, Any]:
+        self.calls.append(call)
+        answer: Any = self.handler(call)
+        if inspect.isawaitable(answer):
+            answer = await answer
+        result: dict[str, Any] = answer
+        return result
 
     def close(self) -> None:
+        pass
+
+    async def aclose(self) -> None:
         pass
 
     def __repr__(self) -> str:

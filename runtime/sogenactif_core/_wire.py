@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from ._errors import RequestValidationError
 from ._masked import Masked
-from ._metadata import FieldRule, FunctionSpec
+from ._metadata import FieldRule, FunctionSpec, version_key
 from ._redact import mask_fields
 from .seal import EXCLUDED_FIELDS, compute_seal_of_string, seal_string
 
@@ -50,6 +50,25 @@ def unknown_field_message(fn: FunctionSpec[Any, Any], name: str) -> str:
     return f"is not a field of {fn.name}"
 
 
+def newer_message(since: str, pinned: str) -> str:
+    """Why a field is refused by a client pinned to an older interface version."""
+    return (
+        f"was introduced in interface version {since}; this client is pinned to {pinned} "
+        "(Client(interface_version=...))"
+    )
+
+
+class Pin:
+    """The interface version a client is pinned to, when older than the package's latest: the
+    fields newer than it are refused by name."""
+
+    __slots__ = ("key", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.key = version_key(text)
+
+
 def _path(loc: Sequence[int | str], fn: FunctionSpec[Any, Any]) -> str:
     path = ""
     for i, part in enumerate(loc):
@@ -61,19 +80,23 @@ def _path(loc: Sequence[int | str], fn: FunctionSpec[Any, Any]) -> str:
     return path or "request"
 
 
-def encode_request(fn: FunctionSpec[Any, Any], model: Any) -> dict[str, Any]:
+def encode_request(
+    fn: FunctionSpec[Any, Any], model: Any, pin: Pin | None = None
+) -> dict[str, Any]:
     """The request's fields as wire text, checked against the dictionary's formats and enums
     (characters no protocol can carry are caught by :func:`seal_request`, over the seal string).
     Card data is masked as soon as it leaves the model (see ``_masked``)."""
     data = mask_fields(model.model_dump(by_alias=True, exclude_none=True))
     problems: list[tuple[str, str]] = []
-    wire = _encode_mapping(data, fn.request_fields, fn.required_fields, "", problems)
+    wire = _encode_mapping(data, fn.request_fields, fn.required_fields, "", problems, pin=pin)
     if problems:
         raise RequestValidationError(fn.qualified_name, problems)
     return wire
 
 
-def encode_keywords(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> dict[str, Any] | None:
+def encode_keywords(
+    fn: FunctionSpec[Any, Any], given: Mapping[str, Any], pin: Pin | None = None
+) -> dict[str, Any] | None:
     """Performance (issue 7): the wire fields of a keyword call built straight from its values,
     without the request model, when every value is already what the model would hold: exactly
     ``str`` for text, a non-negative ``int`` for numbers, ``dict`` (dictionary names) for
@@ -92,7 +115,9 @@ def encode_keywords(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> dic
             return None
         values[wire] = value
     problems: list[tuple[str, str]] = []
-    out = _encode_mapping(values, fn.request_fields, fn.required_fields, "", problems, strict=True)
+    out = _encode_mapping(
+        values, fn.request_fields, fn.required_fields, "", problems, strict=True, pin=pin
+    )
     return None if problems else out
 
 
@@ -145,9 +170,11 @@ def _encode_mapping(
     prefix: str,
     problems: list[tuple[str, str]],
     strict: bool = False,
+    pin: Pin | None = None,
 ) -> dict[str, Any]:
     """The checked wire text of ``values``; ``strict`` (for :func:`encode_keywords`) also files a
-    problem for every value the request model would have converted."""
+    problem for every value the request model would have converted; ``pin`` refuses the fields
+    newer than the client's interface version."""
     out: dict[str, Any] = {}
     if not all(type(name) is str for name in values):
         problems.append((prefix.rstrip(".") or "request", "has a key that is not a field name"))
@@ -159,11 +186,14 @@ def _encode_mapping(
         if rule is None:
             problems.append((prefix + name, "is not a field of this container"))
             continue
+        if pin is not None and rule.since_key > pin.key:
+            problems.append((prefix + name, newer_message(rule.since, pin.text)))
+            continue
         if type(value) is Masked or rule.sensitive:
             out[name] = _encode_sensitive(value, rule, prefix + name, problems, strict)
             continue
         if kind == _OTHER:
-            out[name] = _encode_value(value, rule, prefix + name, problems, strict)
+            out[name] = _encode_value(value, rule, prefix + name, problems, strict, pin)
             continue
         if strict and not _plain_scalar(value, rule.kind):
             problems.append((prefix + name, _NOT_PLAIN))  # as in _encode_value
@@ -242,7 +272,12 @@ def _plain_scalar(value: Any, kind: str) -> bool:
 
 
 def _encode_value(
-    value: Any, rule: FieldRule, path: str, problems: list[tuple[str, str]], strict: bool = False
+    value: Any,
+    rule: FieldRule,
+    path: str,
+    problems: list[tuple[str, str]],
+    strict: bool = False,
+    pin: Pin | None = None,
 ) -> Any:
     kind = rule.kind
     if strict and type(value) not in (str, int, dict, list):
@@ -253,7 +288,7 @@ def _encode_value(
             problems.append((path, "must be a container (a model or a mapping)"))
             return None
         return _encode_mapping(
-            value, rule.children or {}, rule.required_children, path + ".", problems, strict
+            value, rule.children or {}, rule.required_children, path + ".", problems, strict, pin
         )
     if kind == "list":
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -262,7 +297,8 @@ def _encode_value(
         item = rule.item
         assert item is not None
         return [
-            _encode_value(v, item, f"{path}[{i}]", problems, strict) for i, v in enumerate(value)
+            _encode_value(v, item, f"{path}[{i}]", problems, strict, pin)
+            for i, v in enumerate(value)
         ]
     if kind == "boolean":
         if isinstance(value, bool):

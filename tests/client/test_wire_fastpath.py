@@ -248,7 +248,7 @@ def _keyword_calls(draw: st.DrawFn) -> tuple[FunctionSpec[Any, Any], dict[str, A
 
 
 def _model_path(fn: FunctionSpec[Any, Any], given: dict[str, Any]) -> dict[str, Any] | None:
-    from sogenactif_core._client import _request_model
+    from sogenactif_core._client_core import _request_model
     from sogenactif_core._errors import RequestValidationError
 
     try:

@@ -1405,7 +1405,11 @@ def test_python_names_are_those_of_the_generated_client() -> None:
         call = names.method(service.name, function.name, "goes")
         module = importlib.import_module(f"sogenactif.services.{call.of.split('.')[1]}")
         (service_class,) = (
-            c for n, c in vars(module).items() if n.endswith("Service") and n != "Service"
+            c
+            for n, c in vars(module).items()
+            if n.endswith("Service")
+            and n not in ("Service", "AsyncService")
+            and not n.startswith("Async")
         )
         method = getattr(service_class, call.name)
         params = inspect.signature(method).parameters

@@ -3,8 +3,15 @@
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from sogenactif_core._base import RequestModel, ResponseModel
+
+from sogenactif.enums import (
+    CaptureModeValue,
+    OrderChannelValue,
+    PanTypeValue,
+    PaymentMeanBrandValue,
+)
 
 from . import common
 
@@ -184,6 +191,9 @@ class CreditHolderRequest(RequestModel):
     Request of cashManagement.creditHolder: Credits the account of a cardholder whose banking data the merchant has, without any prior transaction.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     amount: int
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
@@ -208,13 +218,15 @@ class CreditHolderRequest(RequestModel):
 
     (format N6, conditional, since 2.0)
     """
-    pan_type: Annotated[str | None, Field(alias="panType")] = None
+    pan_type: Annotated[PanTypeValue | None, Field(alias="panType")] = None
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
     """
-    payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
+    payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
+        None
+    )
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
@@ -234,7 +246,7 @@ class CreditHolderRequest(RequestModel):
 
     (conditional, since 2.0, container s10TransactionReference)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
@@ -364,6 +376,9 @@ class DuplicateRequest(RequestModel):
     Request of cashManagement.duplicate: Creates a new transaction with the bank details of an existing transaction.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     amount: int
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
@@ -418,7 +433,7 @@ class DuplicateRequest(RequestModel):
 
     (format N3, optional, since 2.0)
     """
-    capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
+    capture_mode: Annotated[CaptureModeValue | None, Field(alias="captureMode")] = None
     """
     Capture mode of the transaction.
 
@@ -450,7 +465,7 @@ class DuplicateRequest(RequestModel):
 
     (format ANS32, optional, since 2.0)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
@@ -1034,6 +1049,9 @@ class WalletCreditHolderRequest(RequestModel):
     Request of cashManagement.walletCreditHolder: Credits a customer's account through a payment mean stored in the wallet, without prior transaction.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
     Transaction reference, unique for a merchantId.
@@ -1082,7 +1100,7 @@ class WalletCreditHolderRequest(RequestModel):
 
     (format ANS45, optional, since 2.0)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 

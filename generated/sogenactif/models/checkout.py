@@ -3,8 +3,17 @@
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from sogenactif_core._base import RequestModel, ResponseModel
+
+from sogenactif.enums import (
+    CaptureModeValue,
+    OrderChannelValue,
+    PanTypeValue,
+    PaymentMeanBrandSelectionStatusValue,
+    PaymentMeanBrandValue,
+    PaymentPatternValue,
+)
 
 from . import common
 
@@ -14,6 +23,9 @@ class CardCheckEnrollmentRequest(RequestModel):
     Request of checkout.cardCheckEnrollment: Checks whether the card is enrolled in 3-D Secure and prepares the cardholder authentication; the response gives the redirection to the ACS (first step of a 3-D Secure card payment, followed by cardValidateAuthenticationAndOrder).
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     amount: int
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
@@ -26,7 +38,7 @@ class CardCheckEnrollmentRequest(RequestModel):
 
     (format N3, optional, since 2.0)
     """
-    capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
+    capture_mode: Annotated[CaptureModeValue | None, Field(alias="captureMode")] = None
     """
     Capture mode of the transaction.
 
@@ -76,7 +88,7 @@ class CardCheckEnrollmentRequest(RequestModel):
 
     (format ANS32, optional, since 2.0)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
@@ -88,13 +100,13 @@ class CardCheckEnrollmentRequest(RequestModel):
 
     (format ANS32, optional, since 2.0)
     """
-    pan_type: Annotated[str | None, Field(alias="panType")] = None
+    pan_type: Annotated[PanTypeValue | None, Field(alias="panType")] = None
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
     """
-    payment_pattern: Annotated[str | None, Field(alias="paymentPattern")] = None
+    payment_pattern: Annotated[PaymentPatternValue | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
@@ -196,14 +208,16 @@ class CardCheckEnrollmentRequest(RequestModel):
 
     (format ANS255, optional, since 2.0)
     """
-    payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
+    payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
+        None
+    )
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
     """
     payment_mean_brand_selection_status: Annotated[
-        str | None, Field(alias="paymentMeanBrandSelectionStatus")
+        PaymentMeanBrandSelectionStatusValue | None, Field(alias="paymentMeanBrandSelectionStatus")
     ] = None
     """
     Status of the processing of the brand application selection on paypage.
@@ -380,6 +394,9 @@ class CardOrderRequest(RequestModel):
     Request of checkout.cardOrder: Payment order with a card (authorisation and, depending on captureMode, capture) in machine-to-machine mode.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     amount: int
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
@@ -392,7 +409,7 @@ class CardOrderRequest(RequestModel):
 
     (format N3, optional, since 2.0)
     """
-    capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
+    capture_mode: Annotated[CaptureModeValue | None, Field(alias="captureMode")] = None
     """
     Capture mode of the transaction.
 
@@ -442,7 +459,7 @@ class CardOrderRequest(RequestModel):
 
     (format ANS32, optional, since 2.0)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
@@ -454,13 +471,13 @@ class CardOrderRequest(RequestModel):
 
     (format ANS32, optional, since 2.0)
     """
-    pan_type: Annotated[str | None, Field(alias="panType")] = None
+    pan_type: Annotated[PanTypeValue | None, Field(alias="panType")] = None
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
     """
-    payment_pattern: Annotated[str | None, Field(alias="paymentPattern")] = None
+    payment_pattern: Annotated[PaymentPatternValue | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
@@ -536,14 +553,16 @@ class CardOrderRequest(RequestModel):
 
     (format ANS255, optional, since 2.0)
     """
-    payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
+    payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
+        None
+    )
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
     """
     payment_mean_brand_selection_status: Annotated[
-        str | None, Field(alias="paymentMeanBrandSelectionStatus")
+        PaymentMeanBrandSelectionStatusValue | None, Field(alias="paymentMeanBrandSelectionStatus")
     ] = None
     """
     Status of the processing of the brand application selection on paypage.
@@ -1632,6 +1651,9 @@ class PaymentProviderInitializeRequest(RequestModel):
     Request of checkout.paymentProviderInitialize: Initialises a payment with an external payment provider (e.g. Bancontact Mobile); the response gives the redirection of the customer to the provider.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     amount: int
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
@@ -1650,13 +1672,15 @@ class PaymentProviderInitializeRequest(RequestModel):
 
     (format ANS512, conditional, since 2.0)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
     (format ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel)
     """
-    payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
+    payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
+        None
+    )
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
@@ -1696,7 +1720,7 @@ class PaymentProviderInitializeRequest(RequestModel):
 
     (format N3, optional, since 2.0)
     """
-    capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
+    capture_mode: Annotated[CaptureModeValue | None, Field(alias="captureMode")] = None
     """
     Capture mode of the transaction.
 
@@ -1740,7 +1764,7 @@ class PaymentProviderInitializeRequest(RequestModel):
 
     (format ANS32, optional, since 2.0)
     """
-    payment_pattern: Annotated[str | None, Field(alias="paymentPattern")] = None
+    payment_pattern: Annotated[PaymentPatternValue | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
@@ -1908,6 +1932,9 @@ class WalletCheckEnrollmentRequest(RequestModel):
     Request of checkout.walletCheckEnrollment: Checks the 3-D Secure enrolment of a card stored in the customer's wallet and prepares the cardholder authentication (3-D Secure wallet payment, first step).
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     amount: int
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
@@ -1932,7 +1959,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
 
     (format ANS10, required, since 2.0)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
@@ -1970,7 +1997,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
 
     (format ANS512, optional, since 2.0)
     """
-    payment_pattern: Annotated[str | None, Field(alias="paymentPattern")] = None
+    payment_pattern: Annotated[PaymentPatternValue | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
@@ -1982,7 +2009,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
 
     (format N3, optional, since 2.0)
     """
-    capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
+    capture_mode: Annotated[CaptureModeValue | None, Field(alias="captureMode")] = None
     """
     Capture mode of the transaction.
 
@@ -2246,6 +2273,9 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
     Request of checkout.walletIssuerWalletInitialize: Requests to initialize a one-click payment with an issuer wallet stored in a Sogenactif wallet: the response gives the secure URL (redirectionUrl) and the redirection data to send the customer, by a POST form, into the issuer wallet's authentication pages; the customer comes back on merchantReturnUrl and the payment is then finalised with walletIssuerWalletFinalize.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     amount: int
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
@@ -2270,7 +2300,9 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
 
     (format ANS21, conditional, since 2.0)
     """
-    payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
+    payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
+        None
+    )
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
@@ -2290,7 +2322,7 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
 
     (conditional, since 2.0, container s10TransactionReference)
     """
-    capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
+    capture_mode: Annotated[CaptureModeValue | None, Field(alias="captureMode")] = None
     """
     Capture mode of the transaction.
 
@@ -2310,7 +2342,7 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
 
     (format ANS32, optional, since 2.0)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
@@ -2366,6 +2398,9 @@ class WalletOrderRequest(RequestModel):
     Request of checkout.walletOrder: Payment order with a payment mean stored in the customer's Sogenactif wallet.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     amount: int
     """
     Transaction amount. The amount must be transmitted in the smallest currency unit (EUR 10.50 is transmitted as 1050).
@@ -2390,7 +2425,7 @@ class WalletOrderRequest(RequestModel):
 
     (format ANS10, required, since 2.0)
     """
-    order_channel: Annotated[str | None, Field(alias="orderChannel")] = None
+    order_channel: Annotated[OrderChannelValue | None, Field(alias="orderChannel")] = None
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
@@ -2410,7 +2445,7 @@ class WalletOrderRequest(RequestModel):
 
     (conditional, since 2.0, container s10TransactionReference)
     """
-    payment_pattern: Annotated[str | None, Field(alias="paymentPattern")] = None
+    payment_pattern: Annotated[PaymentPatternValue | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
@@ -2422,7 +2457,7 @@ class WalletOrderRequest(RequestModel):
 
     (format N3, optional, since 2.0)
     """
-    capture_mode: Annotated[str | None, Field(alias="captureMode")] = None
+    capture_mode: Annotated[CaptureModeValue | None, Field(alias="captureMode")] = None
     """
     Capture mode of the transaction.
 

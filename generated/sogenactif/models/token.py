@@ -3,8 +3,10 @@
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from sogenactif_core._base import RequestModel, ResponseModel
+
+from sogenactif.enums import PaymentMeanBrandSelectionStatusValue, PaymentMeanBrandValue
 
 from . import common
 
@@ -66,6 +68,9 @@ class PaymentTokenGenerateRequest(RequestModel):
     Request of token.paymentTokenGenerate: Generate a payment token for a hosted fields payment.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     card_number: Annotated[str | None, Field(alias="cardNumber")] = None
     """
     Card number (format N19 unless the card number is a Token, and in this case, the format is ANS128).
@@ -84,14 +89,16 @@ class PaymentTokenGenerateRequest(RequestModel):
 
     (format N4, optional, since 2.0)
     """
-    payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
+    payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
+        None
+    )
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
     """
     payment_mean_brand_selection_status: Annotated[
-        str | None, Field(alias="paymentMeanBrandSelectionStatus")
+        PaymentMeanBrandSelectionStatusValue | None, Field(alias="paymentMeanBrandSelectionStatus")
     ] = None
     """
     Status of the processing of the brand application selection on paypage.

@@ -3,8 +3,10 @@
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from sogenactif_core._base import RequestModel, ResponseModel
+
+from sogenactif.enums import PanTypeValue, PaymentMeanBrandValue
 
 from . import common
 
@@ -14,6 +16,9 @@ class AddCardRequest(RequestModel):
     Request of wallet.addCard: Adds a card to a wallet, creating the wallet if it does not exist. Returns code 94 if the card is already in the wallet; on success the wallet identifier, the creation date, the identifier of the new payment mean and the masked card number.
     """
 
+    model_config = ConfigDict(
+        arbitrary_types_allowed=True,
+    )
     merchant_wallet_id: Annotated[str, Field(alias="merchantWalletId")]
     """
     Customer's wallet identifier.
@@ -32,7 +37,7 @@ class AddCardRequest(RequestModel):
 
     (format N6, required, since 2.0)
     """
-    pan_type: Annotated[str | None, Field(alias="panType")] = None
+    pan_type: Annotated[PanTypeValue | None, Field(alias="panType")] = None
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
@@ -44,7 +49,9 @@ class AddCardRequest(RequestModel):
 
     (format ANS20, optional, since 2.0)
     """
-    payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
+    payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
+        None
+    )
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 

@@ -9,14 +9,16 @@ Interface version sent: ``CR_WS_2.55``. SOAP namespace:
 
 from __future__ import annotations
 
-from typing import Any, Never
+from typing import Any, Never, overload
 
+from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
 from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 from sogenactif_core._redact import mask_fields
 
 from .. import _rules as rules
+from .. import enums
 from ..models import cash_management as models
 from ..models import common
 
@@ -64,6 +66,9 @@ CANCEL = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 REFUND = FunctionSpec(
@@ -120,6 +125,9 @@ REFUND = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 VALIDATE = FunctionSpec(
@@ -163,6 +171,9 @@ VALIDATE = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 DUPLICATE = FunctionSpec(
@@ -327,6 +338,9 @@ DUPLICATE = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=True,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 ACCEPT_CHALLENGE = FunctionSpec(
@@ -367,6 +381,9 @@ ACCEPT_CHALLENGE = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 REFUSE_CHALLENGE = FunctionSpec(
@@ -407,6 +424,9 @@ REFUSE_CHALLENGE = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 CREDIT_HOLDER = FunctionSpec(
@@ -502,6 +522,9 @@ CREDIT_HOLDER = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 WALLET_CREDIT_HOLDER = FunctionSpec(
@@ -575,6 +598,9 @@ WALLET_CREDIT_HOLDER = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 
@@ -583,10 +609,24 @@ class CashManagementService(Service):
     Management functions, CR_WS_2.): cancellations, refunds, validations, duplications,
     fraud challenges and credits."""
 
+    @overload
+    def cancel(self, request: models.CancelRequest, /) -> models.CancelResponse: ...
+
+    @overload
     def cancel(
         self,
+        *,
+        currency_code: str,
+        operation_amount: int,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+    ) -> models.CancelResponse: ...
+
+    def cancel(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.CancelRequest | None = None,
-        /,
         *,
         currency_code: str | None = None,
         operation_amount: int | None = None,
@@ -601,8 +641,8 @@ class CashManagementService(Service):
 
         ``POST /rs-services/v2/cashManagement/cancel`` (REST) or operation ``cancel`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.CancelRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible
@@ -636,10 +676,26 @@ class CashManagementService(Service):
             rejected,
         )
 
+    @overload
+    def refund(self, request: models.RefundRequest, /) -> models.RefundResponse: ...
+
+    @overload
     def refund(
         self,
+        *,
+        currency_code: str,
+        operation_amount: int,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+    ) -> models.RefundResponse: ...
+
+    def refund(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.RefundRequest | None = None,
-        /,
         *,
         currency_code: str | None = None,
         operation_amount: int | None = None,
@@ -655,8 +711,8 @@ class CashManagementService(Service):
 
         ``POST /rs-services/v2/cashManagement/refund`` (REST) or operation ``refund`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.RefundRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible
@@ -696,10 +752,24 @@ class CashManagementService(Service):
             rejected,
         )
 
+    @overload
+    def validate(self, request: models.ValidateRequest, /) -> models.ValidateResponse: ...
+
+    @overload
     def validate(
         self,
+        *,
+        currency_code: str,
+        operation_amount: int,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        last_recovery_indicator: str | None = None,
+    ) -> models.ValidateResponse: ...
+
+    def validate(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.ValidateRequest | None = None,
-        /,
         *,
         currency_code: str | None = None,
         operation_amount: int | None = None,
@@ -713,8 +783,8 @@ class CashManagementService(Service):
 
         ``POST /rs-services/v2/cashManagement/validate`` (REST) or operation ``validate`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.ValidateRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible
@@ -748,10 +818,59 @@ class CashManagementService(Service):
             rejected,
         )
 
+    @overload
+    def duplicate(self, request: models.DuplicateRequest, /) -> models.DuplicateResponse: ...
+
+    @overload
     def duplicate(
         self,
+        *,
+        amount: int,
+        currency_code: str,
+        from_transaction_reference: str | None = None,
+        s10_from_transaction_reference: common.S10TransactionReference
+        | dict[str, Any]
+        | None = None,
+        from_merchant_id: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_email: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        transaction_origin: str | None = None,
+        statement_reference: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        sub_merchant_id: str | None = None,
+        sub_merchant_short_name: str | None = None,
+        sub_merchant_category_code: str | None = None,
+        sub_merchant_legal_id: str | None = None,
+        sub_merchant_address: common.Address | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+    ) -> models.DuplicateResponse: ...
+
+    def duplicate(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.DuplicateRequest | None = None,
-        /,
         *,
         amount: int | None = None,
         currency_code: str | None = None,
@@ -763,12 +882,12 @@ class CashManagementService(Service):
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
         capture_day: int | None = None,
-        capture_mode: str | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
         customer_email: str | None = None,
         customer_id: str | None = None,
         customer_ip_address: str | None = None,
         merchant_transaction_date_time: str | None = None,
-        order_channel: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
         order_id: str | None = None,
         return_context: str | None = None,
         transaction_origin: str | None = None,
@@ -800,8 +919,8 @@ class CashManagementService(Service):
 
         ``POST /rs-services/v2/cashManagement/duplicate`` (REST) or operation ``duplicate`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.DuplicateRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             amount: Transaction amount. The amount must be transmitted in the smallest currency
@@ -930,10 +1049,24 @@ class CashManagementService(Service):
             rejected,
         )
 
+    @overload
+    def accept_challenge(
+        self, request: models.AcceptChallengeRequest, /
+    ) -> models.AcceptChallengeResponse: ...
+
+    @overload
     def accept_challenge(
         self,
+        *,
+        comment: str | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.AcceptChallengeResponse: ...
+
+    def accept_challenge(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.AcceptChallengeRequest | None = None,
-        /,
         *,
         comment: str | None = None,
         operation_origin: str | None = None,
@@ -946,8 +1079,8 @@ class CashManagementService(Service):
 
         ``POST /rs-services/v2/cashManagement/acceptChallenge`` (REST) or operation ``acceptChallenge`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.AcceptChallengeRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             comment: Free comment on the operation. (format ANS255, optional, since 2.0)
@@ -973,10 +1106,24 @@ class CashManagementService(Service):
             rejected,
         )
 
+    @overload
+    def refuse_challenge(
+        self, request: models.RefuseChallengeRequest, /
+    ) -> models.RefuseChallengeResponse: ...
+
+    @overload
     def refuse_challenge(
         self,
+        *,
+        comment: str | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.RefuseChallengeResponse: ...
+
+    def refuse_challenge(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.RefuseChallengeRequest | None = None,
-        /,
         *,
         comment: str | None = None,
         operation_origin: str | None = None,
@@ -989,8 +1136,8 @@ class CashManagementService(Service):
 
         ``POST /rs-services/v2/cashManagement/refuseChallenge`` (REST) or operation ``refuseChallenge`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.RefuseChallengeRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             comment: Free comment on the operation. (format ANS255, optional, since 2.0)
@@ -1016,20 +1163,47 @@ class CashManagementService(Service):
             rejected,
         )
 
+    @overload
+    def credit_holder(
+        self, request: models.CreditHolderRequest, /
+    ) -> models.CreditHolderResponse: ...
+
+    @overload
     def credit_holder(
         self,
+        *,
+        amount: int,
+        currency_code: str,
+        card_number: str | None = None,
+        card_expiry_date: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        customer_id: str | None = None,
+        customer_email: str | None = None,
+        customer_ip_address: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+    ) -> models.CreditHolderResponse: ...
+
+    def credit_holder(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.CreditHolderRequest | None = None,
-        /,
         *,
         amount: int | None = None,
         currency_code: str | None = None,
         card_number: str | None = None,
         card_expiry_date: str | None = None,
-        pan_type: str | None = None,
-        payment_mean_brand: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
-        order_channel: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
         order_id: str | None = None,
         customer_id: str | None = None,
         customer_email: str | None = None,
@@ -1045,8 +1219,8 @@ class CashManagementService(Service):
 
         ``POST /rs-services/v2/cashManagement/creditHolder`` (REST) or operation ``creditHolder`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.CreditHolderRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             amount: Transaction amount. The amount must be transmitted in the smallest currency
@@ -1114,10 +1288,34 @@ class CashManagementService(Service):
             rejected,
         )
 
+    @overload
+    def wallet_credit_holder(
+        self, request: models.WalletCreditHolderRequest, /
+    ) -> models.WalletCreditHolderResponse: ...
+
+    @overload
     def wallet_credit_holder(
         self,
+        *,
+        amount: int,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+        currency_code: str,
+        transaction_reference: str | None = None,
+        customer_email: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        transaction_origin: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+    ) -> models.WalletCreditHolderResponse: ...
+
+    def wallet_credit_holder(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.WalletCreditHolderRequest | None = None,
-        /,
         *,
         transaction_reference: str | None = None,
         amount: int | None = None,
@@ -1127,7 +1325,7 @@ class CashManagementService(Service):
         customer_email: str | None = None,
         customer_id: str | None = None,
         customer_ip_address: str | None = None,
-        order_channel: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
         order_id: str | None = None,
         return_context: str | None = None,
         transaction_origin: str | None = None,
@@ -1140,8 +1338,8 @@ class CashManagementService(Service):
 
         ``POST /rs-services/v2/cashManagement/walletCreditHolder`` (REST) or operation ``walletCreditHolder`` (SOAP).
         Pass a :class:`~sogenactif.models.cash_management.WalletCreditHolderRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
@@ -1176,6 +1374,801 @@ class CashManagementService(Service):
         rejected = mask_everything(unexpected)  # refused, and never shown
         del unexpected
         return self._call(
+            WALLET_CREDIT_HOLDER,
+            request,
+            {
+                "transaction_reference": transaction_reference,
+                "amount": amount,
+                "merchant_wallet_id": merchant_wallet_id,
+                "payment_mean_id": payment_mean_id,
+                "currency_code": currency_code,
+                "customer_email": customer_email,
+                "customer_id": customer_id,
+                "customer_ip_address": customer_ip_address,
+                "order_channel": order_channel,
+                "order_id": order_id,
+                "return_context": return_context,
+                "transaction_origin": transaction_origin,
+                "s10_transaction_reference": s10_transaction_reference,
+                "statement_reference": statement_reference,
+            },
+            rejected,
+        )
+
+
+class AsyncCashManagementService(AsyncService):
+    """Cash management functions (Sogenactif Office Serveur (SOAP/JSON) interface for Cash
+    Management functions, CR_WS_2.): cancellations, refunds, validations, duplications,
+    fraud challenges and credits.
+
+    The same functions as :class:`CashManagementService`, awaited (``sogenactif.AsyncClient``).
+    """
+
+    @overload
+    async def cancel(self, request: models.CancelRequest, /) -> models.CancelResponse: ...
+
+    @overload
+    async def cancel(
+        self,
+        *,
+        currency_code: str,
+        operation_amount: int,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+    ) -> models.CancelResponse: ...
+
+    async def cancel(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.CancelRequest | None = None,
+        *,
+        currency_code: str | None = None,
+        operation_amount: int | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.CancelResponse:
+        """Edits the amount of a transaction or cancels a transaction to be sent to the bank. A
+        cancelled operation cannot be cancelled, and no more than the original amount.
+
+        ``POST /rs-services/v2/cashManagement/cancel`` (REST) or operation ``cancel`` (SOAP).
+        Pass a :class:`~sogenactif.models.cash_management.CancelRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            operation_amount: Amount of the operation (refund, cancellation, validation …), in
+                the smallest currency unit (EUR 10.50 is transmitted as 1050). (format N12,
+                required, since 2.0)
+            operation_origin: Origin of an operation, free field set by the merchant (e.g. SIPS-
+                SIM). (format ANS20, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            CANCEL,
+            request,
+            {
+                "currency_code": currency_code,
+                "operation_amount": operation_amount,
+                "operation_origin": operation_origin,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "customer_contact": customer_contact,
+            },
+            rejected,
+        )
+
+    @overload
+    async def refund(self, request: models.RefundRequest, /) -> models.RefundResponse: ...
+
+    @overload
+    async def refund(
+        self,
+        *,
+        currency_code: str,
+        operation_amount: int,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+    ) -> models.RefundResponse: ...
+
+    async def refund(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.RefundRequest | None = None,
+        *,
+        currency_code: str | None = None,
+        operation_amount: int | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.RefundResponse:
+        """Re-credits the buyer's account for a captured transaction.
+
+        ``POST /rs-services/v2/cashManagement/refund`` (REST) or operation ``refund`` (SOAP).
+        Pass a :class:`~sogenactif.models.cash_management.RefundRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            operation_amount: Amount of the operation (refund, cancellation, validation …), in
+                the smallest currency unit (EUR 10.50 is transmitted as 1050). (format N12,
+                required, since 2.0)
+            operation_origin: Origin of an operation, free field set by the merchant (e.g. SIPS-
+                SIM). (format ANS20, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
+                container paymentMeanData)
+            shopping_cart_detail: Details of the shopping cart. (optional, since 2.0, container
+                shoppingCartDetail)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            REFUND,
+            request,
+            {
+                "currency_code": currency_code,
+                "operation_amount": operation_amount,
+                "operation_origin": operation_origin,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "payment_mean_data": payment_mean_data,
+                "shopping_cart_detail": shopping_cart_detail,
+                "customer_contact": customer_contact,
+            },
+            rejected,
+        )
+
+    @overload
+    async def validate(self, request: models.ValidateRequest, /) -> models.ValidateResponse: ...
+
+    @overload
+    async def validate(
+        self,
+        *,
+        currency_code: str,
+        operation_amount: int,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        last_recovery_indicator: str | None = None,
+    ) -> models.ValidateResponse: ...
+
+    async def validate(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.ValidateRequest | None = None,
+        *,
+        currency_code: str | None = None,
+        operation_amount: int | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        last_recovery_indicator: str | None = None,
+        **unexpected: Never,
+    ) -> models.ValidateResponse:
+        """Triggers the settlement (capture) of a transaction made with captureMode VALIDATION.
+
+        ``POST /rs-services/v2/cashManagement/validate`` (REST) or operation ``validate`` (SOAP).
+        Pass a :class:`~sogenactif.models.cash_management.ValidateRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            operation_amount: Amount of the operation (refund, cancellation, validation …), in
+                the smallest currency unit (EUR 10.50 is transmitted as 1050). (format N12,
+                required, since 2.0)
+            operation_origin: Origin of an operation, free field set by the merchant (e.g. SIPS-
+                SIM). (format ANS20, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            last_recovery_indicator: Indicates whether this validation is the last one for the
+                transaction (Y or N). (format ANS1, optional, since 2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            VALIDATE,
+            request,
+            {
+                "currency_code": currency_code,
+                "operation_amount": operation_amount,
+                "operation_origin": operation_origin,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "last_recovery_indicator": last_recovery_indicator,
+            },
+            rejected,
+        )
+
+    @overload
+    async def duplicate(self, request: models.DuplicateRequest, /) -> models.DuplicateResponse: ...
+
+    @overload
+    async def duplicate(
+        self,
+        *,
+        amount: int,
+        currency_code: str,
+        from_transaction_reference: str | None = None,
+        s10_from_transaction_reference: common.S10TransactionReference
+        | dict[str, Any]
+        | None = None,
+        from_merchant_id: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_email: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        transaction_origin: str | None = None,
+        statement_reference: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        sub_merchant_id: str | None = None,
+        sub_merchant_short_name: str | None = None,
+        sub_merchant_category_code: str | None = None,
+        sub_merchant_legal_id: str | None = None,
+        sub_merchant_address: common.Address | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+    ) -> models.DuplicateResponse: ...
+
+    async def duplicate(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.DuplicateRequest | None = None,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        from_transaction_reference: str | None = None,
+        s10_from_transaction_reference: common.S10TransactionReference
+        | dict[str, Any]
+        | None = None,
+        from_merchant_id: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_email: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        transaction_origin: str | None = None,
+        statement_reference: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        sub_merchant_id: str | None = None,
+        sub_merchant_short_name: str | None = None,
+        sub_merchant_category_code: str | None = None,
+        sub_merchant_legal_id: str | None = None,
+        sub_merchant_address: common.Address | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.DuplicateResponse:
+        """Creates a new transaction with the bank details of an existing transaction.
+
+        ``POST /rs-services/v2/cashManagement/duplicate`` (REST) or operation ``duplicate`` (SOAP).
+        Pass a :class:`~sogenactif.models.cash_management.DuplicateRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            from_transaction_reference: Reference of the original transaction of a duplication,
+                or of the transaction a token is taken from. (format AN35, conditional, since
+                2.0)
+            s10_from_transaction_reference: Identifier of the original transaction in the Sips
+                1.0 format (instead of fromTransactionReference). (conditional, since 2.0,
+                container s10TransactionReference)
+            from_merchant_id: merchantId of the original transaction of an extended duplication.
+                (format N15, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            capture_day: Number of days before the transaction is captured (captureMode
+                AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
+                2.0)
+            capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
+                values: sogenactif.enums.CaptureMode)
+            customer_email: Customer's e-mail address. (format ANS128, optional, since 2.0)
+            customer_id: Customer identifier. Do not put personal or card data in this free
+                field. (format ANS19, optional, since 2.0)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            merchant_transaction_date_time: Date and time of the transaction on the merchant
+                side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
+                since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+            order_id: Order number associated with the payment transaction. (format ANS32,
+                optional, since 2.0)
+            return_context: Context of the buyer's order. All information transmitted in this
+                field during the request is sent back in the response without amendment. (format
+                ANSU255, optional, since 2.0)
+            transaction_origin: Origin of the transaction, free field set by the merchant (e.g.
+                SO_WEBAPPLI). (format ANS20, optional, since 2.0)
+            statement_reference: Reference printed on the customer's bank statement. (format
+                ANS255, optional, since 2.0)
+            fraud_data: Fraud-control parameters of the request. (optional, since 2.0, container
+                fraudData)
+            payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
+                container paymentMeanData)
+            shopping_cart_detail: Details of the shopping cart. (optional, since 2.0, container
+                shoppingCartDetail)
+            billing_address: Billing address. (optional, since 2.0, container address)
+            billing_contact: Billing contact. (optional, since 2.0, container contact)
+            customer_address: Customer's address. (optional, since 2.0, container address)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+            delivery_address: Delivery address. (optional, since 2.0, container address)
+            delivery_contact: Delivery contact. (optional, since 2.0, container contact)
+            holder_address: Cardholder's address. (optional, since 2.0, container address)
+            holder_contact: Cardholder's contact details. (optional, since 2.0, container
+                contact)
+            customer_data: Personal data of the customer. (optional, since 2.0, container
+                customerData)
+            delivery_data: Delivery of the order. (optional, since 2.0, container deliveryData)
+            authentication_data: Cardholder authentication data. (optional, since 2.0, container
+                authenticationData)
+            sub_merchant_id: Identifier of the sub-merchant (payment facilitator). (format
+                ANS15, optional, since 2.0)
+            sub_merchant_short_name: Short name of the sub-merchant. (format ANS50, optional,
+                since 2.0)
+            sub_merchant_category_code: Merchant category code (MCC) of the sub-merchant.
+                (format ANS4, optional, since 2.0)
+            sub_merchant_legal_id: Legal identifier of the sub-merchant (SIRET in France).
+                (format ANS50, optional, since 2.0)
+            sub_merchant_address: Address of the sub-merchant. (optional, since 2.0, container
+                address)
+            travel_context: Travel data (airline tickets). (optional, since 2.0, container
+                travelContext)
+            order_context: Context in which the order was placed. (optional, since 2.0,
+                container orderContext)
+        """
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            DUPLICATE,
+            request,
+            {
+                "amount": amount,
+                "currency_code": currency_code,
+                "from_transaction_reference": from_transaction_reference,
+                "s10_from_transaction_reference": s10_from_transaction_reference,
+                "from_merchant_id": from_merchant_id,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "capture_day": capture_day,
+                "capture_mode": capture_mode,
+                "customer_email": customer_email,
+                "customer_id": customer_id,
+                "customer_ip_address": customer_ip_address,
+                "merchant_transaction_date_time": merchant_transaction_date_time,
+                "order_channel": order_channel,
+                "order_id": order_id,
+                "return_context": return_context,
+                "transaction_origin": transaction_origin,
+                "statement_reference": statement_reference,
+                "fraud_data": fraud_data,
+                "payment_mean_data": payment_mean_data,
+                "shopping_cart_detail": shopping_cart_detail,
+                "billing_address": billing_address,
+                "billing_contact": billing_contact,
+                "customer_address": customer_address,
+                "customer_contact": customer_contact,
+                "delivery_address": delivery_address,
+                "delivery_contact": delivery_contact,
+                "holder_address": holder_address,
+                "holder_contact": holder_contact,
+                "customer_data": customer_data,
+                "delivery_data": delivery_data,
+                "authentication_data": authentication_data,
+                "sub_merchant_id": sub_merchant_id,
+                "sub_merchant_short_name": sub_merchant_short_name,
+                "sub_merchant_category_code": sub_merchant_category_code,
+                "sub_merchant_legal_id": sub_merchant_legal_id,
+                "sub_merchant_address": sub_merchant_address,
+                "travel_context": travel_context,
+                "order_context": order_context,
+            },
+            rejected,
+        )
+
+    @overload
+    async def accept_challenge(
+        self, request: models.AcceptChallengeRequest, /
+    ) -> models.AcceptChallengeResponse: ...
+
+    @overload
+    async def accept_challenge(
+        self,
+        *,
+        comment: str | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.AcceptChallengeResponse: ...
+
+    async def accept_challenge(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.AcceptChallengeRequest | None = None,
+        *,
+        comment: str | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.AcceptChallengeResponse:
+        """Accepts the fraud challenge on a transaction (orange fraud score); the transaction then
+        resumes its normal course.
+
+        ``POST /rs-services/v2/cashManagement/acceptChallenge`` (REST) or operation ``acceptChallenge`` (SOAP).
+        Pass a :class:`~sogenactif.models.cash_management.AcceptChallengeRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            comment: Free comment on the operation. (format ANS255, optional, since 2.0)
+            operation_origin: Origin of an operation, free field set by the merchant (e.g. SIPS-
+                SIM). (format ANS20, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            ACCEPT_CHALLENGE,
+            request,
+            {
+                "comment": comment,
+                "operation_origin": operation_origin,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+            },
+            rejected,
+        )
+
+    @overload
+    async def refuse_challenge(
+        self, request: models.RefuseChallengeRequest, /
+    ) -> models.RefuseChallengeResponse: ...
+
+    @overload
+    async def refuse_challenge(
+        self,
+        *,
+        comment: str | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.RefuseChallengeResponse: ...
+
+    async def refuse_challenge(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.RefuseChallengeRequest | None = None,
+        *,
+        comment: str | None = None,
+        operation_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.RefuseChallengeResponse:
+        """Refuses the fraud challenge on a transaction with an orange fraud score; the transaction
+        is then refused.
+
+        ``POST /rs-services/v2/cashManagement/refuseChallenge`` (REST) or operation ``refuseChallenge`` (SOAP).
+        Pass a :class:`~sogenactif.models.cash_management.RefuseChallengeRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            comment: Free comment on the operation. (format ANS255, optional, since 2.0)
+            operation_origin: Origin of an operation, free field set by the merchant (e.g. SIPS-
+                SIM). (format ANS20, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            REFUSE_CHALLENGE,
+            request,
+            {
+                "comment": comment,
+                "operation_origin": operation_origin,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+            },
+            rejected,
+        )
+
+    @overload
+    async def credit_holder(
+        self, request: models.CreditHolderRequest, /
+    ) -> models.CreditHolderResponse: ...
+
+    @overload
+    async def credit_holder(
+        self,
+        *,
+        amount: int,
+        currency_code: str,
+        card_number: str | None = None,
+        card_expiry_date: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        customer_id: str | None = None,
+        customer_email: str | None = None,
+        customer_ip_address: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+    ) -> models.CreditHolderResponse: ...
+
+    async def credit_holder(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.CreditHolderRequest | None = None,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        card_number: str | None = None,
+        card_expiry_date: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        customer_id: str | None = None,
+        customer_email: str | None = None,
+        customer_ip_address: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.CreditHolderResponse:
+        """Credits the account of a cardholder whose banking data the merchant has, without any
+        prior transaction.
+
+        ``POST /rs-services/v2/cashManagement/creditHolder`` (REST) or operation ``creditHolder`` (SOAP).
+        Pass a :class:`~sogenactif.models.cash_management.CreditHolderRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            card_number: Card number (format N19 unless the card number is a Token, and in this
+                case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
+            card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
+                date, this field is empty. (format N6, conditional, since 2.0)
+            pan_type: Format of the Primary Account Number provided in the data cardNumber
+                (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
+                optional, since 2.0, values: sogenactif.enums.PanType)
+            payment_mean_brand: Name of the payment method that is used. It is related to one
+                paymentMeanType. (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrand)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+            order_id: Order number associated with the payment transaction. (format ANS32,
+                optional, since 2.0)
+            customer_id: Customer identifier. Do not put personal or card data in this free
+                field. (format ANS19, optional, since 2.0)
+            customer_email: Customer's e-mail address. (format ANS128, optional, since 2.0)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            return_context: Context of the buyer's order. All information transmitted in this
+                field during the request is sent back in the response without amendment. (format
+                ANSU255, optional, since 2.0)
+            statement_reference: Reference printed on the customer's bank statement. (format
+                ANS255, optional, since 2.0)
+            transaction_origin: Origin of the transaction, free field set by the merchant (e.g.
+                SO_WEBAPPLI). (format ANS20, optional, since 2.0)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+        """
+        card_number = mask(card_number, "pan")
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            CREDIT_HOLDER,
+            request,
+            {
+                "amount": amount,
+                "currency_code": currency_code,
+                "card_number": card_number,
+                "card_expiry_date": card_expiry_date,
+                "pan_type": pan_type,
+                "payment_mean_brand": payment_mean_brand,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "order_channel": order_channel,
+                "order_id": order_id,
+                "customer_id": customer_id,
+                "customer_email": customer_email,
+                "customer_ip_address": customer_ip_address,
+                "return_context": return_context,
+                "statement_reference": statement_reference,
+                "transaction_origin": transaction_origin,
+                "customer_contact": customer_contact,
+            },
+            rejected,
+        )
+
+    @overload
+    async def wallet_credit_holder(
+        self, request: models.WalletCreditHolderRequest, /
+    ) -> models.WalletCreditHolderResponse: ...
+
+    @overload
+    async def wallet_credit_holder(
+        self,
+        *,
+        amount: int,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+        currency_code: str,
+        transaction_reference: str | None = None,
+        customer_email: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        transaction_origin: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+    ) -> models.WalletCreditHolderResponse: ...
+
+    async def wallet_credit_holder(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.WalletCreditHolderRequest | None = None,
+        *,
+        transaction_reference: str | None = None,
+        amount: int | None = None,
+        merchant_wallet_id: str | None = None,
+        payment_mean_id: str | None = None,
+        currency_code: str | None = None,
+        customer_email: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        transaction_origin: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+        **unexpected: Never,
+    ) -> models.WalletCreditHolderResponse:
+        """Credits a customer's account through a payment mean stored in the wallet, without prior
+        transaction.
+
+        ``POST /rs-services/v2/cashManagement/walletCreditHolder`` (REST) or operation ``walletCreditHolder`` (SOAP).
+        Pass a :class:`~sogenactif.models.cash_management.WalletCreditHolderRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+            payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
+                (format ANS10, required, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            customer_email: Customer's e-mail address. (format ANS128, optional, since 2.0)
+            customer_id: Customer identifier. Do not put personal or card data in this free
+                field. (format ANS19, optional, since 2.0)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+            order_id: Order number associated with the payment transaction. (format ANS32,
+                optional, since 2.0)
+            return_context: Context of the buyer's order. All information transmitted in this
+                field during the request is sent back in the response without amendment. (format
+                ANSU255, optional, since 2.0)
+            transaction_origin: Origin of the transaction, free field set by the merchant (e.g.
+                SO_WEBAPPLI). (format ANS20, optional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            statement_reference: Reference printed on the customer's bank statement. (format
+                ANS255, optional, since 2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
             WALLET_CREDIT_HOLDER,
             request,
             {

@@ -9,14 +9,16 @@ Interface version sent: ``IR_WS_2.55``. SOAP namespace:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Never
+from typing import Any, Never, overload
 
+from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
 from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 from sogenactif_core._redact import mask_fields
 
 from .. import _rules as rules
+from .. import enums
 from ..models import checkout as models
 from ..models import common
 
@@ -240,6 +242,9 @@ CARD_ORDER = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=True,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 CARD_CHECK_ENROLLMENT = FunctionSpec(
@@ -461,6 +466,9 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
@@ -501,6 +509,9 @@ CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
@@ -541,6 +552,9 @@ CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 WALLET_ORDER = FunctionSpec(
@@ -697,6 +711,9 @@ WALLET_ORDER = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=True,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 WALLET_CHECK_ENROLLMENT = FunctionSpec(
@@ -851,6 +868,9 @@ WALLET_CHECK_ENROLLMENT = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
@@ -1005,6 +1025,9 @@ PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
@@ -1042,6 +1065,9 @@ PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 WALLET_ISSUER_WALLET_INITIALIZE = FunctionSpec(
@@ -1122,6 +1148,9 @@ WALLET_ISSUER_WALLET_INITIALIZE = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 WALLET_ISSUER_WALLET_FINALIZE = FunctionSpec(
@@ -1159,6 +1188,9 @@ WALLET_ISSUER_WALLET_FINALIZE = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 
@@ -1166,25 +1198,27 @@ class CheckoutService(Service):
     """Checkout functions (Sogenactif Office Serveur interface for payments, IR_WS_2.): card and
     wallet payments, 3-D Secure enrolment and authentication, external payment providers."""
 
+    @overload
+    def card_order(self, request: models.CardOrderRequest, /) -> models.CardOrderResponse: ...
+
+    @overload
     def card_order(
         self,
-        request: models.CardOrderRequest | None = None,
-        /,
         *,
-        amount: int | None = None,
+        amount: int,
+        currency_code: str,
         capture_day: int | None = None,
-        capture_mode: str | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
         card_csc_value: str | None = None,
         card_expiry_date: str | None = None,
         card_number: str | None = None,
-        currency_code: str | None = None,
         customer_id: str | None = None,
         customer_ip_address: str | None = None,
         merchant_transaction_date_time: str | None = None,
-        order_channel: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
         order_id: str | None = None,
-        pan_type: str | None = None,
-        payment_pattern: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
         return_context: str | None = None,
         shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
         transaction_origin: str | None = None,
@@ -1196,8 +1230,66 @@ class CheckoutService(Service):
         fraud_data: common.FraudData | dict[str, Any] | None = None,
         statement_reference: str | None = None,
         invoice_reference: str | None = None,
-        payment_mean_brand: str | None = None,
-        payment_mean_brand_selection_status: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        holder_data: common.HolderData | dict[str, Any] | None = None,
+        risk_management_custom_data_list: Sequence[common.RiskManagementCustomData | dict[str, Any]]
+        | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        sub_merchant_id: str | None = None,
+        sub_merchant_short_name: str | None = None,
+        sub_merchant_category_code: str | None = None,
+        sub_merchant_legal_id: str | None = None,
+        sub_merchant_address: common.Address | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+    ) -> models.CardOrderResponse: ...
+
+    def card_order(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.CardOrderRequest | None = None,
+        *,
+        amount: int | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        card_expiry_date: str | None = None,
+        card_number: str | None = None,
+        currency_code: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        transaction_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        card_effective_date: str | None = None,
+        card_seq_number: str | None = None,
+        customer_language: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
         payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
         instalment_data: common.InstalmentData | dict[str, Any] | None = None,
         holder_data: common.HolderData | dict[str, Any] | None = None,
@@ -1228,8 +1320,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/cardOrder`` (REST) or operation ``cardOrder`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.CardOrderRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             amount: Transaction amount. The amount must be transmitted in the smallest currency
@@ -1394,25 +1486,29 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def card_check_enrollment(
+        self, request: models.CardCheckEnrollmentRequest, /
+    ) -> models.CardCheckEnrollmentResponse: ...
+
+    @overload
     def card_check_enrollment(
         self,
-        request: models.CardCheckEnrollmentRequest | None = None,
-        /,
         *,
-        amount: int | None = None,
+        amount: int,
+        currency_code: str,
         capture_day: int | None = None,
-        capture_mode: str | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
         card_csc_value: str | None = None,
         card_expiry_date: str | None = None,
         card_number: str | None = None,
-        currency_code: str | None = None,
         customer_id: str | None = None,
         customer_ip_address: str | None = None,
         merchant_transaction_date_time: str | None = None,
-        order_channel: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
         order_id: str | None = None,
-        pan_type: str | None = None,
-        payment_pattern: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
         return_context: str | None = None,
         shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
         transaction_origin: str | None = None,
@@ -1428,8 +1524,65 @@ class CheckoutService(Service):
         fraud_data: common.FraudData | dict[str, Any] | None = None,
         statement_reference: str | None = None,
         invoice_reference: str | None = None,
-        payment_mean_brand: str | None = None,
-        payment_mean_brand_selection_status: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        holder_data: common.HolderData | dict[str, Any] | None = None,
+        risk_management_custom_data_list: Sequence[common.RiskManagementCustomData | dict[str, Any]]
+        | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+    ) -> models.CardCheckEnrollmentResponse: ...
+
+    def card_check_enrollment(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.CardCheckEnrollmentRequest | None = None,
+        *,
+        amount: int | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        card_expiry_date: str | None = None,
+        card_number: str | None = None,
+        currency_code: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        transaction_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        merchant_name: str | None = None,
+        merchant_return_url: str | None = None,
+        merchant_url: str | None = None,
+        customer_account_historic: common.CustomerAccountHistoric | dict[str, Any] | None = None,
+        card_effective_date: str | None = None,
+        card_seq_number: str | None = None,
+        customer_language: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
         payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
         instalment_data: common.InstalmentData | dict[str, Any] | None = None,
         holder_data: common.HolderData | dict[str, Any] | None = None,
@@ -1456,8 +1609,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/cardCheckEnrollment`` (REST) or operation ``cardCheckEnrollment`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.CardCheckEnrollmentRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             amount: Transaction amount. The amount must be transmitted in the smallest currency
@@ -1620,10 +1773,25 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def card_validate_authentication(
+        self, request: models.CardValidateAuthenticationRequest, /
+    ) -> models.CardValidateAuthenticationResponse: ...
+
+    @overload
     def card_validate_authentication(
         self,
+        *,
+        message_version: str | None = None,
+        pa_res_message: str | None = None,
+        redirection_data: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.CardValidateAuthenticationResponse: ...
+
+    def card_validate_authentication(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.CardValidateAuthenticationRequest | None = None,
-        /,
         *,
         message_version: str | None = None,
         pa_res_message: str | None = None,
@@ -1638,8 +1806,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/cardValidateAuthentication`` (REST) or operation ``cardValidateAuthentication`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.CardValidateAuthenticationRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             message_version: Parameters version of the redirection (used for Sogenactif Office
@@ -1669,10 +1837,25 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def card_validate_authentication_and_order(
+        self, request: models.CardValidateAuthenticationAndOrderRequest, /
+    ) -> models.CardValidateAuthenticationAndOrderResponse: ...
+
+    @overload
     def card_validate_authentication_and_order(
         self,
+        *,
+        message_version: str | None = None,
+        pa_res_message: str | None = None,
+        redirection_data: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.CardValidateAuthenticationAndOrderResponse: ...
+
+    def card_validate_authentication_and_order(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.CardValidateAuthenticationAndOrderRequest | None = None,
-        /,
         *,
         message_version: str | None = None,
         pa_res_message: str | None = None,
@@ -1686,8 +1869,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/cardValidateAuthenticationAndOrder`` (REST) or operation ``cardValidateAuthenticationAndOrder`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.CardValidateAuthenticationAndOrderRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             message_version: Parameters version of the redirection (used for Sogenactif Office
@@ -1717,21 +1900,64 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def wallet_order(self, request: models.WalletOrderRequest, /) -> models.WalletOrderResponse: ...
+
+    @overload
     def wallet_order(
         self,
+        *,
+        amount: int,
+        currency_code: str,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+        order_channel: enums.OrderChannelValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        transaction_origin: str | None = None,
+        initial_scheme_transaction_identifier: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+    ) -> models.WalletOrderResponse: ...
+
+    def wallet_order(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.WalletOrderRequest | None = None,
-        /,
         *,
         amount: int | None = None,
         currency_code: str | None = None,
         merchant_wallet_id: str | None = None,
         payment_mean_id: str | None = None,
-        order_channel: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
-        payment_pattern: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
         capture_day: int | None = None,
-        capture_mode: str | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
         card_csc_value: str | None = None,
         customer_id: str | None = None,
         customer_ip_address: str | None = None,
@@ -1763,8 +1989,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/walletOrder`` (REST) or operation ``walletOrder`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.WalletOrderRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             amount: Transaction amount. The amount must be transmitted in the smallest currency
@@ -1884,24 +2110,69 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def wallet_check_enrollment(
+        self, request: models.WalletCheckEnrollmentRequest, /
+    ) -> models.WalletCheckEnrollmentResponse: ...
+
+    @overload
     def wallet_check_enrollment(
         self,
-        request: models.WalletCheckEnrollmentRequest | None = None,
-        /,
         *,
-        amount: int | None = None,
-        currency_code: str | None = None,
-        merchant_wallet_id: str | None = None,
-        payment_mean_id: str | None = None,
-        order_channel: str | None = None,
+        amount: int,
+        currency_code: str,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+        order_channel: enums.OrderChannelValue | None = None,
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
         merchant_name: str | None = None,
         merchant_return_url: str | None = None,
         merchant_url: str | None = None,
-        payment_pattern: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
         capture_day: int | None = None,
-        capture_mode: str | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        customer_account_historic: common.CustomerAccountHistoric | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+    ) -> models.WalletCheckEnrollmentResponse: ...
+
+    def wallet_check_enrollment(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.WalletCheckEnrollmentRequest | None = None,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        merchant_wallet_id: str | None = None,
+        payment_mean_id: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        merchant_name: str | None = None,
+        merchant_return_url: str | None = None,
+        merchant_url: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
         card_csc_value: str | None = None,
         customer_id: str | None = None,
         customer_ip_address: str | None = None,
@@ -1931,8 +2202,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/walletCheckEnrollment`` (REST) or operation ``walletCheckEnrollment`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.WalletCheckEnrollmentRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             amount: Transaction amount. The amount must be transmitted in the smallest currency
@@ -2052,29 +2323,72 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def payment_provider_initialize(
+        self, request: models.PaymentProviderInitializeRequest, /
+    ) -> models.PaymentProviderInitializeResponse: ...
+
+    @overload
     def payment_provider_initialize(
         self,
-        request: models.PaymentProviderInitializeRequest | None = None,
-        /,
         *,
-        amount: int | None = None,
-        currency_code: str | None = None,
+        amount: int,
+        currency_code: str,
         merchant_return_url: str | None = None,
-        order_channel: str | None = None,
-        payment_mean_brand: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
         response_key_version: int | None = None,
         payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
         capture_day: int | None = None,
-        capture_mode: str | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
         customer_id: str | None = None,
         customer_ip_address: str | None = None,
         customer_language: str | None = None,
         invoice_reference: str | None = None,
         merchant_transaction_date_time: str | None = None,
         order_id: str | None = None,
-        payment_pattern: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+    ) -> models.PaymentProviderInitializeResponse: ...
+
+    def payment_provider_initialize(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.PaymentProviderInitializeRequest | None = None,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        merchant_return_url: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        response_key_version: int | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        invoice_reference: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
         return_context: str | None = None,
         statement_reference: str | None = None,
         transaction_origin: str | None = None,
@@ -2097,8 +2411,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/paymentProviderInitialize`` (REST) or operation ``paymentProviderInitialize`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.PaymentProviderInitializeRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             amount: Transaction amount. The amount must be transmitted in the smallest currency
@@ -2211,10 +2525,24 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def payment_provider_finalize(
+        self, request: models.PaymentProviderFinalizeRequest, /
+    ) -> models.PaymentProviderFinalizeResponse: ...
+
+    @overload
     def payment_provider_finalize(
         self,
+        *,
+        transaction_reference: str | None = None,
+        redirection_data: str | None = None,
+        message_version: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.PaymentProviderFinalizeResponse: ...
+
+    def payment_provider_finalize(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.PaymentProviderFinalizeRequest | None = None,
-        /,
         *,
         transaction_reference: str | None = None,
         redirection_data: str | None = None,
@@ -2227,8 +2555,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/paymentProviderFinalize`` (REST) or operation ``paymentProviderFinalize`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.PaymentProviderFinalizeRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
@@ -2255,22 +2583,43 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def wallet_issuer_wallet_initialize(
+        self, request: models.WalletIssuerWalletInitializeRequest, /
+    ) -> models.WalletIssuerWalletInitializeResponse: ...
+
+    @overload
     def wallet_issuer_wallet_initialize(
         self,
+        *,
+        amount: int,
+        currency_code: str,
+        merchant_return_url: str,
+        merchant_wallet_id: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+    ) -> models.WalletIssuerWalletInitializeResponse: ...
+
+    def wallet_issuer_wallet_initialize(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.WalletIssuerWalletInitializeRequest | None = None,
-        /,
         *,
         amount: int | None = None,
         currency_code: str | None = None,
         merchant_return_url: str | None = None,
         merchant_wallet_id: str | None = None,
-        payment_mean_brand: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
-        capture_mode: str | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
         customer_ip_address: str | None = None,
         merchant_transaction_date_time: str | None = None,
-        order_channel: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
         **unexpected: Never,
     ) -> models.WalletIssuerWalletInitializeResponse:
         """Requests to initialize a one-click payment with an issuer wallet stored in a Sogenactif
@@ -2281,8 +2630,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/walletIssuerWalletInitialize`` (REST) or operation ``walletIssuerWalletInitialize`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.WalletIssuerWalletInitializeRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             amount: Transaction amount. The amount must be transmitted in the smallest currency
@@ -2332,10 +2681,24 @@ class CheckoutService(Service):
             rejected,
         )
 
+    @overload
+    def wallet_issuer_wallet_finalize(
+        self, request: models.WalletIssuerWalletFinalizeRequest, /
+    ) -> models.WalletIssuerWalletFinalizeResponse: ...
+
+    @overload
     def wallet_issuer_wallet_finalize(
         self,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        redirection_data: str | None = None,
+        message_version: str | None = None,
+    ) -> models.WalletIssuerWalletFinalizeResponse: ...
+
+    def wallet_issuer_wallet_finalize(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.WalletIssuerWalletFinalizeRequest | None = None,
-        /,
         *,
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
@@ -2348,8 +2711,8 @@ class CheckoutService(Service):
 
         ``POST /rs-services/v2/checkout/walletIssuerWalletFinalize`` (REST) or operation ``walletIssuerWalletFinalize`` (SOAP).
         Pass a :class:`~sogenactif.models.checkout.WalletIssuerWalletFinalizeRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
@@ -2365,6 +2728,1557 @@ class CheckoutService(Service):
         rejected = mask_everything(unexpected)  # refused, and never shown
         del unexpected
         return self._call(
+            WALLET_ISSUER_WALLET_FINALIZE,
+            request,
+            {
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "redirection_data": redirection_data,
+                "message_version": message_version,
+            },
+            rejected,
+        )
+
+
+class AsyncCheckoutService(AsyncService):
+    """Checkout functions (Sogenactif Office Serveur interface for payments, IR_WS_2.): card and
+    wallet payments, 3-D Secure enrolment and authentication, external payment providers.
+
+    The same functions as :class:`CheckoutService`, awaited (``sogenactif.AsyncClient``).
+    """
+
+    @overload
+    async def card_order(self, request: models.CardOrderRequest, /) -> models.CardOrderResponse: ...
+
+    @overload
+    async def card_order(
+        self,
+        *,
+        amount: int,
+        currency_code: str,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        card_expiry_date: str | None = None,
+        card_number: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        transaction_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        card_effective_date: str | None = None,
+        card_seq_number: str | None = None,
+        customer_language: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        holder_data: common.HolderData | dict[str, Any] | None = None,
+        risk_management_custom_data_list: Sequence[common.RiskManagementCustomData | dict[str, Any]]
+        | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        sub_merchant_id: str | None = None,
+        sub_merchant_short_name: str | None = None,
+        sub_merchant_category_code: str | None = None,
+        sub_merchant_legal_id: str | None = None,
+        sub_merchant_address: common.Address | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+    ) -> models.CardOrderResponse: ...
+
+    async def card_order(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.CardOrderRequest | None = None,
+        *,
+        amount: int | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        card_expiry_date: str | None = None,
+        card_number: str | None = None,
+        currency_code: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        transaction_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        card_effective_date: str | None = None,
+        card_seq_number: str | None = None,
+        customer_language: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        holder_data: common.HolderData | dict[str, Any] | None = None,
+        risk_management_custom_data_list: Sequence[common.RiskManagementCustomData | dict[str, Any]]
+        | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        sub_merchant_id: str | None = None,
+        sub_merchant_short_name: str | None = None,
+        sub_merchant_category_code: str | None = None,
+        sub_merchant_legal_id: str | None = None,
+        sub_merchant_address: common.Address | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.CardOrderResponse:
+        """Payment order with a card (authorisation and, depending on captureMode, capture) in
+        machine-to-machine mode.
+
+        ``POST /rs-services/v2/checkout/cardOrder`` (REST) or operation ``cardOrder`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.CardOrderRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            capture_day: Number of days before the transaction is captured (captureMode
+                AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
+                2.0)
+            capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
+                values: sogenactif.enums.CaptureMode)
+            card_csc_value: Visual card security code on the bank card transmitted in the
+                authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
+                for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
+            card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
+                date, this field is empty. (format N6, conditional, since 2.0)
+            card_number: Card number (format N19 unless the card number is a Token, and in this
+                case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            customer_id: Customer identifier. Do not put personal or card data in this free
+                field. (format ANS19, optional, since 2.0)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            merchant_transaction_date_time: Date and time of the transaction on the merchant
+                side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
+                since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+            order_id: Order number associated with the payment transaction. (format ANS32,
+                optional, since 2.0)
+            pan_type: Format of the Primary Account Number provided in the data cardNumber
+                (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
+                optional, since 2.0, values: sogenactif.enums.PanType)
+            payment_pattern: Payment pattern of the transaction (one-shot, recurring,
+                instalments). (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentPattern)
+            return_context: Context of the buyer's order. All information transmitted in this
+                field during the request is sent back in the response without amendment. (format
+                ANSU255, optional, since 2.0)
+            shopping_cart_detail: Details of the shopping cart. (optional, since 2.0, container
+                shoppingCartDetail)
+            transaction_origin: Origin of the transaction, free field set by the merchant (e.g.
+                SO_WEBAPPLI). (format ANS20, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            card_effective_date: Card effective date (YYYYMM). (format N6, optional, since 2.0)
+            card_seq_number: Card sequence number allocated by the issuer. (format N3, optional,
+                since 2.0)
+            customer_language: Language of the customer (ISO 639-1, e.g. fr, en). (format ANS2,
+                optional, since 2.0)
+            fraud_data: Fraud-control parameters of the request. (optional, since 2.0, container
+                fraudData)
+            statement_reference: Reference printed on the customer's bank statement. (format
+                ANS255, optional, since 2.0)
+            invoice_reference: Invoice reference of the order. (format ANS255, optional, since
+                2.0)
+            payment_mean_brand: Name of the payment method that is used. It is related to one
+                paymentMeanType. (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrand)
+            payment_mean_brand_selection_status: Status of the processing of the brand
+                application selection on paypage. (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+            payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
+                container paymentMeanData)
+            instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
+                container instalmentData)
+            holder_data: Personal data of the cardholder. (optional, since 2.0, container
+                holderData)
+            risk_management_custom_data_list: Merchant-specific values passed to the risk
+                management. (list, optional, since 2.0, container riskManagementCustomData)
+            billing_address: Billing address. (optional, since 2.0, container address)
+            billing_contact: Billing contact. (optional, since 2.0, container contact)
+            customer_address: Customer's address. (optional, since 2.0, container address)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+            delivery_address: Delivery address. (optional, since 2.0, container address)
+            delivery_contact: Delivery contact. (optional, since 2.0, container contact)
+            holder_address: Cardholder's address. (optional, since 2.0, container address)
+            holder_contact: Cardholder's contact details. (optional, since 2.0, container
+                contact)
+            delivery_data: Delivery of the order. (optional, since 2.0, container deliveryData)
+            customer_data: Personal data of the customer. (optional, since 2.0, container
+                customerData)
+            authentication_data: Cardholder authentication data. (optional, since 2.0, container
+                authenticationData)
+            sub_merchant_id: Identifier of the sub-merchant (payment facilitator). (format
+                ANS15, optional, since 2.0)
+            sub_merchant_short_name: Short name of the sub-merchant. (format ANS50, optional,
+                since 2.0)
+            sub_merchant_category_code: Merchant category code (MCC) of the sub-merchant.
+                (format ANS4, optional, since 2.0)
+            sub_merchant_legal_id: Legal identifier of the sub-merchant (SIRET in France).
+                (format ANS50, optional, since 2.0)
+            sub_merchant_address: Address of the sub-merchant. (optional, since 2.0, container
+                address)
+            travel_context: Travel data (airline tickets). (optional, since 2.0, container
+                travelContext)
+            order_context: Context in which the order was placed. (optional, since 2.0,
+                container orderContext)
+        """
+        card_csc_value = mask(card_csc_value, "csc")
+        card_number = mask(card_number, "pan")
+        holder_data = mask_fields(holder_data)
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            CARD_ORDER,
+            request,
+            {
+                "amount": amount,
+                "capture_day": capture_day,
+                "capture_mode": capture_mode,
+                "card_csc_value": card_csc_value,
+                "card_expiry_date": card_expiry_date,
+                "card_number": card_number,
+                "currency_code": currency_code,
+                "customer_id": customer_id,
+                "customer_ip_address": customer_ip_address,
+                "merchant_transaction_date_time": merchant_transaction_date_time,
+                "order_channel": order_channel,
+                "order_id": order_id,
+                "pan_type": pan_type,
+                "payment_pattern": payment_pattern,
+                "return_context": return_context,
+                "shopping_cart_detail": shopping_cart_detail,
+                "transaction_origin": transaction_origin,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "card_effective_date": card_effective_date,
+                "card_seq_number": card_seq_number,
+                "customer_language": customer_language,
+                "fraud_data": fraud_data,
+                "statement_reference": statement_reference,
+                "invoice_reference": invoice_reference,
+                "payment_mean_brand": payment_mean_brand,
+                "payment_mean_brand_selection_status": payment_mean_brand_selection_status,
+                "payment_mean_data": payment_mean_data,
+                "instalment_data": instalment_data,
+                "holder_data": holder_data,
+                "risk_management_custom_data_list": risk_management_custom_data_list,
+                "billing_address": billing_address,
+                "billing_contact": billing_contact,
+                "customer_address": customer_address,
+                "customer_contact": customer_contact,
+                "delivery_address": delivery_address,
+                "delivery_contact": delivery_contact,
+                "holder_address": holder_address,
+                "holder_contact": holder_contact,
+                "delivery_data": delivery_data,
+                "customer_data": customer_data,
+                "authentication_data": authentication_data,
+                "sub_merchant_id": sub_merchant_id,
+                "sub_merchant_short_name": sub_merchant_short_name,
+                "sub_merchant_category_code": sub_merchant_category_code,
+                "sub_merchant_legal_id": sub_merchant_legal_id,
+                "sub_merchant_address": sub_merchant_address,
+                "travel_context": travel_context,
+                "order_context": order_context,
+            },
+            rejected,
+        )
+
+    @overload
+    async def card_check_enrollment(
+        self, request: models.CardCheckEnrollmentRequest, /
+    ) -> models.CardCheckEnrollmentResponse: ...
+
+    @overload
+    async def card_check_enrollment(
+        self,
+        *,
+        amount: int,
+        currency_code: str,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        card_expiry_date: str | None = None,
+        card_number: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        transaction_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        merchant_name: str | None = None,
+        merchant_return_url: str | None = None,
+        merchant_url: str | None = None,
+        customer_account_historic: common.CustomerAccountHistoric | dict[str, Any] | None = None,
+        card_effective_date: str | None = None,
+        card_seq_number: str | None = None,
+        customer_language: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        holder_data: common.HolderData | dict[str, Any] | None = None,
+        risk_management_custom_data_list: Sequence[common.RiskManagementCustomData | dict[str, Any]]
+        | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+    ) -> models.CardCheckEnrollmentResponse: ...
+
+    async def card_check_enrollment(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.CardCheckEnrollmentRequest | None = None,
+        *,
+        amount: int | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        card_expiry_date: str | None = None,
+        card_number: str | None = None,
+        currency_code: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        order_id: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        transaction_origin: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        merchant_name: str | None = None,
+        merchant_return_url: str | None = None,
+        merchant_url: str | None = None,
+        customer_account_historic: common.CustomerAccountHistoric | dict[str, Any] | None = None,
+        card_effective_date: str | None = None,
+        card_seq_number: str | None = None,
+        customer_language: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        holder_data: common.HolderData | dict[str, Any] | None = None,
+        risk_management_custom_data_list: Sequence[common.RiskManagementCustomData | dict[str, Any]]
+        | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        travel_context: common.TravelContext | dict[str, Any] | None = None,
+        order_context: common.OrderContext | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.CardCheckEnrollmentResponse:
+        """Checks whether the card is enrolled in 3-D Secure and prepares the cardholder
+        authentication; the response gives the redirection to the ACS (first step of a
+        3-D Secure card payment, followed by cardValidateAuthenticationAndOrder).
+
+        ``POST /rs-services/v2/checkout/cardCheckEnrollment`` (REST) or operation ``cardCheckEnrollment`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.CardCheckEnrollmentRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            capture_day: Number of days before the transaction is captured (captureMode
+                AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
+                2.0)
+            capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
+                values: sogenactif.enums.CaptureMode)
+            card_csc_value: Visual card security code on the bank card transmitted in the
+                authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
+                for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
+            card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
+                date, this field is empty. (format N6, conditional, since 2.0)
+            card_number: Card number (format N19 unless the card number is a Token, and in this
+                case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            customer_id: Customer identifier. Do not put personal or card data in this free
+                field. (format ANS19, optional, since 2.0)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            merchant_transaction_date_time: Date and time of the transaction on the merchant
+                side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
+                since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+            order_id: Order number associated with the payment transaction. (format ANS32,
+                optional, since 2.0)
+            pan_type: Format of the Primary Account Number provided in the data cardNumber
+                (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
+                optional, since 2.0, values: sogenactif.enums.PanType)
+            payment_pattern: Payment pattern of the transaction (one-shot, recurring,
+                instalments). (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentPattern)
+            return_context: Context of the buyer's order. All information transmitted in this
+                field during the request is sent back in the response without amendment. (format
+                ANSU255, optional, since 2.0)
+            shopping_cart_detail: Details of the shopping cart. (optional, since 2.0, container
+                shoppingCartDetail)
+            transaction_origin: Origin of the transaction, free field set by the merchant (e.g.
+                SO_WEBAPPLI). (format ANS20, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            merchant_name: Name of the merchant shown to the cardholder during the
+                authentication. (format ANS50, optional, since 2.0)
+            merchant_return_url: URL of the merchant to which the customer is sent back after
+                the redirection (3-D Secure, payment provider). (format ANS512, optional, since
+                2.0)
+            merchant_url: URL of the merchant's website. (format ANS512, optional, since 2.0)
+            customer_account_historic: History of the customer's account at the merchant (used
+                by the 3-D Secure risk analysis). (optional, since 2.0, container
+                customerAccountHistoric)
+            card_effective_date: Card effective date (YYYYMM). (format N6, optional, since 2.0)
+            card_seq_number: Card sequence number allocated by the issuer. (format N3, optional,
+                since 2.0)
+            customer_language: Language of the customer (ISO 639-1, e.g. fr, en). (format ANS2,
+                optional, since 2.0)
+            fraud_data: Fraud-control parameters of the request. (optional, since 2.0, container
+                fraudData)
+            statement_reference: Reference printed on the customer's bank statement. (format
+                ANS255, optional, since 2.0)
+            invoice_reference: Invoice reference of the order. (format ANS255, optional, since
+                2.0)
+            payment_mean_brand: Name of the payment method that is used. It is related to one
+                paymentMeanType. (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrand)
+            payment_mean_brand_selection_status: Status of the processing of the brand
+                application selection on paypage. (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+            payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
+                container paymentMeanData)
+            instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
+                container instalmentData)
+            holder_data: Personal data of the cardholder. (optional, since 2.0, container
+                holderData)
+            risk_management_custom_data_list: Merchant-specific values passed to the risk
+                management. (list, optional, since 2.0, container riskManagementCustomData)
+            billing_address: Billing address. (optional, since 2.0, container address)
+            billing_contact: Billing contact. (optional, since 2.0, container contact)
+            customer_address: Customer's address. (optional, since 2.0, container address)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+            delivery_address: Delivery address. (optional, since 2.0, container address)
+            delivery_contact: Delivery contact. (optional, since 2.0, container contact)
+            holder_address: Cardholder's address. (optional, since 2.0, container address)
+            holder_contact: Cardholder's contact details. (optional, since 2.0, container
+                contact)
+            delivery_data: Delivery of the order. (optional, since 2.0, container deliveryData)
+            customer_data: Personal data of the customer. (optional, since 2.0, container
+                customerData)
+            authentication_data: Cardholder authentication data. (optional, since 2.0, container
+                authenticationData)
+            travel_context: Travel data (airline tickets). (optional, since 2.0, container
+                travelContext)
+            order_context: Context in which the order was placed. (optional, since 2.0,
+                container orderContext)
+        """
+        card_csc_value = mask(card_csc_value, "csc")
+        card_number = mask(card_number, "pan")
+        holder_data = mask_fields(holder_data)
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            CARD_CHECK_ENROLLMENT,
+            request,
+            {
+                "amount": amount,
+                "capture_day": capture_day,
+                "capture_mode": capture_mode,
+                "card_csc_value": card_csc_value,
+                "card_expiry_date": card_expiry_date,
+                "card_number": card_number,
+                "currency_code": currency_code,
+                "customer_id": customer_id,
+                "customer_ip_address": customer_ip_address,
+                "merchant_transaction_date_time": merchant_transaction_date_time,
+                "order_channel": order_channel,
+                "order_id": order_id,
+                "pan_type": pan_type,
+                "payment_pattern": payment_pattern,
+                "return_context": return_context,
+                "shopping_cart_detail": shopping_cart_detail,
+                "transaction_origin": transaction_origin,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "merchant_name": merchant_name,
+                "merchant_return_url": merchant_return_url,
+                "merchant_url": merchant_url,
+                "customer_account_historic": customer_account_historic,
+                "card_effective_date": card_effective_date,
+                "card_seq_number": card_seq_number,
+                "customer_language": customer_language,
+                "fraud_data": fraud_data,
+                "statement_reference": statement_reference,
+                "invoice_reference": invoice_reference,
+                "payment_mean_brand": payment_mean_brand,
+                "payment_mean_brand_selection_status": payment_mean_brand_selection_status,
+                "payment_mean_data": payment_mean_data,
+                "instalment_data": instalment_data,
+                "holder_data": holder_data,
+                "risk_management_custom_data_list": risk_management_custom_data_list,
+                "billing_address": billing_address,
+                "billing_contact": billing_contact,
+                "customer_address": customer_address,
+                "customer_contact": customer_contact,
+                "delivery_address": delivery_address,
+                "delivery_contact": delivery_contact,
+                "holder_address": holder_address,
+                "holder_contact": holder_contact,
+                "delivery_data": delivery_data,
+                "customer_data": customer_data,
+                "authentication_data": authentication_data,
+                "travel_context": travel_context,
+                "order_context": order_context,
+            },
+            rejected,
+        )
+
+    @overload
+    async def card_validate_authentication(
+        self, request: models.CardValidateAuthenticationRequest, /
+    ) -> models.CardValidateAuthenticationResponse: ...
+
+    @overload
+    async def card_validate_authentication(
+        self,
+        *,
+        message_version: str | None = None,
+        pa_res_message: str | None = None,
+        redirection_data: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.CardValidateAuthenticationResponse: ...
+
+    async def card_validate_authentication(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.CardValidateAuthenticationRequest | None = None,
+        *,
+        message_version: str | None = None,
+        pa_res_message: str | None = None,
+        redirection_data: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.CardValidateAuthenticationResponse:
+        """Validates the cardholder authentication (PaRes received from the ACS) without creating
+        the payment; the payment is then made with cardOrder and the authentication
+        result.
+
+        ``POST /rs-services/v2/checkout/cardValidateAuthentication`` (REST) or operation ``cardValidateAuthentication`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.CardValidateAuthenticationRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            message_version: Parameters version of the redirection (used for Sogenactif Office
+                with redirection), e.g. 0.1. (format ANS10, optional, since 2.0)
+            pa_res_message: 3-D Secure PaRes message received from the ACS after the
+                authentication. (format ANS10000, optional, since 2.0)
+            redirection_data: Data to post with the redirection and to send back in the
+                validation / finalisation request. (format ANS4096, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            CARD_VALIDATE_AUTHENTICATION,
+            request,
+            {
+                "message_version": message_version,
+                "pa_res_message": pa_res_message,
+                "redirection_data": redirection_data,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+            },
+            rejected,
+        )
+
+    @overload
+    async def card_validate_authentication_and_order(
+        self, request: models.CardValidateAuthenticationAndOrderRequest, /
+    ) -> models.CardValidateAuthenticationAndOrderResponse: ...
+
+    @overload
+    async def card_validate_authentication_and_order(
+        self,
+        *,
+        message_version: str | None = None,
+        pa_res_message: str | None = None,
+        redirection_data: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.CardValidateAuthenticationAndOrderResponse: ...
+
+    async def card_validate_authentication_and_order(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.CardValidateAuthenticationAndOrderRequest | None = None,
+        *,
+        message_version: str | None = None,
+        pa_res_message: str | None = None,
+        redirection_data: str | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.CardValidateAuthenticationAndOrderResponse:
+        """Validates the cardholder authentication (PaRes received from the ACS) and, if it
+        succeeded, creates the card payment prepared by cardCheckEnrollment.
+
+        ``POST /rs-services/v2/checkout/cardValidateAuthenticationAndOrder`` (REST) or operation ``cardValidateAuthenticationAndOrder`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.CardValidateAuthenticationAndOrderRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            message_version: Parameters version of the redirection (used for Sogenactif Office
+                with redirection), e.g. 0.1. (format ANS10, optional, since 2.0)
+            pa_res_message: 3-D Secure PaRes message received from the ACS after the
+                authentication. (format ANS10000, optional, since 2.0)
+            redirection_data: Data to post with the redirection and to send back in the
+                validation / finalisation request. (format ANS4096, optional, since 2.0)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            CARD_VALIDATE_AUTHENTICATION_AND_ORDER,
+            request,
+            {
+                "message_version": message_version,
+                "pa_res_message": pa_res_message,
+                "redirection_data": redirection_data,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+            },
+            rejected,
+        )
+
+    @overload
+    async def wallet_order(
+        self, request: models.WalletOrderRequest, /
+    ) -> models.WalletOrderResponse: ...
+
+    @overload
+    async def wallet_order(
+        self,
+        *,
+        amount: int,
+        currency_code: str,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+        order_channel: enums.OrderChannelValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        transaction_origin: str | None = None,
+        initial_scheme_transaction_identifier: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+    ) -> models.WalletOrderResponse: ...
+
+    async def wallet_order(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.WalletOrderRequest | None = None,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        merchant_wallet_id: str | None = None,
+        payment_mean_id: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        invoice_reference: str | None = None,
+        transaction_origin: str | None = None,
+        initial_scheme_transaction_identifier: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        instalment_data: common.InstalmentData | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.WalletOrderResponse:
+        """Payment order with a payment mean stored in the customer's Sogenactif wallet.
+
+        ``POST /rs-services/v2/checkout/walletOrder`` (REST) or operation ``walletOrder`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.WalletOrderRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+            payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
+                (format ANS10, required, since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            payment_pattern: Payment pattern of the transaction (one-shot, recurring,
+                instalments). (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentPattern)
+            capture_day: Number of days before the transaction is captured (captureMode
+                AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
+                2.0)
+            capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
+                values: sogenactif.enums.CaptureMode)
+            card_csc_value: Visual card security code on the bank card transmitted in the
+                authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
+                for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
+            customer_id: Customer identifier. Do not put personal or card data in this free
+                field. (format ANS19, optional, since 2.0)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            customer_language: Language of the customer (ISO 639-1, e.g. fr, en). (format ANS2,
+                optional, since 2.0)
+            merchant_transaction_date_time: Date and time of the transaction on the merchant
+                side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
+                since 2.0)
+            order_id: Order number associated with the payment transaction. (format ANS32,
+                optional, since 2.0)
+            return_context: Context of the buyer's order. All information transmitted in this
+                field during the request is sent back in the response without amendment. (format
+                ANSU255, optional, since 2.0)
+            statement_reference: Reference printed on the customer's bank statement. (format
+                ANS255, optional, since 2.0)
+            invoice_reference: Invoice reference of the order. (format ANS255, optional, since
+                2.0)
+            transaction_origin: Origin of the transaction, free field set by the merchant (e.g.
+                SO_WEBAPPLI). (format ANS20, optional, since 2.0)
+            initial_scheme_transaction_identifier: Scheme identifier of the initial transaction
+                of a series (card-on-file and recurring payments). (format ANS64, optional,
+                since 2.0)
+            fraud_data: Fraud-control parameters of the request. (optional, since 2.0, container
+                fraudData)
+            authentication_data: Cardholder authentication data. (optional, since 2.0, container
+                authenticationData)
+            instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
+                container instalmentData)
+            shopping_cart_detail: Details of the shopping cart. (optional, since 2.0, container
+                shoppingCartDetail)
+            billing_address: Billing address. (optional, since 2.0, container address)
+            billing_contact: Billing contact. (optional, since 2.0, container contact)
+            customer_address: Customer's address. (optional, since 2.0, container address)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+            delivery_address: Delivery address. (optional, since 2.0, container address)
+            delivery_contact: Delivery contact. (optional, since 2.0, container contact)
+            holder_address: Cardholder's address. (optional, since 2.0, container address)
+            holder_contact: Cardholder's contact details. (optional, since 2.0, container
+                contact)
+            delivery_data: Delivery of the order. (optional, since 2.0, container deliveryData)
+            customer_data: Personal data of the customer. (optional, since 2.0, container
+                customerData)
+        """
+        card_csc_value = mask(card_csc_value, "csc")
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            WALLET_ORDER,
+            request,
+            {
+                "amount": amount,
+                "currency_code": currency_code,
+                "merchant_wallet_id": merchant_wallet_id,
+                "payment_mean_id": payment_mean_id,
+                "order_channel": order_channel,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "payment_pattern": payment_pattern,
+                "capture_day": capture_day,
+                "capture_mode": capture_mode,
+                "card_csc_value": card_csc_value,
+                "customer_id": customer_id,
+                "customer_ip_address": customer_ip_address,
+                "customer_language": customer_language,
+                "merchant_transaction_date_time": merchant_transaction_date_time,
+                "order_id": order_id,
+                "return_context": return_context,
+                "statement_reference": statement_reference,
+                "invoice_reference": invoice_reference,
+                "transaction_origin": transaction_origin,
+                "initial_scheme_transaction_identifier": initial_scheme_transaction_identifier,
+                "fraud_data": fraud_data,
+                "authentication_data": authentication_data,
+                "instalment_data": instalment_data,
+                "shopping_cart_detail": shopping_cart_detail,
+                "billing_address": billing_address,
+                "billing_contact": billing_contact,
+                "customer_address": customer_address,
+                "customer_contact": customer_contact,
+                "delivery_address": delivery_address,
+                "delivery_contact": delivery_contact,
+                "holder_address": holder_address,
+                "holder_contact": holder_contact,
+                "delivery_data": delivery_data,
+                "customer_data": customer_data,
+            },
+            rejected,
+        )
+
+    @overload
+    async def wallet_check_enrollment(
+        self, request: models.WalletCheckEnrollmentRequest, /
+    ) -> models.WalletCheckEnrollmentResponse: ...
+
+    @overload
+    async def wallet_check_enrollment(
+        self,
+        *,
+        amount: int,
+        currency_code: str,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+        order_channel: enums.OrderChannelValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        merchant_name: str | None = None,
+        merchant_return_url: str | None = None,
+        merchant_url: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        customer_account_historic: common.CustomerAccountHistoric | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+    ) -> models.WalletCheckEnrollmentResponse: ...
+
+    async def wallet_check_enrollment(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.WalletCheckEnrollmentRequest | None = None,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        merchant_wallet_id: str | None = None,
+        payment_mean_id: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        merchant_name: str | None = None,
+        merchant_return_url: str | None = None,
+        merchant_url: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        card_csc_value: str | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        customer_account_historic: common.CustomerAccountHistoric | dict[str, Any] | None = None,
+        shopping_cart_detail: common.ShoppingCartDetail | dict[str, Any] | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.WalletCheckEnrollmentResponse:
+        """Checks the 3-D Secure enrolment of a card stored in the customer's wallet and prepares
+        the cardholder authentication (3-D Secure wallet payment, first step).
+
+        ``POST /rs-services/v2/checkout/walletCheckEnrollment`` (REST) or operation ``walletCheckEnrollment`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.WalletCheckEnrollmentRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+            payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
+                (format ANS10, required, since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            merchant_name: Name of the merchant shown to the cardholder during the
+                authentication. (format ANS50, optional, since 2.0)
+            merchant_return_url: URL of the merchant to which the customer is sent back after
+                the redirection (3-D Secure, payment provider). (format ANS512, optional, since
+                2.0)
+            merchant_url: URL of the merchant's website. (format ANS512, optional, since 2.0)
+            payment_pattern: Payment pattern of the transaction (one-shot, recurring,
+                instalments). (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentPattern)
+            capture_day: Number of days before the transaction is captured (captureMode
+                AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
+                2.0)
+            capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
+                values: sogenactif.enums.CaptureMode)
+            card_csc_value: Visual card security code on the bank card transmitted in the
+                authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
+                for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
+            customer_id: Customer identifier. Do not put personal or card data in this free
+                field. (format ANS19, optional, since 2.0)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            customer_language: Language of the customer (ISO 639-1, e.g. fr, en). (format ANS2,
+                optional, since 2.0)
+            merchant_transaction_date_time: Date and time of the transaction on the merchant
+                side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
+                since 2.0)
+            order_id: Order number associated with the payment transaction. (format ANS32,
+                optional, since 2.0)
+            return_context: Context of the buyer's order. All information transmitted in this
+                field during the request is sent back in the response without amendment. (format
+                ANSU255, optional, since 2.0)
+            statement_reference: Reference printed on the customer's bank statement. (format
+                ANS255, optional, since 2.0)
+            transaction_origin: Origin of the transaction, free field set by the merchant (e.g.
+                SO_WEBAPPLI). (format ANS20, optional, since 2.0)
+            fraud_data: Fraud-control parameters of the request. (optional, since 2.0, container
+                fraudData)
+            customer_account_historic: History of the customer's account at the merchant (used
+                by the 3-D Secure risk analysis). (optional, since 2.0, container
+                customerAccountHistoric)
+            shopping_cart_detail: Details of the shopping cart. (optional, since 2.0, container
+                shoppingCartDetail)
+            billing_address: Billing address. (optional, since 2.0, container address)
+            billing_contact: Billing contact. (optional, since 2.0, container contact)
+            customer_address: Customer's address. (optional, since 2.0, container address)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+            delivery_address: Delivery address. (optional, since 2.0, container address)
+            delivery_contact: Delivery contact. (optional, since 2.0, container contact)
+            holder_address: Cardholder's address. (optional, since 2.0, container address)
+            holder_contact: Cardholder's contact details. (optional, since 2.0, container
+                contact)
+            delivery_data: Delivery of the order. (optional, since 2.0, container deliveryData)
+            customer_data: Personal data of the customer. (optional, since 2.0, container
+                customerData)
+        """
+        card_csc_value = mask(card_csc_value, "csc")
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            WALLET_CHECK_ENROLLMENT,
+            request,
+            {
+                "amount": amount,
+                "currency_code": currency_code,
+                "merchant_wallet_id": merchant_wallet_id,
+                "payment_mean_id": payment_mean_id,
+                "order_channel": order_channel,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "merchant_name": merchant_name,
+                "merchant_return_url": merchant_return_url,
+                "merchant_url": merchant_url,
+                "payment_pattern": payment_pattern,
+                "capture_day": capture_day,
+                "capture_mode": capture_mode,
+                "card_csc_value": card_csc_value,
+                "customer_id": customer_id,
+                "customer_ip_address": customer_ip_address,
+                "customer_language": customer_language,
+                "merchant_transaction_date_time": merchant_transaction_date_time,
+                "order_id": order_id,
+                "return_context": return_context,
+                "statement_reference": statement_reference,
+                "transaction_origin": transaction_origin,
+                "fraud_data": fraud_data,
+                "customer_account_historic": customer_account_historic,
+                "shopping_cart_detail": shopping_cart_detail,
+                "billing_address": billing_address,
+                "billing_contact": billing_contact,
+                "customer_address": customer_address,
+                "customer_contact": customer_contact,
+                "delivery_address": delivery_address,
+                "delivery_contact": delivery_contact,
+                "holder_address": holder_address,
+                "holder_contact": holder_contact,
+                "delivery_data": delivery_data,
+                "customer_data": customer_data,
+            },
+            rejected,
+        )
+
+    @overload
+    async def payment_provider_initialize(
+        self, request: models.PaymentProviderInitializeRequest, /
+    ) -> models.PaymentProviderInitializeResponse: ...
+
+    @overload
+    async def payment_provider_initialize(
+        self,
+        *,
+        amount: int,
+        currency_code: str,
+        merchant_return_url: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        response_key_version: int | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        invoice_reference: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+    ) -> models.PaymentProviderInitializeResponse: ...
+
+    async def payment_provider_initialize(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.PaymentProviderInitializeRequest | None = None,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        merchant_return_url: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        response_key_version: int | None = None,
+        payment_mean_data: common.PaymentMeanData | dict[str, Any] | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_day: int | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_id: str | None = None,
+        customer_ip_address: str | None = None,
+        customer_language: str | None = None,
+        invoice_reference: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_id: str | None = None,
+        payment_pattern: enums.PaymentPatternValue | None = None,
+        return_context: str | None = None,
+        statement_reference: str | None = None,
+        transaction_origin: str | None = None,
+        billing_address: common.Address | dict[str, Any] | None = None,
+        billing_contact: common.Contact | dict[str, Any] | None = None,
+        customer_address: common.Address | dict[str, Any] | None = None,
+        customer_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_address: common.Address | dict[str, Any] | None = None,
+        delivery_contact: common.Contact | dict[str, Any] | None = None,
+        holder_address: common.Address | dict[str, Any] | None = None,
+        holder_contact: common.Contact | dict[str, Any] | None = None,
+        delivery_data: common.DeliveryData | dict[str, Any] | None = None,
+        authentication_data: common.AuthenticationData | dict[str, Any] | None = None,
+        customer_data: common.CustomerData | dict[str, Any] | None = None,
+        fraud_data: common.FraudData | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.PaymentProviderInitializeResponse:
+        """Initialises a payment with an external payment provider (e.g. Bancontact Mobile); the
+        response gives the redirection of the customer to the provider.
+
+        ``POST /rs-services/v2/checkout/paymentProviderInitialize`` (REST) or operation ``paymentProviderInitialize`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.PaymentProviderInitializeRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            merchant_return_url: URL of the merchant to which the customer is sent back after
+                the redirection (3-D Secure, payment provider). (format ANS512, conditional,
+                since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel)
+            payment_mean_brand: Name of the payment method that is used. It is related to one
+                paymentMeanType. (format ANS20, conditional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrand)
+            response_key_version: Version of the secret key used to seal the response sent back
+                to merchantReturnUrl. (format N10, conditional, since 2.0)
+            payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
+                container paymentMeanData)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            capture_day: Number of days before the transaction is captured (captureMode
+                AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
+                2.0)
+            capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
+                values: sogenactif.enums.CaptureMode)
+            customer_id: Customer identifier. Do not put personal or card data in this free
+                field. (format ANS19, optional, since 2.0)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            customer_language: Language of the customer (ISO 639-1, e.g. fr, en). (format ANS2,
+                optional, since 2.0)
+            invoice_reference: Invoice reference of the order. (format ANS255, optional, since
+                2.0)
+            merchant_transaction_date_time: Date and time of the transaction on the merchant
+                side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
+                since 2.0)
+            order_id: Order number associated with the payment transaction. (format ANS32,
+                optional, since 2.0)
+            payment_pattern: Payment pattern of the transaction (one-shot, recurring,
+                instalments). (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentPattern)
+            return_context: Context of the buyer's order. All information transmitted in this
+                field during the request is sent back in the response without amendment. (format
+                ANSU255, optional, since 2.0)
+            statement_reference: Reference printed on the customer's bank statement. (format
+                ANS255, optional, since 2.0)
+            transaction_origin: Origin of the transaction, free field set by the merchant (e.g.
+                SO_WEBAPPLI). (format ANS20, optional, since 2.0)
+            billing_address: Billing address. (optional, since 2.0, container address)
+            billing_contact: Billing contact. (optional, since 2.0, container contact)
+            customer_address: Customer's address. (optional, since 2.0, container address)
+            customer_contact: Customer's contact details. (optional, since 2.0, container
+                contact)
+            delivery_address: Delivery address. (optional, since 2.0, container address)
+            delivery_contact: Delivery contact. (optional, since 2.0, container contact)
+            holder_address: Cardholder's address. (optional, since 2.0, container address)
+            holder_contact: Cardholder's contact details. (optional, since 2.0, container
+                contact)
+            delivery_data: Delivery of the order. (optional, since 2.0, container deliveryData)
+            authentication_data: Cardholder authentication data. (optional, since 2.0, container
+                authenticationData)
+            customer_data: Personal data of the customer. (optional, since 2.0, container
+                customerData)
+            fraud_data: Fraud-control parameters of the request. (optional, since 2.0, container
+                fraudData)
+        """
+        customer_data = mask_fields(customer_data)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            PAYMENT_PROVIDER_INITIALIZE,
+            request,
+            {
+                "amount": amount,
+                "currency_code": currency_code,
+                "merchant_return_url": merchant_return_url,
+                "order_channel": order_channel,
+                "payment_mean_brand": payment_mean_brand,
+                "response_key_version": response_key_version,
+                "payment_mean_data": payment_mean_data,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "capture_day": capture_day,
+                "capture_mode": capture_mode,
+                "customer_id": customer_id,
+                "customer_ip_address": customer_ip_address,
+                "customer_language": customer_language,
+                "invoice_reference": invoice_reference,
+                "merchant_transaction_date_time": merchant_transaction_date_time,
+                "order_id": order_id,
+                "payment_pattern": payment_pattern,
+                "return_context": return_context,
+                "statement_reference": statement_reference,
+                "transaction_origin": transaction_origin,
+                "billing_address": billing_address,
+                "billing_contact": billing_contact,
+                "customer_address": customer_address,
+                "customer_contact": customer_contact,
+                "delivery_address": delivery_address,
+                "delivery_contact": delivery_contact,
+                "holder_address": holder_address,
+                "holder_contact": holder_contact,
+                "delivery_data": delivery_data,
+                "authentication_data": authentication_data,
+                "customer_data": customer_data,
+                "fraud_data": fraud_data,
+            },
+            rejected,
+        )
+
+    @overload
+    async def payment_provider_finalize(
+        self, request: models.PaymentProviderFinalizeRequest, /
+    ) -> models.PaymentProviderFinalizeResponse: ...
+
+    @overload
+    async def payment_provider_finalize(
+        self,
+        *,
+        transaction_reference: str | None = None,
+        redirection_data: str | None = None,
+        message_version: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.PaymentProviderFinalizeResponse: ...
+
+    async def payment_provider_finalize(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.PaymentProviderFinalizeRequest | None = None,
+        *,
+        transaction_reference: str | None = None,
+        redirection_data: str | None = None,
+        message_version: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.PaymentProviderFinalizeResponse:
+        """Finalises a payment with an external payment provider once the customer is back on
+        merchantReturnUrl, and returns the result of the transaction.
+
+        ``POST /rs-services/v2/checkout/paymentProviderFinalize`` (REST) or operation ``paymentProviderFinalize`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.PaymentProviderFinalizeRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            redirection_data: Data to post with the redirection and to send back in the
+                validation / finalisation request. (format ANS4096, optional, since 2.0)
+            message_version: Parameters version of the redirection (used for Sogenactif Office
+                with redirection), e.g. 0.1. (format ANS10, optional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            PAYMENT_PROVIDER_FINALIZE,
+            request,
+            {
+                "transaction_reference": transaction_reference,
+                "redirection_data": redirection_data,
+                "message_version": message_version,
+                "s10_transaction_reference": s10_transaction_reference,
+            },
+            rejected,
+        )
+
+    @overload
+    async def wallet_issuer_wallet_initialize(
+        self, request: models.WalletIssuerWalletInitializeRequest, /
+    ) -> models.WalletIssuerWalletInitializeResponse: ...
+
+    @overload
+    async def wallet_issuer_wallet_initialize(
+        self,
+        *,
+        amount: int,
+        currency_code: str,
+        merchant_return_url: str,
+        merchant_wallet_id: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+    ) -> models.WalletIssuerWalletInitializeResponse: ...
+
+    async def wallet_issuer_wallet_initialize(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.WalletIssuerWalletInitializeRequest | None = None,
+        *,
+        amount: int | None = None,
+        currency_code: str | None = None,
+        merchant_return_url: str | None = None,
+        merchant_wallet_id: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        capture_mode: enums.CaptureModeValue | None = None,
+        customer_ip_address: str | None = None,
+        merchant_transaction_date_time: str | None = None,
+        order_channel: enums.OrderChannelValue | None = None,
+        **unexpected: Never,
+    ) -> models.WalletIssuerWalletInitializeResponse:
+        """Requests to initialize a one-click payment with an issuer wallet stored in a Sogenactif
+        wallet: the response gives the secure URL (redirectionUrl) and the redirection
+        data to send the customer, by a POST form, into the issuer wallet's
+        authentication pages; the customer comes back on merchantReturnUrl and the
+        payment is then finalised with walletIssuerWalletFinalize.
+
+        ``POST /rs-services/v2/checkout/walletIssuerWalletInitialize`` (REST) or operation ``walletIssuerWalletInitialize`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.WalletIssuerWalletInitializeRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            amount: Transaction amount. The amount must be transmitted in the smallest currency
+                unit (EUR 10.50 is transmitted as 1050). (format N12, required, since 2.0)
+            currency_code: Currency code for the transaction. This code is ISO 4217 compatible
+                (978 = Euro). (format N3, required, since 2.0)
+            merchant_return_url: URL of the merchant to which the customer is sent back after
+                the redirection (3-D Secure, payment provider). (format ANS512, required, since
+                2.0)
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, conditional, since
+                2.0)
+            payment_mean_brand: Name of the payment method that is used. It is related to one
+                paymentMeanType. (format ANS20, conditional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrand)
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
+                values: sogenactif.enums.CaptureMode)
+            customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
+            merchant_transaction_date_time: Date and time of the transaction on the merchant
+                side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
+                since 2.0)
+            order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            WALLET_ISSUER_WALLET_INITIALIZE,
+            request,
+            {
+                "amount": amount,
+                "currency_code": currency_code,
+                "merchant_return_url": merchant_return_url,
+                "merchant_wallet_id": merchant_wallet_id,
+                "payment_mean_brand": payment_mean_brand,
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+                "capture_mode": capture_mode,
+                "customer_ip_address": customer_ip_address,
+                "merchant_transaction_date_time": merchant_transaction_date_time,
+                "order_channel": order_channel,
+            },
+            rejected,
+        )
+
+    @overload
+    async def wallet_issuer_wallet_finalize(
+        self, request: models.WalletIssuerWalletFinalizeRequest, /
+    ) -> models.WalletIssuerWalletFinalizeResponse: ...
+
+    @overload
+    async def wallet_issuer_wallet_finalize(
+        self,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        redirection_data: str | None = None,
+        message_version: str | None = None,
+    ) -> models.WalletIssuerWalletFinalizeResponse: ...
+
+    async def wallet_issuer_wallet_finalize(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.WalletIssuerWalletFinalizeRequest | None = None,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        redirection_data: str | None = None,
+        message_version: str | None = None,
+        **unexpected: Never,
+    ) -> models.WalletIssuerWalletFinalizeResponse:
+        """Finalises a one-click payment with an issuer wallet (initialised by
+        walletIssuerWalletInitialize) once the customer is back on merchantReturnUrl.
+
+        ``POST /rs-services/v2/checkout/walletIssuerWalletFinalize`` (REST) or operation ``walletIssuerWalletFinalize`` (SOAP).
+        Pass a :class:`~sogenactif.models.checkout.WalletIssuerWalletFinalizeRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+            redirection_data: Data to post with the redirection and to send back in the
+                validation / finalisation request. (format ANS4096, optional, since 2.0)
+            message_version: Parameters version of the redirection (used for Sogenactif Office
+                with redirection), e.g. 0.1. (format ANS10, optional, since 2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
             WALLET_ISSUER_WALLET_FINALIZE,
             request,
             {

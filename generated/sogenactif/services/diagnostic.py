@@ -8,8 +8,9 @@ Interface version sent: ``DR_WS_2.55``. SOAP namespace:
 
 from __future__ import annotations
 
-from typing import Any, Never
+from typing import Any, Never, overload
 
+from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
 from sogenactif_core._masked import mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
@@ -47,6 +48,9 @@ GET_TRANSACTION_DATA = FunctionSpec(
     ),
     read_only=True,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 GET_FRAUD_DATA = FunctionSpec(
@@ -78,6 +82,9 @@ GET_FRAUD_DATA = FunctionSpec(
     ),
     read_only=True,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 
@@ -85,10 +92,22 @@ class DiagnosticService(Service):
     """Diagnostic functions (Sogenactif Office Serveur interface for Diagnostic functions,
     DR_WS_2.): transaction and fraud data look-ups."""
 
+    @overload
+    def get_transaction_data(
+        self, request: models.GetTransactionDataRequest, /
+    ) -> models.GetTransactionDataResponse: ...
+
+    @overload
     def get_transaction_data(
         self,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.GetTransactionDataResponse: ...
+
+    def get_transaction_data(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.GetTransactionDataRequest | None = None,
-        /,
         *,
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
@@ -98,8 +117,8 @@ class DiagnosticService(Service):
 
         ``POST /rs-services/v2/diagnostic/getTransactionData`` (REST) or operation ``getTransactionData`` (SOAP).
         Pass a :class:`~sogenactif.models.diagnostic.GetTransactionDataRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
@@ -120,10 +139,22 @@ class DiagnosticService(Service):
             rejected,
         )
 
+    @overload
+    def get_fraud_data(
+        self, request: models.GetFraudDataRequest, /
+    ) -> models.GetFraudDataResponse: ...
+
+    @overload
     def get_fraud_data(
         self,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.GetFraudDataResponse: ...
+
+    def get_fraud_data(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.GetFraudDataRequest | None = None,
-        /,
         *,
         transaction_reference: str | None = None,
         s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
@@ -133,8 +164,8 @@ class DiagnosticService(Service):
 
         ``POST /rs-services/v2/diagnostic/getFraudData`` (REST) or operation ``getFraudData`` (SOAP).
         Pass a :class:`~sogenactif.models.diagnostic.GetFraudDataRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
@@ -146,6 +177,108 @@ class DiagnosticService(Service):
         rejected = mask_everything(unexpected)  # refused, and never shown
         del unexpected
         return self._call(
+            GET_FRAUD_DATA,
+            request,
+            {
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+            },
+            rejected,
+        )
+
+
+class AsyncDiagnosticService(AsyncService):
+    """Diagnostic functions (Sogenactif Office Serveur interface for Diagnostic functions,
+    DR_WS_2.): transaction and fraud data look-ups.
+
+    The same functions as :class:`DiagnosticService`, awaited (``sogenactif.AsyncClient``).
+    """
+
+    @overload
+    async def get_transaction_data(
+        self, request: models.GetTransactionDataRequest, /
+    ) -> models.GetTransactionDataResponse: ...
+
+    @overload
+    async def get_transaction_data(
+        self,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.GetTransactionDataResponse: ...
+
+    async def get_transaction_data(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.GetTransactionDataRequest | None = None,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.GetTransactionDataResponse:
+        """Returns the data and the current status of a transaction.
+
+        ``POST /rs-services/v2/diagnostic/getTransactionData`` (REST) or operation ``getTransactionData`` (SOAP).
+        Pass a :class:`~sogenactif.models.diagnostic.GetTransactionDataRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            GET_TRANSACTION_DATA,
+            request,
+            {
+                "transaction_reference": transaction_reference,
+                "s10_transaction_reference": s10_transaction_reference,
+            },
+            rejected,
+        )
+
+    @overload
+    async def get_fraud_data(
+        self, request: models.GetFraudDataRequest, /
+    ) -> models.GetFraudDataResponse: ...
+
+    @overload
+    async def get_fraud_data(
+        self,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+    ) -> models.GetFraudDataResponse: ...
+
+    async def get_fraud_data(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.GetFraudDataRequest | None = None,
+        *,
+        transaction_reference: str | None = None,
+        s10_transaction_reference: common.S10TransactionReference | dict[str, Any] | None = None,
+        **unexpected: Never,
+    ) -> models.GetFraudDataResponse:
+        """Returns the fraud-control data (scores and rule results) of a transaction.
+
+        ``POST /rs-services/v2/diagnostic/getFraudData`` (REST) or operation ``getFraudData`` (SOAP).
+        Pass a :class:`~sogenactif.models.diagnostic.GetFraudDataRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
+                conditional, since 2.0)
+            s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
+                instead of transactionReference by shops that keep the Sips 1.0 identification
+                mode. (conditional, since 2.0, container s10TransactionReference)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
             GET_FRAUD_DATA,
             request,
             {

@@ -8,14 +8,16 @@ Interface version sent: ``TR_WS_2.55``. SOAP namespace:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Never
+from typing import Any, Never, overload
 
+from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
 from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 from sogenactif_core._redact import mask_fields
 
 from .. import _rules as rules
+from .. import enums
 from ..models import common
 from ..models import token as models
 
@@ -108,6 +110,9 @@ PAN_TO_TOKEN = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 TOKEN_TO_PAN = FunctionSpec(
@@ -144,6 +149,9 @@ TOKEN_TO_PAN = FunctionSpec(
     ),
     read_only=True,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 TRANSACTION_TO_TOKEN = FunctionSpec(
@@ -181,22 +189,43 @@ TRANSACTION_TO_TOKEN = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 
 class TokenService(Service):
     """Token functions (Sogenactif Office Serveur interface for Token functions, TR_WS_2.)."""
 
+    @overload
+    def payment_token_generate(
+        self, request: models.PaymentTokenGenerateRequest, /
+    ) -> models.PaymentTokenGenerateResponse: ...
+
+    @overload
     def payment_token_generate(
         self,
-        request: models.PaymentTokenGenerateRequest | None = None,
-        /,
         *,
         card_number: str | None = None,
         card_expiry_date: str | None = None,
         card_csc_value: str | None = None,
-        payment_mean_brand: str | None = None,
-        payment_mean_brand_selection_status: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_token_consumer_merchant_id: str | None = None,
+    ) -> models.PaymentTokenGenerateResponse: ...
+
+    def payment_token_generate(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.PaymentTokenGenerateRequest | None = None,
+        *,
+        card_number: str | None = None,
+        card_expiry_date: str | None = None,
+        card_csc_value: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
         payment_token_consumer_merchant_id: str | None = None,
         **unexpected: Never,
     ) -> models.PaymentTokenGenerateResponse:
@@ -204,8 +233,8 @@ class TokenService(Service):
 
         ``POST /rs-services/v2/token/paymentTokenGenerate`` (REST) or operation ``paymentTokenGenerate`` (SOAP).
         Pass a :class:`~sogenactif.models.token.PaymentTokenGenerateRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             card_number: Card number (format N19 unless the card number is a Token, and in this
@@ -243,10 +272,20 @@ class TokenService(Service):
             rejected,
         )
 
+    @overload
+    def pan_to_token(self, request: models.PanToTokenRequest, /) -> models.PanToTokenResponse: ...
+
+    @overload
     def pan_to_token(
         self,
+        *,
+        pan_data_list: Sequence[common.PanData | dict[str, Any]] | None = None,
+        user_id: str | None = None,
+    ) -> models.PanToTokenResponse: ...
+
+    def pan_to_token(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.PanToTokenRequest | None = None,
-        /,
         *,
         pan_data_list: Sequence[common.PanData | dict[str, Any]] | None = None,
         user_id: str | None = None,
@@ -256,8 +295,8 @@ class TokenService(Service):
 
         ``POST /rs-services/v2/token/panToToken`` (REST) or operation ``panToToken`` (SOAP).
         Pass a :class:`~sogenactif.models.token.PanToTokenRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             pan_data_list: List of PAN to be converted into token PAN. (list, optional, since
@@ -278,10 +317,20 @@ class TokenService(Service):
             rejected,
         )
 
+    @overload
+    def token_to_pan(self, request: models.TokenToPanRequest, /) -> models.TokenToPanResponse: ...
+
+    @overload
     def token_to_pan(
         self,
+        *,
+        user_id: str | None = None,
+        token_pan_data_list: Sequence[common.TokenPanData | dict[str, Any]] | None = None,
+    ) -> models.TokenToPanResponse: ...
+
+    def token_to_pan(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.TokenToPanRequest | None = None,
-        /,
         *,
         user_id: str | None = None,
         token_pan_data_list: Sequence[common.TokenPanData | dict[str, Any]] | None = None,
@@ -291,8 +340,8 @@ class TokenService(Service):
 
         ``POST /rs-services/v2/token/tokenToPan`` (REST) or operation ``tokenToPan`` (SOAP).
         Pass a :class:`~sogenactif.models.token.TokenToPanRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             user_id: Identifier of the user who asks for the conversion. (format ANS50,
@@ -313,10 +362,26 @@ class TokenService(Service):
             rejected,
         )
 
+    @overload
+    def transaction_to_token(
+        self, request: models.TransactionToTokenRequest, /
+    ) -> models.TransactionToTokenResponse: ...
+
+    @overload
     def transaction_to_token(
         self,
+        *,
+        from_merchant_id: str | None = None,
+        from_transaction_reference: str | None = None,
+        s10_from_transaction_reference: common.S10TransactionReference
+        | dict[str, Any]
+        | None = None,
+        merchant_external_id: str | None = None,
+    ) -> models.TransactionToTokenResponse: ...
+
+    def transaction_to_token(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.TransactionToTokenRequest | None = None,
-        /,
         *,
         from_merchant_id: str | None = None,
         from_transaction_reference: str | None = None,
@@ -330,8 +395,8 @@ class TokenService(Service):
 
         ``POST /rs-services/v2/token/transactionToToken`` (REST) or operation ``transactionToToken`` (SOAP).
         Pass a :class:`~sogenactif.models.token.TransactionToTokenRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             from_merchant_id: merchantId of the original transaction of an extended duplication.
@@ -347,6 +412,242 @@ class TokenService(Service):
         rejected = mask_everything(unexpected)  # refused, and never shown
         del unexpected
         return self._call(
+            TRANSACTION_TO_TOKEN,
+            request,
+            {
+                "from_merchant_id": from_merchant_id,
+                "from_transaction_reference": from_transaction_reference,
+                "s10_from_transaction_reference": s10_from_transaction_reference,
+                "merchant_external_id": merchant_external_id,
+            },
+            rejected,
+        )
+
+
+class AsyncTokenService(AsyncService):
+    """Token functions (Sogenactif Office Serveur interface for Token functions, TR_WS_2.).
+
+    The same functions as :class:`TokenService`, awaited (``sogenactif.AsyncClient``).
+    """
+
+    @overload
+    async def payment_token_generate(
+        self, request: models.PaymentTokenGenerateRequest, /
+    ) -> models.PaymentTokenGenerateResponse: ...
+
+    @overload
+    async def payment_token_generate(
+        self,
+        *,
+        card_number: str | None = None,
+        card_expiry_date: str | None = None,
+        card_csc_value: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_token_consumer_merchant_id: str | None = None,
+    ) -> models.PaymentTokenGenerateResponse: ...
+
+    async def payment_token_generate(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.PaymentTokenGenerateRequest | None = None,
+        *,
+        card_number: str | None = None,
+        card_expiry_date: str | None = None,
+        card_csc_value: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        payment_mean_brand_selection_status: enums.PaymentMeanBrandSelectionStatusValue
+        | None = None,
+        payment_token_consumer_merchant_id: str | None = None,
+        **unexpected: Never,
+    ) -> models.PaymentTokenGenerateResponse:
+        """Generate a payment token for a hosted fields payment.
+
+        ``POST /rs-services/v2/token/paymentTokenGenerate`` (REST) or operation ``paymentTokenGenerate`` (SOAP).
+        Pass a :class:`~sogenactif.models.token.PaymentTokenGenerateRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            card_number: Card number (format N19 unless the card number is a Token, and in this
+                case, the format is ANS128). (format N19 or ANS128, optional, since 2.0)
+            card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
+                date, this field is empty. (format N6, optional, since 2.0)
+            card_csc_value: Visual card security code on the bank card transmitted in the
+                authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
+                for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
+            payment_mean_brand: Name of the payment method that is used. It is related to one
+                paymentMeanType. (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrand)
+            payment_mean_brand_selection_status: Status of the processing of the brand
+                application selection on paypage. (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+            payment_token_consumer_merchant_id: Identifier of the merchant who is authorized to
+                consume the payment token on the services supporting it. (format N15, optional,
+                since 2.0)
+        """
+        card_number = mask(card_number, "pan")
+        card_csc_value = mask(card_csc_value, "csc")
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            PAYMENT_TOKEN_GENERATE,
+            request,
+            {
+                "card_number": card_number,
+                "card_expiry_date": card_expiry_date,
+                "card_csc_value": card_csc_value,
+                "payment_mean_brand": payment_mean_brand,
+                "payment_mean_brand_selection_status": payment_mean_brand_selection_status,
+                "payment_token_consumer_merchant_id": payment_token_consumer_merchant_id,
+            },
+            rejected,
+        )
+
+    @overload
+    async def pan_to_token(
+        self, request: models.PanToTokenRequest, /
+    ) -> models.PanToTokenResponse: ...
+
+    @overload
+    async def pan_to_token(
+        self,
+        *,
+        pan_data_list: Sequence[common.PanData | dict[str, Any]] | None = None,
+        user_id: str | None = None,
+    ) -> models.PanToTokenResponse: ...
+
+    async def pan_to_token(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.PanToTokenRequest | None = None,
+        *,
+        pan_data_list: Sequence[common.PanData | dict[str, Any]] | None = None,
+        user_id: str | None = None,
+        **unexpected: Never,
+    ) -> models.PanToTokenResponse:
+        """Tokenizes card numbers (PAN) into token PAN.
+
+        ``POST /rs-services/v2/token/panToToken`` (REST) or operation ``panToToken`` (SOAP).
+        Pass a :class:`~sogenactif.models.token.PanToTokenRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            pan_data_list: List of PAN to be converted into token PAN. (list, optional, since
+                2.0, container panData)
+            user_id: Identifier of the user who asks for the conversion. (format ANS50,
+                optional, since 2.0)
+        """
+        pan_data_list = mask_fields(pan_data_list)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            PAN_TO_TOKEN,
+            request,
+            {
+                "pan_data_list": pan_data_list,
+                "user_id": user_id,
+            },
+            rejected,
+        )
+
+    @overload
+    async def token_to_pan(
+        self, request: models.TokenToPanRequest, /
+    ) -> models.TokenToPanResponse: ...
+
+    @overload
+    async def token_to_pan(
+        self,
+        *,
+        user_id: str | None = None,
+        token_pan_data_list: Sequence[common.TokenPanData | dict[str, Any]] | None = None,
+    ) -> models.TokenToPanResponse: ...
+
+    async def token_to_pan(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.TokenToPanRequest | None = None,
+        *,
+        user_id: str | None = None,
+        token_pan_data_list: Sequence[common.TokenPanData | dict[str, Any]] | None = None,
+        **unexpected: Never,
+    ) -> models.TokenToPanResponse:
+        """Transforms token PAN back into card numbers (PAN).
+
+        ``POST /rs-services/v2/token/tokenToPan`` (REST) or operation ``tokenToPan`` (SOAP).
+        Pass a :class:`~sogenactif.models.token.TokenToPanRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            user_id: Identifier of the user who asks for the conversion. (format ANS50,
+                optional, since 2.0)
+            token_pan_data_list: List of token PAN to be converted into PAN. (list, optional,
+                since 2.0, container tokenPanData)
+        """
+        token_pan_data_list = mask_fields(token_pan_data_list)
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            TOKEN_TO_PAN,
+            request,
+            {
+                "user_id": user_id,
+                "token_pan_data_list": token_pan_data_list,
+            },
+            rejected,
+        )
+
+    @overload
+    async def transaction_to_token(
+        self, request: models.TransactionToTokenRequest, /
+    ) -> models.TransactionToTokenResponse: ...
+
+    @overload
+    async def transaction_to_token(
+        self,
+        *,
+        from_merchant_id: str | None = None,
+        from_transaction_reference: str | None = None,
+        s10_from_transaction_reference: common.S10TransactionReference
+        | dict[str, Any]
+        | None = None,
+        merchant_external_id: str | None = None,
+    ) -> models.TransactionToTokenResponse: ...
+
+    async def transaction_to_token(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.TransactionToTokenRequest | None = None,
+        *,
+        from_merchant_id: str | None = None,
+        from_transaction_reference: str | None = None,
+        s10_from_transaction_reference: common.S10TransactionReference
+        | dict[str, Any]
+        | None = None,
+        merchant_external_id: str | None = None,
+        **unexpected: Never,
+    ) -> models.TransactionToTokenResponse:
+        """Retrieves the token PAN of the card used for a transaction.
+
+        ``POST /rs-services/v2/token/transactionToToken`` (REST) or operation ``transactionToToken`` (SOAP).
+        Pass a :class:`~sogenactif.models.token.TransactionToTokenRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            from_merchant_id: merchantId of the original transaction of an extended duplication.
+                (format N15, optional, since 2.0)
+            from_transaction_reference: Reference of the original transaction of a duplication,
+                or of the transaction a token is taken from. (format AN35, optional, since 2.0)
+            s10_from_transaction_reference: Identifier of the original transaction in the Sips
+                1.0 format (instead of fromTransactionReference). (optional, since 2.0,
+                container s10TransactionReference)
+            merchant_external_id: External identifier given by the merchant to the token
+                request. (format ANS50, optional, since 2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
             TRANSACTION_TO_TOKEN,
             request,
             {

@@ -8,13 +8,15 @@ Interface version sent: ``WR_WS_2.55``. SOAP namespace:
 
 from __future__ import annotations
 
-from typing import Never
+from typing import Never, overload
 
+from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
 from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 
 from .. import _rules as rules
+from .. import enums
 from ..models import wallet as models
 
 ADD_CARD = FunctionSpec(
@@ -77,6 +79,9 @@ ADD_CARD = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 GET_WALLET_DATA = FunctionSpec(
@@ -103,6 +108,9 @@ GET_WALLET_DATA = FunctionSpec(
     ),
     read_only=True,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 GET_PAYMENT_MEAN_DATA = FunctionSpec(
@@ -132,6 +140,9 @@ GET_PAYMENT_MEAN_DATA = FunctionSpec(
     ),
     read_only=True,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 UPDATE_PAYMENT_MEAN = FunctionSpec(
@@ -164,6 +175,9 @@ UPDATE_PAYMENT_MEAN = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 DELETE_PAYMENT_MEAN = FunctionSpec(
@@ -193,6 +207,9 @@ DELETE_PAYMENT_MEAN = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 SIGN_OFF = FunctionSpec(
@@ -219,6 +236,9 @@ SIGN_OFF = FunctionSpec(
     ),
     read_only=False,
     duplicate_protected=False,
+    envelope_since={
+        "intermediateServiceProviderId": "2.12",
+    },
 )
 
 
@@ -226,17 +246,31 @@ class WalletService(Service):
     """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.): card-
     on-file management."""
 
+    @overload
+    def add_card(self, request: models.AddCardRequest, /) -> models.AddCardResponse: ...
+
+    @overload
     def add_card(
         self,
+        *,
+        merchant_wallet_id: str,
+        card_number: str,
+        card_expiry_date: str,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_mean_alias: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+    ) -> models.AddCardResponse: ...
+
+    def add_card(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.AddCardRequest | None = None,
-        /,
         *,
         merchant_wallet_id: str | None = None,
         card_number: str | None = None,
         card_expiry_date: str | None = None,
-        pan_type: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
         payment_mean_alias: str | None = None,
-        payment_mean_brand: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
         **unexpected: Never,
     ) -> models.AddCardResponse:
         """Adds a card to a wallet, creating the wallet if it does not exist. Returns code 94 if
@@ -246,8 +280,8 @@ class WalletService(Service):
 
         ``POST /rs-services/v2/wallet/addCard`` (REST) or operation ``addCard`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.AddCardRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
@@ -282,10 +316,21 @@ class WalletService(Service):
             rejected,
         )
 
+    @overload
+    def get_wallet_data(
+        self, request: models.GetWalletDataRequest, /
+    ) -> models.GetWalletDataResponse: ...
+
+    @overload
     def get_wallet_data(
         self,
+        *,
+        merchant_wallet_id: str,
+    ) -> models.GetWalletDataResponse: ...
+
+    def get_wallet_data(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.GetWalletDataRequest | None = None,
-        /,
         *,
         merchant_wallet_id: str | None = None,
         **unexpected: Never,
@@ -294,8 +339,8 @@ class WalletService(Service):
 
         ``POST /rs-services/v2/wallet/getWalletData`` (REST) or operation ``getWalletData`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.GetWalletDataRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
@@ -312,10 +357,22 @@ class WalletService(Service):
             rejected,
         )
 
+    @overload
+    def get_payment_mean_data(
+        self, request: models.GetPaymentMeanDataRequest, /
+    ) -> models.GetPaymentMeanDataResponse: ...
+
+    @overload
     def get_payment_mean_data(
         self,
+        *,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+    ) -> models.GetPaymentMeanDataResponse: ...
+
+    def get_payment_mean_data(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.GetPaymentMeanDataRequest | None = None,
-        /,
         *,
         merchant_wallet_id: str | None = None,
         payment_mean_id: str | None = None,
@@ -325,8 +382,8 @@ class WalletService(Service):
 
         ``POST /rs-services/v2/wallet/getPaymentMeanData`` (REST) or operation ``getPaymentMeanData`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.GetPaymentMeanDataRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
@@ -346,10 +403,23 @@ class WalletService(Service):
             rejected,
         )
 
+    @overload
+    def update_payment_mean(
+        self, request: models.UpdatePaymentMeanRequest, /
+    ) -> models.UpdatePaymentMeanResponse: ...
+
+    @overload
     def update_payment_mean(
         self,
+        *,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+        payment_mean_alias: str | None = None,
+    ) -> models.UpdatePaymentMeanResponse: ...
+
+    def update_payment_mean(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.UpdatePaymentMeanRequest | None = None,
-        /,
         *,
         merchant_wallet_id: str | None = None,
         payment_mean_id: str | None = None,
@@ -360,8 +430,8 @@ class WalletService(Service):
 
         ``POST /rs-services/v2/wallet/updatePaymentMean`` (REST) or operation ``updatePaymentMean`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.UpdatePaymentMeanRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
@@ -384,10 +454,22 @@ class WalletService(Service):
             rejected,
         )
 
+    @overload
+    def delete_payment_mean(
+        self, request: models.DeletePaymentMeanRequest, /
+    ) -> models.DeletePaymentMeanResponse: ...
+
+    @overload
     def delete_payment_mean(
         self,
+        *,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+    ) -> models.DeletePaymentMeanResponse: ...
+
+    def delete_payment_mean(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.DeletePaymentMeanRequest | None = None,
-        /,
         *,
         merchant_wallet_id: str | None = None,
         payment_mean_id: str | None = None,
@@ -397,8 +479,8 @@ class WalletService(Service):
 
         ``POST /rs-services/v2/wallet/deletePaymentMean`` (REST) or operation ``deletePaymentMean`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.DeletePaymentMeanRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
@@ -418,10 +500,19 @@ class WalletService(Service):
             rejected,
         )
 
+    @overload
+    def sign_off(self, request: models.SignOffRequest, /) -> models.SignOffResponse: ...
+
+    @overload
     def sign_off(
         self,
+        *,
+        merchant_wallet_id: str,
+    ) -> models.SignOffResponse: ...
+
+    def sign_off(  # (no "/": mypy's overload check trips on it)
+        self,
         request: models.SignOffRequest | None = None,
-        /,
         *,
         merchant_wallet_id: str | None = None,
         **unexpected: Never,
@@ -430,8 +521,8 @@ class WalletService(Service):
 
         ``POST /rs-services/v2/wallet/signOff`` (REST) or operation ``signOff`` (SOAP).
         Pass a :class:`~sogenactif.models.wallet.SignOffRequest` or keywords.
-        Any other keyword is refused before sending (a field of a later interface version is
-        named as such).
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
 
         Args:
             merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
@@ -440,6 +531,307 @@ class WalletService(Service):
         rejected = mask_everything(unexpected)  # refused, and never shown
         del unexpected
         return self._call(
+            SIGN_OFF,
+            request,
+            {
+                "merchant_wallet_id": merchant_wallet_id,
+            },
+            rejected,
+        )
+
+
+class AsyncWalletService(AsyncService):
+    """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.): card-
+    on-file management.
+
+    The same functions as :class:`WalletService`, awaited (``sogenactif.AsyncClient``).
+    """
+
+    @overload
+    async def add_card(self, request: models.AddCardRequest, /) -> models.AddCardResponse: ...
+
+    @overload
+    async def add_card(
+        self,
+        *,
+        merchant_wallet_id: str,
+        card_number: str,
+        card_expiry_date: str,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_mean_alias: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+    ) -> models.AddCardResponse: ...
+
+    async def add_card(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.AddCardRequest | None = None,
+        *,
+        merchant_wallet_id: str | None = None,
+        card_number: str | None = None,
+        card_expiry_date: str | None = None,
+        pan_type: enums.PanTypeValue | None = None,
+        payment_mean_alias: str | None = None,
+        payment_mean_brand: enums.PaymentMeanBrandValue | None = None,
+        **unexpected: Never,
+    ) -> models.AddCardResponse:
+        """Adds a card to a wallet, creating the wallet if it does not exist. Returns code 94 if
+        the card is already in the wallet; on success the wallet identifier, the
+        creation date, the identifier of the new payment mean and the masked card
+        number.
+
+        ``POST /rs-services/v2/wallet/addCard`` (REST) or operation ``addCard`` (SOAP).
+        Pass a :class:`~sogenactif.models.wallet.AddCardRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+            card_number: Card number (format N19 unless the card number is a Token, and in this
+                case, the format is ANS128). (format N19 or ANS128, required, since 2.0)
+            card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
+                date, this field is empty. (format N6, required, since 2.0)
+            pan_type: Format of the Primary Account Number provided in the data cardNumber
+                (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
+                optional, since 2.31, values: sogenactif.enums.PanType)
+            payment_mean_alias: Payment method alias defined by the customer and used in his
+                wallet. (format ANS20, optional, since 2.0)
+            payment_mean_brand: Name of the payment method that is used. It is related to one
+                paymentMeanType. (format ANS20, optional, since 2.0, values:
+                sogenactif.enums.PaymentMeanBrand)
+        """
+        card_number = mask(card_number, "pan")
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            ADD_CARD,
+            request,
+            {
+                "merchant_wallet_id": merchant_wallet_id,
+                "card_number": card_number,
+                "card_expiry_date": card_expiry_date,
+                "pan_type": pan_type,
+                "payment_mean_alias": payment_mean_alias,
+                "payment_mean_brand": payment_mean_brand,
+            },
+            rejected,
+        )
+
+    @overload
+    async def get_wallet_data(
+        self, request: models.GetWalletDataRequest, /
+    ) -> models.GetWalletDataResponse: ...
+
+    @overload
+    async def get_wallet_data(
+        self,
+        *,
+        merchant_wallet_id: str,
+    ) -> models.GetWalletDataResponse: ...
+
+    async def get_wallet_data(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.GetWalletDataRequest | None = None,
+        *,
+        merchant_wallet_id: str | None = None,
+        **unexpected: Never,
+    ) -> models.GetWalletDataResponse:
+        """Returns the content of a wallet (its payment means).
+
+        ``POST /rs-services/v2/wallet/getWalletData`` (REST) or operation ``getWalletData`` (SOAP).
+        Pass a :class:`~sogenactif.models.wallet.GetWalletDataRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            GET_WALLET_DATA,
+            request,
+            {
+                "merchant_wallet_id": merchant_wallet_id,
+            },
+            rejected,
+        )
+
+    @overload
+    async def get_payment_mean_data(
+        self, request: models.GetPaymentMeanDataRequest, /
+    ) -> models.GetPaymentMeanDataResponse: ...
+
+    @overload
+    async def get_payment_mean_data(
+        self,
+        *,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+    ) -> models.GetPaymentMeanDataResponse: ...
+
+    async def get_payment_mean_data(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.GetPaymentMeanDataRequest | None = None,
+        *,
+        merchant_wallet_id: str | None = None,
+        payment_mean_id: str | None = None,
+        **unexpected: Never,
+    ) -> models.GetPaymentMeanDataResponse:
+        """Returns one payment mean of a wallet.
+
+        ``POST /rs-services/v2/wallet/getPaymentMeanData`` (REST) or operation ``getPaymentMeanData`` (SOAP).
+        Pass a :class:`~sogenactif.models.wallet.GetPaymentMeanDataRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+            payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
+                (format ANS10, required, since 2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            GET_PAYMENT_MEAN_DATA,
+            request,
+            {
+                "merchant_wallet_id": merchant_wallet_id,
+                "payment_mean_id": payment_mean_id,
+            },
+            rejected,
+        )
+
+    @overload
+    async def update_payment_mean(
+        self, request: models.UpdatePaymentMeanRequest, /
+    ) -> models.UpdatePaymentMeanResponse: ...
+
+    @overload
+    async def update_payment_mean(
+        self,
+        *,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+        payment_mean_alias: str | None = None,
+    ) -> models.UpdatePaymentMeanResponse: ...
+
+    async def update_payment_mean(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.UpdatePaymentMeanRequest | None = None,
+        *,
+        merchant_wallet_id: str | None = None,
+        payment_mean_id: str | None = None,
+        payment_mean_alias: str | None = None,
+        **unexpected: Never,
+    ) -> models.UpdatePaymentMeanResponse:
+        """Updates a payment mean of a wallet (its alias).
+
+        ``POST /rs-services/v2/wallet/updatePaymentMean`` (REST) or operation ``updatePaymentMean`` (SOAP).
+        Pass a :class:`~sogenactif.models.wallet.UpdatePaymentMeanRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+            payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
+                (format ANS10, required, since 2.0)
+            payment_mean_alias: Payment method alias defined by the customer and used in his
+                wallet. (format ANS20, optional, since 2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            UPDATE_PAYMENT_MEAN,
+            request,
+            {
+                "merchant_wallet_id": merchant_wallet_id,
+                "payment_mean_id": payment_mean_id,
+                "payment_mean_alias": payment_mean_alias,
+            },
+            rejected,
+        )
+
+    @overload
+    async def delete_payment_mean(
+        self, request: models.DeletePaymentMeanRequest, /
+    ) -> models.DeletePaymentMeanResponse: ...
+
+    @overload
+    async def delete_payment_mean(
+        self,
+        *,
+        merchant_wallet_id: str,
+        payment_mean_id: str,
+    ) -> models.DeletePaymentMeanResponse: ...
+
+    async def delete_payment_mean(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.DeletePaymentMeanRequest | None = None,
+        *,
+        merchant_wallet_id: str | None = None,
+        payment_mean_id: str | None = None,
+        **unexpected: Never,
+    ) -> models.DeletePaymentMeanResponse:
+        """Deletes a payment mean from a wallet.
+
+        ``POST /rs-services/v2/wallet/deletePaymentMean`` (REST) or operation ``deletePaymentMean`` (SOAP).
+        Pass a :class:`~sogenactif.models.wallet.DeletePaymentMeanRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+            payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
+                (format ANS10, required, since 2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
+            DELETE_PAYMENT_MEAN,
+            request,
+            {
+                "merchant_wallet_id": merchant_wallet_id,
+                "payment_mean_id": payment_mean_id,
+            },
+            rejected,
+        )
+
+    @overload
+    async def sign_off(self, request: models.SignOffRequest, /) -> models.SignOffResponse: ...
+
+    @overload
+    async def sign_off(
+        self,
+        *,
+        merchant_wallet_id: str,
+    ) -> models.SignOffResponse: ...
+
+    async def sign_off(  # (no "/": mypy's overload check trips on it)
+        self,
+        request: models.SignOffRequest | None = None,
+        *,
+        merchant_wallet_id: str | None = None,
+        **unexpected: Never,
+    ) -> models.SignOffResponse:
+        """Deletes a wallet and all its payment means.
+
+        ``POST /rs-services/v2/wallet/signOff`` (REST) or operation ``signOff`` (SOAP).
+        Pass a :class:`~sogenactif.models.wallet.SignOffRequest` or keywords.
+        Any other keyword is refused before sending (a field newer than the client's interface
+        version is named as such).
+
+        Args:
+            merchant_wallet_id: Customer's wallet identifier. (format ANS21, required, since
+                2.0)
+        """
+        rejected = mask_everything(unexpected)  # refused, and never shown
+        del unexpected
+        return await self._call(
             SIGN_OFF,
             request,
             {

@@ -1,0 +1,459 @@
+"""What the sync and async clients share: settings, the request and the trust in the answer.
+
+request model or keywords -> checked against the dictionary -> wire text -> envelope and seal
+(:meth:`ClientCore._build`); the answer -> seal, unsigned-answer policy and echoes checked over the
+raw answer -> response model (:meth:`ClientCore._response`). Sending, and sending again as a
+:class:`~sogenactif.RetryPolicy` allows (``_attempts``), is the sync client's (``_client``) or the
+async client's (``_async_client``).
+
+Nothing secret leaves this module in clear: the ``sogenactif`` logger at DEBUG shows requests and
+responses masked (``_redact``), errors name fields and never values, and the errors raised here
+carry no chained exception that could hold the rejected input.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import ValidationError
+
+from ._base import RequestModel, ResponseModel
+from ._dictionary import DataDictionary
+from ._errors import (
+    ConfigurationError,
+    EchoMismatchError,
+    RequestValidationError,
+    ResponseValidationError,
+    SealMismatchError,
+    SealRefusedError,
+    UnsignedResponseError,
+)
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
+from ._masked import Masked, reveal, reveal_all
+from ._metadata import FunctionSpec, version_key
+from ._retry import RetryPolicy
+from ._transport import WireCall
+from ._wire import (
+    Pin,
+    encode_keywords,
+    encode_request,
+    loose_integer_problems,
+    newer_message,
+    request_problems_from_pydantic,
+    seal_request,
+    unknown_field_message,
+)
+from .seal import ALGORITHMS, verify_seal
+
+logger = logging.getLogger("sogenactif")
+
+ResponseT = TypeVar("ResponseT", bound=ResponseModel)
+
+_MERCHANT_ID = re.compile(r"^[0-9]{15}$")
+# Offered as requests offers them: the platform may compress its answers.
+HEADERS = {"Accept-Encoding": "gzip, deflate"}
+_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+
+
+class ClientCore:
+    """The settings of a client for one shop, and what it does before and after sending.
+
+    The generated ``Client`` and ``AsyncClient`` add one attribute per service and hand over
+    their :class:`DataDictionary`; :class:`~sogenactif_core._client.BaseClient` and
+    :class:`~sogenactif_core._async_client.AsyncBaseClient` send."""
+
+    _dictionary: ClassVar[DataDictionary]
+
+    def __init__(
+        self,
+        merchant_id: str,
+        secret_key: str | Masked,
+        key_version: int = 1,
+        environment: str = "test",
+        protocol: Literal["rest", "soap"] = "rest",
+        timeout: float | tuple[float, float] = 30.0,
+        *,
+        connect_timeout: float | None = None,
+        seal_algorithm: str | None = None,
+        intermediate_service_provider_id: str | None = None,
+        require_response_seal: bool = False,
+        accept_unsigned_test_responses: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        retry: RetryPolicy | None = None,
+        interface_version: str | None = None,
+        proxies: Mapping[str, str] | None = None,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        trust_env: bool = True,
+    ) -> None:
+        # The key is held masked from the first line: a frame of this method never shows it.
+        secret = secret_key if type(secret_key) is Masked else Masked(secret_key, "secret")
+        del secret_key
+        dictionary = self._dictionary
+        if seal_algorithm is None:
+            seal_algorithm = dictionary.default_seal_algorithm
+        if not isinstance(merchant_id, str) or not _MERCHANT_ID.fullmatch(merchant_id):
+            raise ConfigurationError("merchant_id must be the shop's 15-digit identifier (N15)")
+        if not isinstance(secret.reveal(), str) or not secret.reveal():
+            raise ConfigurationError("secret_key must be the shop's (non-empty) secret key")
+        if (
+            isinstance(key_version, bool)
+            or not isinstance(key_version, int)
+            or not (0 < key_version < 10**10)
+        ):
+            raise ConfigurationError("key_version must be a positive whole number (N10)")
+        if seal_algorithm not in ALGORITHMS:
+            raise ConfigurationError(
+                f"seal_algorithm {seal_algorithm!r} is not one of {', '.join(ALGORITHMS)}"
+            )
+        if protocol not in ("rest", "soap"):
+            raise ConfigurationError(f"protocol must be 'rest' or 'soap', not {protocol!r}")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError("retry must be a sogenactif.RetryPolicy or None (no retries)")
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1024
+        ):
+            raise ConfigurationError("max_response_bytes must be a whole number, 1024 or more")
+        if accept_unsigned_test_responses and environment != "test":
+            raise ConfigurationError(
+                "accept_unsigned_test_responses is for environment='test' alone: never for "
+                "production or a base URL of your own"
+            )
+        self.merchant_id = merchant_id
+        self.key_version = key_version
+        self.environment = environment
+        self.protocol = protocol
+        self.seal_algorithm = seal_algorithm
+        self.intermediate_service_provider_id = intermediate_service_provider_id
+        self.require_response_seal = require_response_seal
+        self.accept_unsigned_test_responses = accept_unsigned_test_responses
+        if accept_unsigned_test_responses:
+            logger.warning(
+                "accept_unsigned_test_responses: unsigned answers of the test platform are "
+                "accepted, successes included; never use it outside tests"
+            )
+        self.retry = retry
+        if interface_version is None:
+            interface_version = dictionary.interface_version
+        if interface_version not in dictionary.interface_versions:
+            raise ConfigurationError(
+                f"interface_version {interface_version!r} is not one this package knows: "
+                f"{', '.join(dictionary.interface_versions)} (the default is the latest, "
+                f"{dictionary.interface_version})"
+            )
+        self.interface_version = interface_version
+        # Older than the package's latest: the fields newer than it are refused by name.
+        self._pin = (
+            None if interface_version == dictionary.interface_version else Pin(interface_version)
+        )
+        self.base_url = _base_url(environment, dictionary)
+        self.timeouts = _timeouts(timeout, connect_timeout)
+        self._secret_key = secret
+        self.connection_options = ConnectionOptions(
+            max_response_bytes, proxies, verify, cert, trust_env
+        )
+
+    @property
+    def user_agent(self) -> str:
+        """``sogenactif/<package version> (interface <version>; python <version>)``."""
+        dictionary = self._dictionary
+        python = ".".join(str(n) for n in sys.version_info[:3])
+        return (
+            f"sogenactif/{dictionary.package_version or '0'} "
+            f"(interface {self.interface_version}; python {python})"
+        )
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The HTTP headers every request of this client carries (besides its protocol's)."""
+        return {**HEADERS, "User-Agent": self.user_agent}
+
+    def _codec(self, protocol: str) -> Any:
+        dictionary = self._dictionary
+        if protocol == "soap":
+            from ._soap import SoapCodec
+
+            namespaces = {name: s.soap_namespace for name, s in dictionary.services.items()}
+            return SoapCodec(dictionary.soap_path, namespaces, dictionary.list_items)
+        from ._rest import RestCodec
+
+        return RestCodec(dictionary.rest_path)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(merchant_id={self.merchant_id!r}, "
+            f"key_version={self.key_version}, environment={self.environment!r}, "
+            f"protocol={self.protocol!r}, retry={self.retry!r}, secret_key=<hidden>)"
+        )
+
+    # ------------------------------------------------------------------ the call path
+
+    def _envelope(self, fn: FunctionSpec[Any, Any]) -> dict[str, str]:
+        envelope = {
+            "interfaceVersion": fn.interface_prefix + self.interface_version,
+            "keyVersion": str(self.key_version),
+            "merchantId": self.merchant_id,
+        }
+        if self.seal_algorithm != self._dictionary.default_seal_algorithm:
+            envelope["sealAlgorithm"] = self.seal_algorithm
+        if self.intermediate_service_provider_id:
+            name = "intermediateServiceProviderId"
+            if name in fn.later_fields:  # a client generated for an older interface version
+                raise RequestValidationError(
+                    fn.qualified_name, [(name, unknown_field_message(fn, name))]
+                )
+            since = fn.envelope_since.get(name)
+            if since is not None and self._pin is not None and version_key(since) > self._pin.key:
+                raise RequestValidationError(
+                    fn.qualified_name, [(name, newer_message(since, self.interface_version))]
+                )
+            envelope[name] = self.intermediate_service_provider_id
+        return envelope
+
+    def _build(
+        self,
+        fn: FunctionSpec[Any, Any],
+        request: RequestModel | None,
+        keywords: Mapping[str, Any],
+        unexpected: Mapping[str, Any],
+        deadline: float | None = None,
+    ) -> WireCall:
+        """The sealed call, or :class:`RequestValidationError` before anything is sent."""
+        pin = self._pin
+        if pin is not None and version_key(fn.since) > pin.key:
+            raise RequestValidationError(
+                fn.qualified_name,
+                [("request", f"{fn.name} {newer_message(fn.since, self.interface_version)}")],
+            )
+        if unexpected:
+            raise RequestValidationError(
+                fn.qualified_name,
+                [(fn.keywords.get(n, n), unknown_field_message(fn, n)) for n in sorted(unexpected)],
+            )
+        given = {name: value for name, value in keywords.items() if value is not None}
+        if request is not None:
+            if given:
+                raise RequestValidationError(
+                    fn.qualified_name,
+                    [("request", "pass either a request model or keyword arguments, not both")],
+                )
+            if not isinstance(request, fn.request_model):
+                raise RequestValidationError(
+                    fn.qualified_name,
+                    [("request", f"must be a {fn.request_model.__name__}")],
+                )
+            fields = encode_request(fn, request, pin)
+        else:
+            # Plain values need no model (issue 7: the fast path); anything else, and every
+            # problem, goes through the model, which decides and explains.
+            plain = encode_keywords(fn, given, pin)
+            fields = (
+                plain if plain is not None else encode_request(fn, _request_model(fn, given), pin)
+            )
+        sealed = seal_request(fn, fields, self._envelope(fn), self._secret_key, self.seal_algorithm)
+        return WireCall(
+            service=fn.service, function=fn.name, fields=sealed, spec=fn, deadline=deadline
+        )
+
+    def _deadline(self) -> float | None:
+        """When the call starting now must be over (time.monotonic())."""
+        total = self.timeouts.total
+        return time.monotonic() + total if total is not None else None
+
+    def _response(
+        self, fn: FunctionSpec[Any, ResponseT], call: WireCall, raw: dict[str, Any]
+    ) -> ResponseT:
+        """Trust the answer only as far as it proves itself, then build the model.
+
+        1. A seal present is verified over the raw answer (before any model). A mismatch is a
+           :class:`SealMismatchError` (status unknown), or, when the answer is the platform's
+           34 ("seal erroneous"), a :class:`SealRefusedError` naming the likely cause.
+        2. An answer without a seal is returned only when it reports that nothing was done (the
+           dictionary's ``unsigned_refusals``: unknown merchant or key version …); any other,
+           a success above all, is an :class:`UnsignedResponseError`: whoever can alter a
+           response in transit could have written it. ``require_response_seal`` refuses every
+           unsigned answer; ``accept_unsigned_test_responses`` (environment "test" only) lets
+           the test platform's unsigned answers through, with a warning.
+        3. The fields the answer echoes (transactionReference, s10TransactionReference,
+           merchantId, amount, currencyCode) must be the request's: else it is not the answer
+           to this call (a replayed or misrouted response): :class:`EchoMismatchError`.
+        """
+        sealed = "seal" in raw
+        code = _code(raw)
+        if sealed:
+            try:
+                matches = verify_seal(reveal_all(raw), self._secret_key, self.seal_algorithm)
+                reason = ""
+            except (TypeError, ValueError):
+                # A value the seal rules cannot turn into text (a JSON float …).
+                matches = False
+                reason = "the response seal cannot be verified (a value is not text)"
+            if not matches:
+                logger.error(
+                    "%s: response seal mismatch (responseCode %s); transaction status unknown",
+                    fn.qualified_name,
+                    code,
+                )
+                if code == "34" and not reason:
+                    raise SealRefusedError(
+                        f"{fn.qualified_name}: the platform refused the request's seal "
+                        "(responseCode 34). Most likely secret_key or key_version is wrong: the "
+                        "answer's own seal does not verify with this key either. A 34 is a "
+                        "refusal: the request was not executed. (This answer could not be "
+                        "authenticated: if in doubt, look the transaction up before paying "
+                        "again under a new reference.)",
+                        raw=raw,
+                    )
+                raise SealMismatchError(fn.qualified_name, raw=raw, reason=reason)
+        elif self.require_response_seal or code not in self._dictionary.unsigned_refusals:
+            if self.accept_unsigned_test_responses and not self.require_response_seal:
+                logger.warning(
+                    "%s: unsigned response (responseCode %s) accepted: "
+                    "accept_unsigned_test_responses is set (test platform only)",
+                    fn.qualified_name,
+                    code,
+                )
+            else:
+                raise UnsignedResponseError(
+                    f"{fn.qualified_name}: the response carries no seal and reports "
+                    f"responseCode {code}"
+                    + (
+                        "; this client requires sealed responses."
+                        if self.require_response_seal
+                        else ", which only a sealed answer may report: it is not trusted. The "
+                        "transaction status is unknown: look it up (e.g. with "
+                        "diagnostic.get_transaction_data) before anything else."
+                    ),
+                    raw=raw,
+                )
+        else:
+            logger.warning(
+                "%s: unsigned response (responseCode %s): the platform could not seal it",
+                fn.qualified_name,
+                code,
+            )
+        mismatched = _echo_mismatches(call.wire_fields, raw)
+        if mismatched:
+            raise EchoMismatchError(
+                f"{fn.qualified_name}: the response is not the answer to this request: its "
+                f"{', '.join(mismatched)} differ from the request's (a replayed or misrouted "
+                "response). It is refused; this call's transaction status is unknown until "
+                "looked up.",
+                fields=mismatched,
+                raw=raw,
+            )
+        fields: list[str] = []
+        try:
+            response = fn.response_model.model_validate(reveal_all(raw))
+        except ValidationError as exc:
+            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+        if fields:
+            raise ResponseValidationError(
+                f"{fn.qualified_name}: the response does not fit its model (fields: "
+                f"{', '.join(fields)}). The operation may have been performed: see the "
+                "exception's .raw and check the transaction status.",
+                raw=raw,
+            )
+        response._raw = raw
+        response._sealed = sealed
+        return response
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """How a client's own connections are made (the transports read them)."""
+
+    max_response_bytes: int
+    proxies: Mapping[str, str] | None
+    verify: bool | str
+    cert: str | tuple[str, str] | None
+    trust_env: bool
+
+
+def _request_model(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> RequestModel:
+    """The request model of a keyword call, or :class:`RequestValidationError`."""
+    problems = loose_integer_problems(fn, given)
+    if problems:
+        raise RequestValidationError(fn.qualified_name, problems)
+    try:
+        # Revealed only as the argument: the model's repr masks it again.
+        model: RequestModel = fn.request_model.model_validate(reveal_all(given))
+    except ValidationError as exc:
+        problems = request_problems_from_pydantic(exc, fn)
+    if problems:
+        # Raised outside the except block: the Pydantic error, which holds the rejected values,
+        # is neither chained nor kept as __context__.
+        raise RequestValidationError(fn.qualified_name, problems)
+    return model
+
+
+# The identifying fields an answer echoes: when both the request and the answer carry one, they
+# must agree (the platform answers about the transaction, shop and amount it was asked about).
+_ECHOED = (
+    "transactionReference",
+    "s10TransactionReference",
+    "merchantId",
+    "amount",
+    "currencyCode",
+)
+
+
+def _echo_mismatches(request: Mapping[str, Any], raw: Mapping[str, Any]) -> list[str]:
+    found = []
+    for name in _ECHOED:
+        sent, answered = request.get(name), raw.get(name)
+        if sent in (None, "", {}) or answered in (None, "", {}):
+            continue
+        if _echo_text(sent) != _echo_text(answered):
+            found.append(name)
+    return found
+
+
+def _echo_text(value: Any) -> Any:
+    """A value as compared: text and whole numbers alike ("2500" == 2500), containers by their
+    members."""
+    if isinstance(value, Mapping):
+        return {k: _echo_text(v) for k, v in value.items() if v not in (None, "")}
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(reveal(value))
+
+
+def _code(raw: Mapping[str, Any]) -> str:
+    return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
+
+
+def _base_url(environment: str, dictionary: DataDictionary) -> str:
+    hosts = dict(dictionary.environments)
+    if environment in hosts:
+        return hosts[environment]
+    if isinstance(environment, str) and _URL.fullmatch(environment):
+        return environment.rstrip("/")
+    raise ConfigurationError(
+        f"environment must be one of {', '.join(hosts)} or a base URL such as "
+        f"http://127.0.0.1:8080, not {environment!r}"
+    )
+
+
+def _timeouts(timeout: float | tuple[float, float], connect: float | None) -> Timeouts:
+    """``timeout`` seconds for the whole call (every attempt and wait of a retry policy
+    included), each connection and read waiting at most that; or, as requests takes it, a
+    ``(connect, read)`` pair, the whole call then bounded by their sum."""
+    if isinstance(timeout, tuple):
+        connect_s, read_s = timeout
+    else:
+        read_s = timeout
+        connect_s = connect if connect is not None else min(10.0, float(timeout))
+    for name, value in (("connect timeout", connect_s), ("timeout", read_s)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ConfigurationError(f"{name} must be a positive number of seconds")
+    total = float(read_s) + float(connect_s) if isinstance(timeout, tuple) else float(read_s)
+    return Timeouts(connect=float(connect_s), read=float(read_s), total=total)

@@ -1,0 +1,207 @@
+"""The async client's way of sending: an ``httpx.AsyncClient`` (zeep's async transport uses it).
+
+The same guarantees as the sync pool (``_http_pool``):
+
+- proxies and certificates read as requests reads them (the same rules, ``_http_pool``);
+  no redirect followed, no automatic resend, no cookie kept;
+- "nothing was sent" measured, not guessed: httpcore's trace events say when the request's
+  headers start leaving the client;
+- the call's deadline holds whatever the server does: the whole exchange runs under an
+  ``asyncio`` timeout;
+- a cancelled call leaks no connection (the response is closed as the task unwinds) and the
+  ``CancelledError`` carries ``may_have_reached_server``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ._errors import (
+    ConnectError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    RemoteProtocolError,
+    ResponseTooLargeError,
+    TransportError,
+)
+from ._http import (
+    CHUNK,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_POOL_SIZE,
+    HttpReply,
+    Timeouts,
+    deadline_error,
+    origin,
+    reason,
+    remaining,
+    too_large_announced,
+)
+from ._http_pool import _ca_settings, _proxy_for
+from ._masked import Masked
+
+_SENDING = ("http11.send_request_headers.started", "http2.send_request_headers.started")
+
+
+def _ssl_context(verify: bool | str, cert: str | tuple[str, str] | None, trust_env: bool) -> Any:
+    """httpx's ``verify`` for the same settings as the sync pool's."""
+    settings = _ca_settings(verify, trust_env)
+    if settings.get("cert_reqs") == "CERT_NONE":
+        context: ssl.SSLContext = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif "ssl_context" in settings:
+        context = settings["ssl_context"]
+    else:
+        context = ssl.create_default_context(
+            cafile=settings.get("ca_certs"), capath=settings.get("ca_cert_dir")
+        )
+    if cert is not None:
+        cert_file, key_file = cert if isinstance(cert, tuple) else (cert, None)
+        context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+class HttpxSender:
+    """Sends through one pooled ``httpx.AsyncClient``."""
+
+    def __init__(
+        self,
+        timeouts: Timeouts,
+        base_url: str,
+        *,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        proxies: Mapping[str, str] | None = None,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        trust_env: bool = True,
+    ) -> None:
+        self.timeouts = timeouts
+        self.max_response_bytes = max_response_bytes
+        self.client = httpx.AsyncClient(
+            verify=_ssl_context(verify, cert, trust_env),
+            proxy=_proxy_for(base_url, proxies, trust_env),
+            trust_env=False,  # read by the rules above, as the sync client reads it
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            timeout=httpx.Timeout(
+                timeouts.read, connect=timeouts.connect, pool=timeouts.connect
+            ),
+        )
+
+    def __repr__(self) -> str:
+        return "<HttpxSender>"
+
+    async def post(
+        self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
+    ) -> HttpReply:
+        where = origin(url)
+        sent = False
+
+        async def trace(event: str, info: Mapping[str, Any]) -> None:
+            nonlocal sent
+            if event in _SENDING:
+                sent = True
+
+        fault: TransportError | None = None
+        try:
+            async with asyncio.timeout(remaining(deadline, 1e9) if deadline else None):
+                return await self._exchange(url, body, headers, trace, where)
+        except TimeoutError:  # the call's deadline (asyncio's timeout)
+            fault = (
+                deadline_error(where, self.timeouts)
+                if sent
+                else ConnectTimeoutError(
+                    f"could not connect to {where} within the call's timeout of "
+                    f"{self.timeouts.total} s; nothing was sent."
+                )
+            )
+        except httpx.TimeoutException as exc:
+            if not sent:
+                fault = ConnectTimeoutError(
+                    f"could not connect to {where} within {self.timeouts.connect} s; nothing "
+                    "was sent."
+                )
+            else:
+                fault = ReadTimeoutError(
+                    f"the request was sent to {where} but the response did not arrive in time "
+                    f"(no data for {self.timeouts.read} s; {type(exc).__name__})."
+                )
+        except httpx.HTTPError as exc:
+            if not sent:
+                fault = ConnectError(
+                    f"could not connect to {where} ({reason(exc, (httpx.HTTPError,))}); "
+                    "nothing was sent."
+                )
+            else:
+                fault = RemoteProtocolError(
+                    f"the connection to {where} broke after the request was sent "
+                    f"({reason(exc, (httpx.HTTPError,))})."
+                )
+        except asyncio.CancelledError as exc:
+            # Cancelled by the caller: the connection was closed as the response unwound.
+            exc.may_have_reached_server = sent  # type: ignore[attr-defined]
+            exc.add_note(
+                "sogenactif: the call was cancelled "
+                + (
+                    "after the request was sent: it may have reached the server."
+                    if sent
+                    else "before anything was sent."
+                )
+            )
+            raise
+        raise fault
+
+    async def _exchange(
+        self, url: str, body: Masked, headers: Mapping[str, str], trace: Any, where: str
+    ) -> HttpReply:
+        request = self.client.build_request(
+            "POST",
+            url,
+            content=body.reveal(),  # revealed only as the argument
+            headers=dict(headers),
+            extensions={"trace": trace},
+        )
+        response = await self.client.send(request, stream=True)
+        try:
+            declared = response.headers.get("Content-Length")
+            if (
+                declared is not None
+                and declared.isdigit()
+                and int(declared) > self.max_response_bytes
+            ):
+                raise too_large_announced(where, declared, self.max_response_bytes)
+            parts: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes(CHUNK):  # decoded: gzip bombs stop here
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    parts.clear()
+                    break
+                parts.append(chunk)
+            if size > self.max_response_bytes:
+                raise _too_large(where, self.max_response_bytes)
+            content = Masked(b"".join(parts), "body")
+            del parts
+        finally:
+            await response.aclose()
+        return HttpReply(
+            status_code=response.status_code,
+            content_type=response.headers.get("Content-Type", ""),
+            body=content,
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def _too_large(where: str, max_bytes: int) -> TransportError:
+    return ResponseTooLargeError(
+        f"the response of {where} is larger than the {max_bytes} bytes accepted; reading "
+        "stopped there."
+    )
