@@ -1,4 +1,4 @@
-"""``python -m generator generate | check | validate | docs | diff`` (see ``--help``)."""
+"""``python -m generator generate | check | validate | docs | diff | changelog`` (``--help``)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         from .diff import main as diff_main
 
         return diff_main(argv[1:])
+    if argv[:1] == ["changelog"]:  # so does the changelog (generator/changelog.py)
+        from .changelog import main as changelog_main
+
+        return changelog_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -46,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("docs", help="write one Markdown reference page per service")
     _add_spec_args(p)
     p.add_argument("--output", default=str(REPO / "docs" / "reference"), help="output folder")
+
+    p = sub.add_parser(
+        "changelog", help="a release's CHANGELOG entry from the spec diff", add_help=False
+    )
+    p.add_argument("rest", nargs=argparse.REMAINDER)
 
     p = sub.add_parser("diff", help="what changed between two spec versions", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

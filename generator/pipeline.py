@@ -23,6 +23,7 @@ import jinja2
 
 from sogenactif_core._errors import __all__ as CORE_ERRORS
 
+from .changelog import package_version
 from .jsonschema import build_schema
 from .spec import Spec, load_spec
 from .views import (
@@ -44,7 +45,6 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 RUFF_CONFIG = HERE / "ruff-generated.toml"
 PACKAGE = "sogenactif"
-PACKAGE_VERSION = "0.1.0"
 
 
 class GenerationError(Exception):
@@ -94,7 +94,7 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
         "header": header,
         "version": str(spec.target_version),
         "known_versions": [str(v) for v in spec.known_versions()],
-        "package_version": PACKAGE_VERSION,
+        "package_version": package_version(),
         "platform": spec.platform,
         "services": services,
         "enums": enums,

@@ -12,7 +12,7 @@ import os
 import socket
 import struct
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -56,6 +56,7 @@ def namespace(service: str) -> str:
 
 
 # --------------------------------------------------------------------------- scripted servers
+
 
 @dataclass
 class Recorded:
@@ -277,7 +278,6 @@ class RawServer:
         self.listener.close()
 
 
-
 # --------------------------------------------------------------------------- every function
 
 
@@ -298,6 +298,7 @@ PAN2 = "5017674000000002"  # Luhn-valid, in a field the spec does not know
 CSC = "0937"
 TOKEN = "tKn7Qz9xWv3Lr8"
 PASSWORD = "Pw9zQx7Kv3"
+
 
 def secret_for(name: str, rule: FieldRule) -> str | None:
     kind = SENSITIVE_FIELDS.get(name) or kind_of(name, "x")
@@ -336,7 +337,6 @@ def full_request(fn: FunctionSpec[Any, Any]) -> dict[str, Any]:
     """Keyword arguments filling every request field of ``fn``."""
     wire_to_keyword = {wire: kw for kw, wire in fn.keywords.items()}
     return {wire_to_keyword[n]: example(n, r) for n, r in fn.request_fields.items()}
-
 
 
 # --------------------------------------------------------------------------- the simulator, raw
@@ -473,3 +473,52 @@ CARD_ORDER = {
 }
 
 
+# --------------------------------------------------------------------------- card data in frames
+
+SPACED_PAN = " ".join(PAN[i : i + 4] for i in range(0, 16, 4))
+LIBRARY = (str(ROOT / "runtime"), str(ROOT / "generated"))
+
+
+def _clear_values(value: Any, depth: int = 0) -> Iterator[str]:
+    """Every str and bytes inside ``value`` through dicts, lists, tuples and sets."""
+    if depth > 20:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (bytes, bytearray)):
+        yield bytes(value).decode("utf-8", "replace")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _clear_values(key, depth + 1)
+            yield from _clear_values(item, depth + 1)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _clear_values(item, depth + 1)
+
+
+def leaks_card_data(text: str) -> list[str]:
+    found = [s for s in (PAN, SPACED_PAN, TOKEN, SECRET_KEY) if s in text]
+    if text == CSC or f'"{CSC}"' in text or f">{CSC}<" in text:
+        found.append("CSC")
+    return found
+
+
+def assert_no_card_data_in_frames(exc: BaseException) -> None:
+    """No library frame of ``exc``'s traceback holds card data or the key in clear."""
+    frames = 0
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.startswith(LIBRARY):
+            frames += 1
+            for name, value in frame.f_locals.items():
+                for text in _clear_values(value):
+                    assert not leaks_card_data(text), (
+                        frame.f_code.co_name,
+                        name,
+                        leaks_card_data(text),
+                    )
+        tb = tb.tb_next
+    assert frames > 0, "no library frame in the traceback"
+    for text in (str(exc), repr(exc), repr(vars(exc))):
+        assert not leaks_card_data(text), text

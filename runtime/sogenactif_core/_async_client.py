@@ -171,4 +171,3 @@ class AsyncService:
         unexpected: Mapping[str, Any],
     ) -> ResponseT:
         return await self._client._call(fn, request, keywords, unexpected)
-

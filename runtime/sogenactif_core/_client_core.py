@@ -44,6 +44,7 @@ from ._wire import (
     encode_keywords,
     encode_request,
     loose_integer_problems,
+    newer_keywords,
     newer_message,
     request_problems_from_pydantic,
     seal_request,
@@ -239,6 +240,10 @@ class ClientCore:
                 [(fn.keywords.get(n, n), unknown_field_message(fn, n)) for n in sorted(unexpected)],
             )
         given = {name: value for name, value in keywords.items() if value is not None}
+        if pin is not None:
+            newer = newer_keywords(fn, given, pin)
+            if newer:
+                raise RequestValidationError(fn.qualified_name, newer)
         if request is not None:
             if given:
                 raise RequestValidationError(

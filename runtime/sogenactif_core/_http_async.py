@@ -89,9 +89,7 @@ class HttpxSender:
             trust_env=False,  # read by the rules above, as the sync client reads it
             follow_redirects=False,
             limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
-            timeout=httpx.Timeout(
-                timeouts.read, connect=timeouts.connect, pool=timeouts.connect
-            ),
+            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect, pool=timeouts.connect),
         )
 
     def __repr__(self) -> str:

@@ -58,6 +58,20 @@ def newer_message(since: str, pinned: str) -> str:
     )
 
 
+def newer_keywords(
+    fn: FunctionSpec[Any, Any], given: Mapping[str, Any], pin: Pin
+) -> list[tuple[str, str]]:
+    """The keywords of fields newer than the pinned version, by name (checked first, so that
+    the refusal says so whatever else is wrong; container members are checked as encoded)."""
+    problems = []
+    for keyword in given:
+        wire = fn.keywords.get(keyword, keyword)
+        rule = fn.request_fields.get(wire)
+        if rule is not None and rule.since_key > pin.key:
+            problems.append((wire, newer_message(rule.since, pin.text)))
+    return problems
+
+
 class Pin:
     """The interface version a client is pinned to, when older than the package's latest: the
     fields newer than it are refused by name."""

@@ -39,7 +39,7 @@ CLIENT = (
 @pytest.mark.slow
 def test_import_loads_nothing_heavy() -> None:
     modules = loaded_after("import sogenactif")
-    assert heavy(modules, "zeep", "lxml", "pydantic", "requests", "urllib3") == []
+    assert heavy(modules, "zeep", "lxml", "pydantic", "requests", "urllib3", "httpx") == []
     assert not any(m.startswith("sogenactif.models") for m in modules)
     assert not any(m.startswith("sogenactif.services") for m in modules)
 
@@ -47,6 +47,18 @@ def test_import_loads_nothing_heavy() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("protocol", ["rest", "soap"])
 def test_no_client_loads_zeep_lxml_or_requests(protocol: str) -> None:
-    modules = loaded_after(CLIENT.format(extra=f", protocol={protocol!r}") + "c.checkout\nc.token\n")
-    assert heavy(modules, "zeep", "lxml", "requests") == []
+    modules = loaded_after(
+        CLIENT.format(extra=f", protocol={protocol!r}") + "c.checkout\nc.token\n"
+    )
+    assert heavy(modules, "zeep", "lxml", "requests", "httpx", "asyncio") == []
     assert "sogenactif.models.checkout" in modules
+
+
+@pytest.mark.slow
+def test_httpx_comes_with_the_async_client_alone() -> None:
+    code = (
+        "import sogenactif\n"
+        "c = sogenactif.AsyncClient(merchant_id='201040040170001', secret_key='k', "
+        "environment='http://127.0.0.1:9')\n"
+    )
+    assert "httpx" in loaded_after(code)

@@ -36,7 +36,7 @@ from sogenactif_core.simulator import (
     WireCall,
 )
 
-from .._client import Client
+from .._client import AsyncClient, Client
 from .._dictionary import DICTIONARY
 
 __all__ = [
@@ -69,6 +69,16 @@ class Simulator(_engine.Simulator):
     ) -> Client:
         """A :class:`sogenactif.Client` of ``shop`` (default: the first one) for this simulator."""
         return self._client(Client, protocol, shop, options)
+
+    def async_client(
+        self,
+        protocol: Literal["rest", "soap"] = "rest",
+        *,
+        shop: Shop | None = None,
+        **options: Any,
+    ) -> AsyncClient:
+        """A :class:`sogenactif.AsyncClient` of ``shop`` for this simulator (``async with`` it)."""
+        return self._client(AsyncClient, protocol, shop, options)
 
 
 Simulator.__module__ = __name__

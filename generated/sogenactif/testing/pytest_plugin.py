@@ -6,16 +6,19 @@ enable them in a ``conftest.py`` with ``pytest_plugins = ["sogenactif.testing.py
 
 - ``sogenactif_simulator``: a fresh, started :class:`~sogenactif.testing.Simulator` per test
   (in memory, the default test shop);
-- ``sogenactif_client``: a REST :class:`sogenactif.Client` of that simulator's default shop.
+- ``sogenactif_client``: a REST :class:`sogenactif.Client` of that simulator's default shop;
+- ``sogenactif_async_client``: a REST :class:`sogenactif.AsyncClient` of it, for async tests
+  (an async fixture: with anyio's pytest plugin, which comes with httpx, mark the tests
+  ``@pytest.mark.anyio``; or with pytest-asyncio).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from .._client import Client
+from .._client import AsyncClient, Client
 from . import Simulator
 
 
@@ -32,3 +35,9 @@ def sogenactif_client(sogenactif_simulator: Simulator) -> Iterator[Client]:
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture()
+async def sogenactif_async_client(sogenactif_simulator: Simulator) -> AsyncIterator[AsyncClient]:
+    async with sogenactif_simulator.async_client("rest", timeout=10) as client:
+        yield client

@@ -41,9 +41,9 @@ from ._server import SimulatorServer
 from ._store import Card, Operation, Store, Transaction
 
 if TYPE_CHECKING:
-    from .._client import BaseClient
+    from .._client_core import ClientCore
 
-ClientT = TypeVar("ClientT", bound="BaseClient")
+ClientT = TypeVar("ClientT", bound="ClientCore")
 
 __all__ = [
     "AUTHORISATION_CODES",
