@@ -100,6 +100,8 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.latest: Version | None = None  # platform.yaml's, once read
 
     def load(self, path: Path) -> Any:
         try:
@@ -132,7 +134,12 @@ class _Reader:
         where: str,
         required: tuple[str, ...] = (),
         optional: tuple[str, ...] = (),
+        *,
+        partial: bool = False,
     ) -> _Node | None:
+        """``node`` checked for unknown and missing keys (each reported); None when it is no
+        mapping, or when a required key is missing unless ``partial`` (the caller then reads
+        every key with a default)."""
         if not isinstance(node, dict):
             self.error(file, line, where, f"expected a mapping, found {type(node).__name__}")
             return None
@@ -142,9 +149,11 @@ class _Reader:
                 self.error(
                     file, _line_of(node, key), where, f"unknown key {key!r} (allowed: {allowed})"
                 )
-        for key in required:
-            if key not in node:
-                self.error(file, _line(node, line), where, f"missing required key {key!r}")
+        missing = [key for key in required if key not in node]
+        for key in missing:
+            self.error(file, _line(node, line), where, f"missing required key {key!r}")
+        if missing and not partial:
+            return None  # reported: the caller skips the entry instead of failing on the key
         return node if isinstance(node, _Node) else None
 
     def text(self, node: _Node, key: str, file: str, where: str, default: str = "") -> str:
@@ -160,10 +169,18 @@ class _Reader:
         if key not in node:
             return default
         try:
-            return Version.parse(node[key])
+            version = Version.parse(node[key])
         except ValueError as exc:
             self.error(file, _line_of(node, key), where, str(exc))
             return default
+        if key == "since" and self.latest is not None and version > self.latest:
+            # Allowed (a later release may be transcribed ahead), but in no generated client.
+            self.warnings.append(
+                f"{file}:{_line_of(node, key)}: {where}: since {version} is later than "
+                f"latest_interface_version {self.latest} in platform.yaml: it is left out of "
+                "every generated client until the latest version is raised"
+            )
+        return version
 
 
 def _line(node: Any, default: int) -> int:
@@ -199,7 +216,9 @@ def _read_field(r: _Reader, name: str, node: Any, file: str, where: str) -> Fiel
     line = _line(node, 0)
     if not _NAME_RE.match(name):
         r.error(file, line, where, f"field name {name!r} is not camelCase")
-    node = r.mapping(node, file, line, where, required=("description",), optional=_FIELD_KEYS)
+    node = r.mapping(
+        node, file, line, where, required=("description",), optional=_FIELD_KEYS, partial=True
+    )
     if node is None:
         return None
     ftype = node.get("type", "string")
@@ -694,6 +713,7 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
     if not (root / "platform.yaml").is_file():
         raise SpecError([f"{root}: not a spec folder (no platform.yaml)"])
     platform = _read_platform(r, root / "platform.yaml")
+    r.latest = platform.latest_interface_version if platform is not None else None
 
     fields: dict[str, FieldDef] = {}
     fields_path = root / "fields.yaml"
@@ -747,17 +767,38 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
         target_version=platform.latest_interface_version,
         root=str(root),
     )
+    spec = replace(spec, warnings=tuple(r.warnings))
     if version is not None:
-        target = version if isinstance(version, Version) else Version.parse(str(version))
-        if target > platform.latest_interface_version:
-            raise SpecError(
-                [
-                    f"interface version {target} is newer than the latest in platform.yaml "
-                    f"({platform.latest_interface_version})"
-                ]
-            )
-        spec = spec.at_version(target)
+        spec = spec.at_version(_target_version(spec, version))
     return spec
+
+
+def _target_version(spec: Spec, version: str | Version) -> Version:
+    """``version`` as the target of a generation, or :class:`SpecError` when it is not an
+    interface version, is newer than the latest, or older than every function of the spec."""
+    if isinstance(version, Version):
+        target = version
+    else:
+        try:
+            target = Version.parse(str(version))
+        except ValueError:
+            raise SpecError(
+                [f"interface version {version!r} is not a version number such as 2.53"]
+            ) from None
+    latest = spec.platform.latest_interface_version
+    if target > latest:
+        raise SpecError(
+            [f"interface version {target} is newer than the latest in platform.yaml ({latest})"]
+        )
+    oldest = min((f.since for _, f in spec.iter_functions()), default=latest)
+    if target < oldest:
+        raise SpecError(
+            [
+                f"interface version {target} is older than every function of the spec (the "
+                f"oldest dates from {oldest}): a client for it would have no function"
+            ]
+        )
+    return target
 
 
 __all__ = ["SpecError", "load_spec"]

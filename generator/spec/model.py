@@ -208,6 +208,8 @@ class Spec:
     services: tuple[Service, ...]
     target_version: Version
     root: str = "spec"
+    # What is allowed but probably a mistake, as ``file:line: where: what`` (the CLI prints it).
+    warnings: tuple[str, ...] = ()
 
     def service(self, name: str) -> Service:
         for service in self.services:

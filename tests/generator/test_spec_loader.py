@@ -180,3 +180,112 @@ def test_the_model_is_pure_data_and_the_package_exports_what_others_import() -> 
     assert generator.spec.SpecError is loader.SpecError
     for name in ("Spec", "Service", "Function", "FieldDef", "FieldUse", "EnumDef", "Version"):
         assert getattr(generator.spec, name) is getattr(model, name)
+
+
+# --------------------------------------------------------------------------- common mistakes
+
+
+def test_a_misspelt_presence_is_reported_not_a_key_error(spec_copy: Path) -> None:
+    path = spec_copy / "services" / "token.yaml"
+    _edit(path, "{field: cardNumber, presence:", "{field: cardNumber, presense:")
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "presense" in t)
+    problems = _problems(spec_copy)
+    where = "spec/services/token.yaml"
+    assert f"{where}:{line}: token.paymentTokenGenerate.request: unknown key 'presense' " in (
+        "\n".join(problems)
+    )
+    assert any(
+        p.startswith(
+            f"{where}:{line}: token.paymentTokenGenerate.request: missing required key 'presence'"
+        )
+        for p in problems
+    ), problems
+
+
+def test_a_missing_required_key_anywhere_is_reported_not_a_key_error(spec_copy: Path) -> None:
+    _edit(spec_copy / "enums" / "panType.yaml", "name: panType\n", "")
+    _edit(spec_copy / "containers" / "contact.yaml", "name: contact\n", "")
+    _edit(spec_copy / "services" / "diagnostic.yaml", "interface_prefix: DR_WS_\n", "")
+    problems = "\n".join(_problems(spec_copy))
+    assert "spec/enums/panType.yaml:1: enum: missing required key 'name'" in problems
+    assert "spec/containers/contact.yaml:1: container: missing required key 'name'" in problems
+    assert "spec/services/diagnostic.yaml:1: service: missing required key 'interface_prefix'" in (
+        problems
+    )
+
+
+def test_since_after_the_latest_version_warns_with_file_and_line(spec_copy: Path) -> None:
+    path = spec_copy / "services" / "token.yaml"
+    _edit(
+        path,
+        "{field: paymentTokenConsumerMerchantId, presence: optional}",
+        '{field: paymentTokenConsumerMerchantId, presence: optional, since: "2.58"}',
+    )
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if '"2.58"' in t)
+    spec = load_spec(spec_copy)
+    assert spec.warnings == (
+        f"spec/services/token.yaml:{line}: "
+        "token.paymentTokenGenerate.request.paymentTokenConsumerMerchantId: since 2.58 is later "
+        "than latest_interface_version 2.55 in platform.yaml: it is left out of every generated "
+        "client until the latest version is raised",
+    )
+    assert load_spec(SPEC).warnings == ()
+
+
+def test_cli_warns_about_a_since_after_the_latest_version(
+    spec_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.__main__ import main
+
+    _edit(
+        spec_copy / "fields.yaml",
+        'sensitive: pan\n  since: "2.0"',
+        'sensitive: pan\n  since: "2.60"',
+    )
+    assert main(["validate", "--spec", str(spec_copy)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: spec/fields.yaml:" in captured.err and "cardNumber: since 2.60" in captured.err
+    assert "1 warnings" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("abc", "argument --interface-version: 'abc' is not an interface version such as 2.53"),
+        ("2.", "argument --interface-version: '2.' is not an interface version such as 2.53"),
+        ("1.9", "interface version 1.9 is older than every function of the spec"),
+        ("2.99", "interface version 2.99 is newer than the latest in platform.yaml (2.55)"),
+    ],
+)
+def test_cli_refuses_a_bad_interface_version_without_a_traceback(
+    version: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.__main__ import main
+
+    for command in ("validate", "generate", "check", "docs"):
+        try:
+            code = main(
+                [
+                    command,
+                    "--spec",
+                    str(SPEC),
+                    "--interface-version",
+                    version,
+                    "--output",
+                    "/nonexistent/never-written",
+                ]
+                if command != "validate"
+                else [command, "--spec", str(SPEC), "--interface-version", version]
+            )
+        except SystemExit as exit:  # argparse's command-line error
+            code = exit.code
+        assert code == 2, command
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err, (command, err)
+
+
+def test_load_spec_refuses_a_bad_version_with_a_spec_error() -> None:
+    for version in ("abc", "1.9", "2.99"):
+        with pytest.raises(SpecError):
+            load_spec(SPEC, version)
+    assert load_spec(SPEC, "2.0").target_version == Version.parse("2.0")
