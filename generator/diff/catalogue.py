@@ -252,6 +252,12 @@ _KINDS: dict[str, _Kind] = {
     "soap-namespace-changed": _Kind(
         "url", "SOAP namespace changed: every SOAP message changes", "ERR"
     ),
+    "service-soap-namespace-changed": _Kind(
+        "url",
+        "SOAP namespace of {service} changed: every SOAP message of the service changes "
+        "(Client(soap_namespaces=…) can restore the old one)",
+        "ERR",
+    ),
     "seal-default-algorithm-changed": _Kind(
         "seal",
         "default seal algorithm changed: seals made with the old default no longer match",

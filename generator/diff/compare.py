@@ -155,6 +155,14 @@ class _Differ(FieldUses):
 
     def service(self, ctx: Ctx, old: Service, new: Service) -> None:
         name = new.name
+        o_ns, n_ns = self.old.platform.namespace(name), self.new.platform.namespace(name)
+        by_template = (
+            self.old.platform.soap_namespace.format(service=name) == o_ns
+            and self.new.platform.soap_namespace.format(service=name) == n_ns
+        )
+        if o_ns != n_ns and not by_template:  # a template change is reported under Platform
+            path = f"platform.soap_namespaces.{name}"
+            self.emit(ctx, "service-soap-namespace-changed", path, o_ns, n_ns)
         if old.interface_prefix != new.interface_prefix:
             self.emit(
                 ctx,

@@ -102,6 +102,7 @@ class _Reader:
         self.problems: list[str] = []
         self.warnings: list[str] = []
         self.latest: Version | None = None  # platform.yaml's, once read
+        self.namespace_lines: dict[str, int] = {}  # platform.yaml's soap_namespaces, by service
 
     def load(self, path: Path) -> Any:
         try:
@@ -632,10 +633,31 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
             "seal",
             "envelope_fields",
         ),
-        optional=("description", "note"),
+        optional=("description", "note", "soap_namespaces"),
     )
     if node is None:
         return None
+    namespaces: list[tuple[str, str]] = []
+    raw_namespaces = node.get("soap_namespaces") or {}
+    if not isinstance(raw_namespaces, dict):
+        r.error(
+            file,
+            _line_of(node, "soap_namespaces"),
+            "platform.soap_namespaces",
+            "expected {service: namespace}",
+        )
+        raw_namespaces = {}
+    for service, namespace in raw_namespaces.items():
+        if not isinstance(namespace, str) or not namespace.strip():
+            r.error(
+                file,
+                _line_of(raw_namespaces, service),
+                f"platform.soap_namespaces.{service}",
+                "the namespace must be non-empty text",
+            )
+            continue
+        namespaces.append((str(service), namespace.strip()))
+        r.namespace_lines[str(service)] = _line_of(raw_namespaces, service)
     seal = r.mapping(
         node["seal"],
         file,
@@ -669,6 +691,7 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
         seal_excluded_fields=tuple(str(a) for a in seal["excluded_fields"]),
         envelope_fields=tuple(str(a) for a in node["envelope_fields"]),
         note=r.text(node, "note", file, "platform"),
+        soap_namespaces=tuple(namespaces),
     )
 
 
@@ -746,6 +769,15 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
         if service is not None:
             services.append(service)
     if platform is not None:
+        known = {service.name for service in services}
+        for name, _ in platform.soap_namespaces:
+            if name not in known:
+                r.error(
+                    r.rel(root / "platform.yaml"),
+                    r.namespace_lines.get(name, 1),
+                    f"platform.soap_namespaces.{name}",
+                    f"no service {name!r} (services: {', '.join(sorted(known))})",
+                )
         envelope = set(platform.envelope_fields)
         missing = sorted(envelope - set(fields))
         if missing:

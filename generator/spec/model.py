@@ -186,6 +186,8 @@ class Platform:
     seal_excluded_fields: tuple[str, ...]
     envelope_fields: tuple[str, ...]
     note: str = ""
+    # Services whose SOAP namespace is not ``soap_namespace`` formatted with their name.
+    soap_namespaces: tuple[tuple[str, str], ...] = ()
 
     def rest_url(self, environment: str, service: str, function: str) -> str:
         base = dict(self.environments)[environment]
@@ -196,7 +198,9 @@ class Platform:
         return base + self.soap_path.format(service=service) + "?wsdl"
 
     def namespace(self, service: str) -> str:
-        return self.soap_namespace.format(service=service)
+        """The SOAP namespace of ``service``: its own (``soap_namespaces``), else the template's."""
+        own = dict(self.soap_namespaces).get(service)
+        return own if own is not None else self.soap_namespace.format(service=service)
 
 
 @dataclass(frozen=True)

@@ -762,6 +762,33 @@ def test_prefix_host_and_paths_are_err(tmp_path: Path) -> None:
     }
 
 
+def test_a_service_namespace_of_its_own_is_err_and_a_template_change_reported_once(
+    tmp_path: Path,
+) -> None:
+    def own(t: Tree) -> None:
+        t["platform.yaml"]["soap_namespaces"] = {"token": "urn:example:token:v2"}
+
+    change = next(c for c in compare(tmp_path / "a", own).changes if c.area == "url")
+    assert (change.id, change.severity, change.path) == (
+        "service-soap-namespace-changed",
+        "ERR",
+        "platform.soap_namespaces.token",
+    )
+    assert (change.old, change.new) == (
+        "urn:sips:cn:contract:office:token:v2",
+        "urn:example:token:v2",
+    )
+
+    def template(t: Tree) -> None:
+        t["platform.yaml"]["soap_namespace"] = "urn:example:{service}:v3"
+
+    base = mini()
+    own(base)  # token keeps its own namespace: only the template's change is reported
+    assert found(compare(tmp_path / "b", template, base)) == {
+        ("soap-namespace-changed", "ERR", "platform.soap_namespace")
+    }
+
+
 def test_resend_mark_changes(tmp_path: Path) -> None:
     """A function a RetryPolicy may newly resend needs a reviewer (WARN); the reverse is INFO."""
 

@@ -289,3 +289,19 @@ def test_load_spec_refuses_a_bad_version_with_a_spec_error() -> None:
         with pytest.raises(SpecError):
             load_spec(SPEC, version)
     assert load_spec(SPEC, "2.0").target_version == Version.parse("2.0")
+
+
+def test_soap_namespaces_name_known_services(spec_copy: Path) -> None:
+    path = spec_copy / "platform.yaml"
+    _edit(path, "  cashManagement: urn:", "  cashmanagement: urn:")
+    line = next(
+        i for i, t in enumerate(path.read_text().splitlines(), 1) if "  cashmanagement:" in t
+    )
+    problems = _problems(spec_copy)
+    assert any(
+        p.startswith(
+            f"spec/platform.yaml:{line}: platform.soap_namespaces.cashmanagement: "
+            "no service 'cashmanagement'"
+        )
+        for p in problems
+    ), problems

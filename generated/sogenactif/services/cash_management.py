@@ -4,7 +4,7 @@
     fraud challenges and credits.
 
 Interface version sent: ``CR_WS_2.55``. SOAP namespace:
-``urn:sips:cn:contract:office:cashManagement:v2``.
+``urn:sips:cn:contract:office:cashmanagement:v2``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
   ``Content-Type: application/json`` the answer is HTTP 415 with the platform's HTML page (JSON
   guide); a body that is not a JSON object gives HTTP 400; an unknown path HTTP 404.
 - ``POST /services/v2/<service>``: SOAP 1.1 (or 1.2), ``<fn><input>…</input></fn>`` in the
-  service's namespace, answered ``<fnResponse><output>…</output></fnResponse>``, lists as their
+  service's namespace (in any letter case: ``cashmanagement`` or ``cashManagement``), answered ``<fnResponse><output>…</output></fnResponse>``, lists as their
   ``xxxList`` wrapper of items. XML is parsed without DTDs, entities or network access (a body with
   a DOCTYPE is refused); an envelope that cannot be read or names no known operation gives a SOAP
   fault (HTTP 500, faultcode Client).
@@ -277,7 +277,10 @@ class _Handler(BaseHTTPRequestHandler):
             raise _SoapFault("the SOAP body is empty")
         ns = self.server.dictionary.services[service].soap_namespace
         entries = self.server.platform.entries
-        if operation.namespace != ns or (service, operation.local) not in entries:
+        # The namespace as the dictionary spells it, in any letter case: clients built on either
+        # spelling of a namespace the evidence leaves open (cashmanagement / cashManagement) get
+        # through; answers use the dictionary's.
+        if operation.namespace.lower() != ns.lower() or (service, operation.local) not in entries:
             raise _SoapFault(
                 f"no operation {{{operation.namespace}}}{operation.local} in {service}"
             )
