@@ -29,6 +29,7 @@ from .views import (
     containers_in_dependency_order,
     docstring,
     enum_attributes,
+    enum_list_doc,
     enum_member_doc,
     list_items,
     py_str,
@@ -73,6 +74,7 @@ def _environment() -> jinja2.Environment:
     )
     env.globals.update(py=py_str, doc=docstring, snake=snake, upper=upper_snake)
     env.globals["member_doc"] = enum_member_doc
+    env.globals["list_doc"] = enum_list_doc
     return env
 
 

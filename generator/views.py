@@ -39,7 +39,13 @@ def docstring(text: str, indent: int, width: int = 96) -> str:
     pad = " " * indent
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     wrapped = [
-        textwrap.fill(" ".join(p.split()), width=width - indent, subsequent_indent=pad)
+        textwrap.fill(
+            " ".join(p.split()),
+            width=width - indent,
+            subsequent_indent=pad,
+            break_on_hyphens=False,  # keep addresses whole
+            break_long_words=False,
+        )
         for p in paragraphs
     ]
     return ("\n\n" + pad).join(wrapped)
@@ -62,7 +68,9 @@ def field_summary(use: FieldUse | None, definition: FieldDef, spec: Spec) -> str
     else:
         parts.append(f"since {definition.since}")
     if target.enum:
-        parts.append(f"values: sogenactif.enums.{class_name(target.enum)}")
+        enum = spec.enums.get(target.enum)
+        kind = "closed" if enum is not None and enum.closed else "open"
+        parts.append(f"values: sogenactif.enums.{class_name(target.enum)}, a {kind} list")
     if target.type == "container" and target.container:
         parts.append(f"container {target.container}")
     return "(" + ", ".join(parts) + ")"
@@ -115,6 +123,11 @@ def rule_expr(definition: FieldDef, required: bool, since: str, spec: Spec, ns: 
         if definition.enum:
             args.append(f"enum={py_str(definition.enum)}")
             args.append(f"enum_values={ns}ENUM_{upper_snake(definition.enum)}")
+            enum = spec.enums[definition.enum]
+            if enum.closed:
+                args.append("enum_closed=True")
+            if any(not v.request for v in enum.values):
+                args.append(f"enum_returned_only={ns}ENUM_{upper_snake(definition.enum)}_RETURNED")
         if definition.format is not None:
             label = str(definition.format)
             if definition.alternative_format is not None:
@@ -285,6 +298,24 @@ def containers_in_dependency_order(spec: Spec) -> list[ContainerDef]:
     for name in sorted(spec.containers):
         visit(name, ())
     return ordered
+
+
+def enum_list_doc(enum: EnumDef) -> str:
+    """What a closed or open list means for requests and responses, and why it is so."""
+    if enum.closed:
+        text = (
+            "A closed list: a request value outside it is refused before sending "
+            "(RequestValidationError)."
+        )
+    else:
+        text = (
+            "An open list: a request value this client does not know is sent as given, with a "
+            "warning logged (once per function, field and value)."
+        )
+    text += " Responses keep any value, known or not."
+    if enum.reason:
+        text += f" Why: {enum.reason}"
+    return text
 
 
 def enum_member_doc(enum: EnumDef, index: int) -> str:

@@ -65,8 +65,8 @@ class Client(BaseClient):
 
     @cached_property
     def wallet(self) -> WalletService:
-        """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.): card-
-        on-file management."""
+        """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.):
+        card-on-file management."""
         from .services.wallet import WalletService
 
         return WalletService(self)

@@ -342,6 +342,21 @@ _KINDS: dict[str, _Kind] = {
     "container-removed": _Kind("container", "container {container} removed", "INFO", effect="goes"),
     "enum-added": _Kind("enum", "new enum {enum} ({count} values)", "INFO", effect="appears"),
     "enum-removed": _Kind("enum", "enum {enum} removed", "INFO", effect="goes"),
+    "enum-closed": _Kind(
+        "enum",
+        "{enum} is now a closed list{why}",
+        "ERR",  # a request value it does not list, sent until now with a warning, is refused
+        "INFO",
+        "narrows",
+    ),
+    "enum-opened": _Kind(
+        "enum",
+        "{enum} is now an open list: a request value this client does not know is sent as "
+        "given, with a warning",
+        "INFO",
+        "INFO",
+        "widens",
+    ),
     "enum-value-added": _Kind(
         "enum-value",
         "{enum} gains {value!r} (since {since}){later}{why}",
@@ -398,6 +413,7 @@ _KINDS: dict[str, _Kind] = {
     ),
     "description-changed": _Kind("documentation", "description of {where} {verb}", "INFO"),
     "note-changed": _Kind("documentation", "note on {where} {verb}", "INFO"),
+    "reason-changed": _Kind("documentation", "reason why {where} is closed or open {verb}", "INFO"),
 }
 
 

@@ -358,6 +358,25 @@ class _Differ(FieldUses):
         path = f"enums.{new.name}"
         self.docs(ctx, path, old.description, new.description)
         self.docs(ctx, path, old.note, new.note, "note")
+        self.docs(ctx, path, old.reason, new.reason, "reason")
+        if old.closed != new.closed:
+            id = "enum-closed" if new.closed else "enum-opened"
+            why = ""
+            if new.closed and REQUEST in ctx.dirs:
+                why = ": a request value it does not list is now refused before sending"
+            elif new.closed:
+                why = " (it is only received: responses keep any value)"
+            python = [names.enum_class(new.name, effect_of(id))]
+            self.emit(
+                ctx,
+                id,
+                f"{path}.closed",
+                old.closed,
+                new.closed,
+                note=new.reason,
+                python=python,
+                why=why,
+            )
         o_map = {v.value: v for v in old.values}
         n_map = {v.value: v for v in new.values}
         for value, v in o_map.items():

@@ -306,13 +306,42 @@ def _read_enum(r: _Reader, path: Path) -> EnumDef | None:
     if data is None:
         return None
     node = r.mapping(
-        data, file, 1, "enum", required=("name", "description", "values"), optional=("note",)
+        data,
+        file,
+        1,
+        "enum",
+        required=("name", "description", "values"),
+        optional=("note", "closed", "reason"),
     )
     if node is None:
         return None
     name = str(node["name"])
     if name != path.stem:
         r.error(file, _line_of(node, "name"), "enum", f"name {name!r} differs from file name")
+    closed = node.get("closed", False)
+    if not isinstance(closed, bool):
+        r.error(
+            file, _line_of(node, "closed"), name, f"closed must be true or false, not {closed!r}"
+        )
+        closed = False
+    reason = r.text(node, "reason", file, name)
+    if closed and not reason:
+        r.error(
+            file,
+            _line_of(node, "closed"),
+            name,
+            "a closed list needs a 'reason:' naming the primary page that gives the whole list",
+        )
+    note = r.text(node, "note", file, name)
+    said = "closed" if note.startswith("Closed") else "open" if note.startswith("Open") else None
+    if said is not None and said != ("closed" if closed else "open"):
+        r.error(
+            file,
+            _line_of(node, "note"),
+            name,
+            f"the note says {said.capitalize()} but the list is "
+            f"{'closed' if closed else 'open'} (closed: {'true' if closed else 'false'})",
+        )
     values: list[EnumValue] = []
     seen: set[str] = set()
     raw_values = node["values"]
@@ -372,7 +401,9 @@ def _read_enum(r: _Reader, path: Path) -> EnumDef | None:
         description=r.text(node, "description", file, name),
         values=tuple(values),
         location=Location(file, node.line),
-        note=r.text(node, "note", file, name),
+        note=note,
+        closed=closed,
+        reason=reason,
     )
 
 

@@ -72,6 +72,11 @@ class EnumDef:
     values: tuple[EnumValue, ...]
     location: Location
     note: str = ""
+    # Closed: a primary Sogenactif page gives the whole list, so a request value outside it is
+    # refused before sending. Open (the default): an unknown request value is sent, with a
+    # warning. Responses are never refused for a value, either way.
+    closed: bool = False
+    reason: str = ""  # why the list is closed or open, with the source's address
 
     @property
     def class_name(self) -> str:

@@ -7,6 +7,7 @@ dictionary is sent as JSON or turned into a SOAP body, so both protocols carry i
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,7 +16,13 @@ from pydantic import ValidationError
 
 from ._errors import RequestValidationError
 from ._metadata import FieldRule, FunctionSpec
+from ._redact import redact_value
 from .seal import EXCLUDED_FIELDS, compute_seal_of_string, seal_string
+
+logger = logging.getLogger("sogenactif")
+
+# An unknown value of an open list: (field path, list name, value).
+_Unknown = list[tuple[str, str, str]]
 
 
 def request_problems_from_pydantic(
@@ -64,9 +71,14 @@ def encode_request(fn: FunctionSpec[Any, Any], model: Any) -> dict[str, Any]:
     (characters no protocol can carry are caught by :func:`seal_request`, over the seal string)."""
     data = model.model_dump(by_alias=True, exclude_none=True)
     problems: list[tuple[str, str]] = []
-    wire = _encode_mapping(data, fn.request_fields, fn.required_fields, "", problems)
+    unknown: _Unknown = []
+    wire = _encode_mapping(
+        data, fn.request_fields, fn.required_fields, "", problems, unknown=unknown
+    )
     if problems:
         raise RequestValidationError(fn.qualified_name, problems)
+    if unknown:
+        warn_unknown_values(fn.qualified_name, unknown)
     return wire
 
 
@@ -89,8 +101,63 @@ def encode_keywords(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> dic
             return None
         values[wire] = value
     problems: list[tuple[str, str]] = []
-    out = _encode_mapping(values, fn.request_fields, fn.required_fields, "", problems, strict=True)
-    return None if problems else out
+    unknown: _Unknown = []
+    out = _encode_mapping(
+        values, fn.request_fields, fn.required_fields, "", problems, strict=True, unknown=unknown
+    )
+    if problems:
+        return None
+    if unknown:
+        warn_unknown_values(fn.qualified_name, unknown)
+    return out
+
+
+# What was already logged: once per function, field and value in a process (bounded).
+_WARNED: set[tuple[str, str, str]] = set()
+_MAX_WARNED = 4096
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def warn_unknown_values(function: str, unknown: _Unknown) -> None:
+    """Log a WARNING for each value of an open list this client does not know (sent as given):
+    once per (function, field, value) in a process. A list's values are no card data; a value
+    of a field that holds some would still be masked."""
+    for path, enum, value in unknown:
+        key = (function, _INDEX.sub("[]", path), value)
+        if key in _WARNED:
+            continue
+        if len(_WARNED) < _MAX_WARNED:
+            _WARNED.add(key)
+        shown = redact_value(path.rsplit(".", 1)[-1].split("[", 1)[0], value[:64])
+        logger.warning(
+            "%s: %s: %r is not a value of %s known to this client; %s is an open list, so the "
+            "value is sent as given (the platform decides)",
+            function,
+            path,
+            shown,
+            enum,
+            enum,
+        )
+
+
+def _unknown_value(
+    rule: FieldRule,
+    path: str,
+    text: str,
+    problems: list[tuple[str, str]],
+    unknown: _Unknown | None,
+) -> None:
+    """``text`` is not among the values a request may carry: a problem where the list is closed,
+    the value may only be returned or breaks the field's format; else an unknown value of an
+    open list (sent, warned)."""
+    if text in rule.enum_returned_only:
+        problems.append((path, f"is a value of {rule.enum} that may only be returned, not sent"))
+    elif rule.enum_closed:
+        problems.append((path, f"is not a value of {rule.enum} (a closed list)"))
+    elif rule.regex is not None and not rule.regex.fullmatch(text):
+        problems.append((path, f"must be {rule.meaning} ({rule.format})"))
+    elif unknown is not None:
+        unknown.append((path, rule.enum, text))
 
 
 def loose_integer_problems(
@@ -142,9 +209,11 @@ def _encode_mapping(
     prefix: str,
     problems: list[tuple[str, str]],
     strict: bool = False,
+    unknown: _Unknown | None = None,
 ) -> dict[str, Any]:
     """The checked wire text of ``values``; ``strict`` (for :func:`encode_keywords`) also files a
-    problem for every value the request model would have converted."""
+    problem for every value the request model would have converted; ``unknown`` collects the
+    unknown values of open lists (sent as given)."""
     out: dict[str, Any] = {}
     for name, rule, kind, check in _plan(values, rules):
         value = values[name]
@@ -154,7 +223,7 @@ def _encode_mapping(
             problems.append((prefix + name, "is not a field of this container"))
             continue
         if kind == _OTHER:
-            out[name] = _encode_value(value, rule, prefix + name, problems, strict)
+            out[name] = _encode_value(value, rule, prefix + name, problems, strict, unknown)
             continue
         if strict and not _plain_scalar(value, rule.kind):
             problems.append((prefix + name, _NOT_PLAIN))  # as in _encode_value
@@ -164,15 +233,13 @@ def _encode_mapping(
         elif type(value) is int and rule.kind == "integer":
             text = str(value)
         else:
-            out[name] = _encode_value(value, rule, prefix + name, problems, strict)
+            out[name] = _encode_value(value, rule, prefix + name, problems, strict, unknown)
             continue
         # _encode_value's text and integer cases, inlined (most fields): no call, and no path
         # built unless there is a problem.
         if kind == _ENUM:
             if text not in check and text != "":
-                problems.append(
-                    (prefix + name, f"is not a value of {rule.enum} that a request may carry")
-                )
+                _unknown_value(rule, prefix + name, text, problems, unknown)
         elif (
             check is None
             or len(text) > check[1]
@@ -217,7 +284,12 @@ def _plain_scalar(value: Any, kind: str) -> bool:
 
 
 def _encode_value(
-    value: Any, rule: FieldRule, path: str, problems: list[tuple[str, str]], strict: bool = False
+    value: Any,
+    rule: FieldRule,
+    path: str,
+    problems: list[tuple[str, str]],
+    strict: bool = False,
+    unknown: _Unknown | None = None,
 ) -> Any:
     kind = rule.kind
     if strict and type(value) not in (str, int, dict, list):
@@ -228,7 +300,13 @@ def _encode_value(
             problems.append((path, "must be a container (a model or a mapping)"))
             return None
         return _encode_mapping(
-            value, rule.children or {}, rule.required_children, path + ".", problems, strict
+            value,
+            rule.children or {},
+            rule.required_children,
+            path + ".",
+            problems,
+            strict,
+            unknown,
         )
     if kind == "list":
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -237,7 +315,8 @@ def _encode_value(
         item = rule.item
         assert item is not None
         return [
-            _encode_value(v, item, f"{path}[{i}]", problems, strict) for i, v in enumerate(value)
+            _encode_value(v, item, f"{path}[{i}]", problems, strict, unknown)
+            for i, v in enumerate(value)
         ]
     if kind == "boolean":
         if isinstance(value, bool):
@@ -261,7 +340,7 @@ def _encode_value(
         return None
     if rule.enum_values is not None:
         if text not in rule.enum_values and text != "":
-            problems.append((path, f"is not a value of {rule.enum} that a request may carry"))
+            _unknown_value(rule, path, text, problems, unknown)
     elif rule.regex is not None and not rule.regex.fullmatch(text):
         problems.append((path, f"must be {rule.meaning} ({rule.format})"))
     return text

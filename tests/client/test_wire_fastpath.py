@@ -289,7 +289,7 @@ def test_keyword_fast_path_leaves_converted_values_to_the_model() -> None:
         {"shopping_cart_detail": ShoppingCartDetail(shoppingCartTotalAmount=5)},
         {"shopping_cart_detail": {"shopping_cart_total_amount": 5}},  # snake_case member
         {"shopping_cart_detail": {"shoppingCartItemList": ({"productQuantity": 1},)}},
-        {"order_channel": "NOT_A_CHANNEL"},
+        {"pan_type": "NOT_A_TYPE"},  # outside a closed list
     ):
         assert _wire.encode_keywords(CARD_ORDER, {**base, **extra}) is None, extra
 

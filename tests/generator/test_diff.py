@@ -611,6 +611,38 @@ def test_enum_values_added_and_removed(tmp_path: Path) -> None:
     }
 
 
+def test_a_list_closing_is_err_for_requests_and_opening_is_info(tmp_path: Path) -> None:
+    def close(t: Tree) -> None:
+        for name in ("orderChannel", "responseCode"):
+            t[f"enums/{name}.yaml"]["closed"] = True
+            t[f"enums/{name}.yaml"]["reason"] = "A primary page gives the whole list."
+
+    result = compare(tmp_path / "a", close)
+    assert found(result) == {
+        ("enum-closed", "ERR", "enums.orderChannel.closed"),  # sent in cardOrder
+        ("enum-closed", "INFO", "enums.responseCode.closed"),  # only received
+    }
+    closed = next(c for c in result.changes if c.path == "enums.orderChannel.closed")
+    assert "refused before sending" in closed.message
+    assert codes(closed) == [("narrows", "sogenactif.enums.OrderChannel")]
+    assert closed.note == "A primary page gives the whole list."
+    reasons = [c for c in result.changes if c.id == "reason-changed"]
+    assert {c.path for c in reasons} == {
+        "enums.orderChannel.reason",
+        "enums.responseCode.reason",
+    }
+
+    base = mini()
+    close(base)
+
+    def reopen(t: Tree) -> None:
+        t["enums/orderChannel.yaml"]["closed"] = False
+
+    assert found(compare(tmp_path / "b", reopen, base)) == {
+        ("enum-opened", "INFO", "enums.orderChannel.closed")
+    }
+
+
 def test_enum_change_says_where_it_is_used(tmp_path: Path) -> None:
     def mutate(t: Tree) -> None:
         values(t, "paymentMeanBrand").append({"value": "AMEX", "description": "Amex"})

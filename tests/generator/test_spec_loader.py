@@ -305,3 +305,23 @@ def test_soap_namespaces_name_known_services(spec_copy: Path) -> None:
         )
         for p in problems
     ), problems
+
+
+def test_closed_lists_are_checked(spec_copy: Path) -> None:
+    enums = spec_copy / "enums"
+    _edit(enums / "panType.yaml", "closed: true", "closed: yes please")
+    _edit(enums / "sealAlgorithm.yaml", "reason: >-", "former_reason: >-")
+    _edit(enums / "orderChannel.yaml", "closed: false", "closed: true")
+    problems = "\n".join(_problems(spec_copy))
+    assert "spec/enums/panType.yaml:3: panType: closed must be true or false" in problems
+    assert "spec/enums/sealAlgorithm.yaml:4: enum: unknown key 'former_reason'" in problems
+    assert "sealAlgorithm: a closed list needs a 'reason:'" in problems
+    assert "orderChannel: the note says Open but the list is closed (closed: true)" in problems
+
+
+def test_an_enum_is_open_unless_it_says_closed(spec_copy: Path) -> None:
+    path = spec_copy / "enums" / "orderChannel.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("closed: false\n", ""))
+    enum = load_spec(spec_copy).enums["orderChannel"]
+    assert enum.closed is False and enum.reason

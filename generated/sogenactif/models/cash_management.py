@@ -51,7 +51,7 @@ class AcceptChallengeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     new_status: Annotated[str | None, Field(alias="newStatus")] = None
     """
@@ -133,7 +133,7 @@ class CancelResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -212,13 +212,13 @@ class CreditHolderRequest(RequestModel):
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
     """
     payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
@@ -238,7 +238,7 @@ class CreditHolderRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -299,7 +299,7 @@ class CreditHolderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -422,7 +422,7 @@ class DuplicateRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     customer_email: Annotated[str | None, Field(alias="customerEmail")] = None
     """
@@ -454,7 +454,7 @@ class DuplicateRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -623,7 +623,7 @@ class DuplicateResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -667,7 +667,7 @@ class DuplicateResponse(ResponseModel):
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
@@ -721,7 +721,7 @@ class DuplicateResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
@@ -807,7 +807,7 @@ class RefundResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -895,7 +895,7 @@ class RefuseChallengeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     new_status: Annotated[str | None, Field(alias="newStatus")] = None
     """
@@ -977,7 +977,7 @@ class ValidateResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -1086,7 +1086,7 @@ class WalletCreditHolderRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -1131,7 +1131,7 @@ class WalletCreditHolderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """

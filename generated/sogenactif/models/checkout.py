@@ -30,7 +30,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -80,7 +80,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -92,13 +92,13 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
     """
     payment_pattern: Annotated[str | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     return_context: Annotated[str | None, Field(alias="returnContext")] = None
     """
@@ -200,7 +200,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         str | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -208,7 +208,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_mean_data: Annotated[common.PaymentMeanData | None, Field(alias="paymentMeanData")] = (
         None
@@ -329,13 +329,13 @@ class CardCheckEnrollmentResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     redirection_status_code: Annotated[str | None, Field(alias="redirectionStatusCode")] = None
     """
     Status of the initialisation of the redirection.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode, a open list)
     """
     redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
     """
@@ -396,7 +396,7 @@ class CardOrderRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -446,7 +446,7 @@ class CardOrderRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -458,13 +458,13 @@ class CardOrderRequest(RequestModel):
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
     """
     payment_pattern: Annotated[str | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     return_context: Annotated[str | None, Field(alias="returnContext")] = None
     """
@@ -540,7 +540,7 @@ class CardOrderRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         str | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -548,7 +548,7 @@ class CardOrderRequest(RequestModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_mean_data: Annotated[common.PaymentMeanData | None, Field(alias="paymentMeanData")] = (
         None
@@ -699,7 +699,7 @@ class CardOrderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -775,19 +775,19 @@ class CardOrderResponse(ResponseModel):
     """
     Result of the card security code check.
 
-    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode)
+    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode, a open list)
     """
     guarantee_indicator: Annotated[str | None, Field(alias="guaranteeIndicator")] = None
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     holder_authent_status: Annotated[str | None, Field(alias="holderAuthentStatus")] = None
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_relegation_code: Annotated[
         str | None, Field(alias="holderAuthentRelegationCode")
@@ -881,7 +881,7 @@ class CardOrderResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         str | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -889,7 +889,7 @@ class CardOrderResponse(ResponseModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_mean_data: Annotated[common.PaymentMeanData | None, Field(alias="paymentMeanData")] = (
         None
@@ -937,7 +937,7 @@ class CardOrderResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
@@ -969,13 +969,13 @@ class CardOrderResponse(ResponseModel):
     """
     How the card number was entered.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode, a open list)
     """
     wallet_type: Annotated[str | None, Field(alias="walletType")] = None
     """
     Type of wallet the payment mean comes from.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType, a open list)
     """
     issuer_wallet_information: Annotated[str | None, Field(alias="issuerWalletInformation")] = None
     """
@@ -1053,7 +1053,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -1133,31 +1133,31 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Result of the card security code check.
 
-    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode)
+    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode, a open list)
     """
     guarantee_indicator: Annotated[str | None, Field(alias="guaranteeIndicator")] = None
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     holder_authent_status: Annotated[str | None, Field(alias="holderAuthentStatus")] = None
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_method: Annotated[str | None, Field(alias="holderAuthentMethod")] = None
     """
     Method used to authenticate the cardholder.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod, a open list)
     """
     holder_authent_program: Annotated[str | None, Field(alias="holderAuthentProgram")] = None
     """
     Authentication program used.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram, a open list)
     """
     holder_authent_relegation_code: Annotated[
         str | None, Field(alias="holderAuthentRelegationCode")
@@ -1239,7 +1239,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         str | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -1247,7 +1247,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     card_data: Annotated[common.CardData | None, Field(alias="cardData")] = None
     """
@@ -1287,7 +1287,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
@@ -1299,13 +1299,13 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     How the card number was entered.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode, a open list)
     """
     wallet_type: Annotated[str | None, Field(alias="walletType")] = None
     """
     Type of wallet the payment mean comes from.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType, a open list)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
@@ -1369,7 +1369,7 @@ class CardValidateAuthenticationResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     holder_authent_response_code: Annotated[
         str | None, Field(alias="holderAuthentResponseCode")
@@ -1383,19 +1383,19 @@ class CardValidateAuthenticationResponse(ResponseModel):
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_method: Annotated[str | None, Field(alias="holderAuthentMethod")] = None
     """
     Method used to authenticate the cardholder.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod, a open list)
     """
     holder_authent_program: Annotated[str | None, Field(alias="holderAuthentProgram")] = None
     """
     Authentication program used.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram, a open list)
     """
     three_d: Annotated[common.ThreeD | None, Field(alias="threeD")] = None
     """
@@ -1459,7 +1459,7 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -1521,7 +1521,7 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_type: Annotated[str | None, Field(alias="paymentMeanType")] = None
     """
@@ -1539,19 +1539,19 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     holder_authent_status: Annotated[str | None, Field(alias="holderAuthentStatus")] = None
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_program: Annotated[str | None, Field(alias="holderAuthentProgram")] = None
     """
     Authentication program used.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram, a open list)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
@@ -1605,7 +1605,7 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
@@ -1654,13 +1654,13 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     payment_mean_brand: Annotated[str | None, Field(alias="paymentMeanBrand")] = None
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     response_key_version: Annotated[int | None, Field(alias="responseKeyVersion")] = None
     """
@@ -1700,7 +1700,7 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     customer_id: Annotated[str | None, Field(alias="customerId")] = None
     """
@@ -1744,7 +1744,7 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     return_context: Annotated[str | None, Field(alias="returnContext")] = None
     """
@@ -1849,13 +1849,13 @@ class PaymentProviderInitializeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     redirection_status_code: Annotated[str | None, Field(alias="redirectionStatusCode")] = None
     """
     Status of the initialisation of the redirection.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode, a open list)
     """
     redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
     """
@@ -1936,7 +1936,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
@@ -1974,7 +1974,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
@@ -1986,7 +1986,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -2137,13 +2137,13 @@ class WalletCheckEnrollmentResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     redirection_status_code: Annotated[str | None, Field(alias="redirectionStatusCode")] = None
     """
     Status of the initialisation of the redirection.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode, a open list)
     """
     redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
     """
@@ -2225,7 +2225,7 @@ class WalletIssuerWalletFinalizeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
@@ -2274,7 +2274,7 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
@@ -2294,7 +2294,7 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     customer_ip_address: Annotated[str | None, Field(alias="customerIpAddress")] = None
     """
@@ -2314,7 +2314,7 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
 
 
@@ -2327,7 +2327,7 @@ class WalletIssuerWalletInitializeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
     """
@@ -2394,7 +2394,7 @@ class WalletOrderRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
@@ -2414,7 +2414,7 @@ class WalletOrderRequest(RequestModel):
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
@@ -2426,7 +2426,7 @@ class WalletOrderRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -2597,7 +2597,7 @@ class WalletOrderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -2665,19 +2665,19 @@ class WalletOrderResponse(ResponseModel):
     """
     Result of the card security code check.
 
-    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode)
+    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode, a open list)
     """
     guarantee_indicator: Annotated[str | None, Field(alias="guaranteeIndicator")] = None
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     holder_authent_status: Annotated[str | None, Field(alias="holderAuthentStatus")] = None
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_relegation_code: Annotated[
         str | None, Field(alias="holderAuthentRelegationCode")
@@ -2747,7 +2747,7 @@ class WalletOrderResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     card_data: Annotated[common.CardData | None, Field(alias="cardData")] = None
     """
@@ -2787,7 +2787,7 @@ class WalletOrderResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
@@ -2799,13 +2799,13 @@ class WalletOrderResponse(ResponseModel):
     """
     How the card number was entered.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode, a open list)
     """
     wallet_type: Annotated[str | None, Field(alias="walletType")] = None
     """
     Type of wallet the payment mean comes from.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType, a open list)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """

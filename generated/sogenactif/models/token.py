@@ -37,7 +37,7 @@ class PanToTokenResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     response_token_pan_data_list: Annotated[
         list[common.ResponseTokenPanData] | None, Field(alias="responseTokenPanDataList")
@@ -88,7 +88,7 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         str | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -96,7 +96,7 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_token_consumer_merchant_id: Annotated[
         str | None, Field(alias="paymentTokenConsumerMerchantId")
@@ -117,7 +117,7 @@ class PaymentTokenGenerateResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     payment_token: Annotated[str | None, Field(alias="paymentToken")] = None
     """
@@ -169,7 +169,7 @@ class TokenToPanResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     response_pan_data_list: Annotated[
         list[common.ResponsePanData] | None, Field(alias="responsePanDataList")
@@ -237,7 +237,7 @@ class TransactionToTokenResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     token_pan: Annotated[str | None, Field(alias="tokenPan")] = None
     """

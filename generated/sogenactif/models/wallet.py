@@ -36,7 +36,7 @@ class AddCardRequest(RequestModel):
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.31, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.31, values: sogenactif.enums.PanType, a closed list)
     """
     payment_mean_alias: Annotated[str | None, Field(alias="paymentMeanAlias")] = None
     """
@@ -48,7 +48,7 @@ class AddCardRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
 
 
@@ -61,7 +61,7 @@ class AddCardResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     merchant_wallet_id: Annotated[str | None, Field(alias="merchantWalletId")] = None
     """
@@ -135,7 +135,7 @@ class DeletePaymentMeanResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_action_date_time: Annotated[str | None, Field(alias="walletActionDateTime")] = None
     """
@@ -185,7 +185,7 @@ class GetPaymentMeanDataResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_payment_mean_data: Annotated[
         common.WalletPaymentMeanData | None, Field(alias="walletPaymentMeanData")
@@ -231,7 +231,7 @@ class GetWalletDataResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_creation_date_time: Annotated[str | None, Field(alias="walletCreationDateTime")] = None
     """
@@ -291,7 +291,7 @@ class SignOffResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_action_date_time: Annotated[str | None, Field(alias="walletActionDateTime")] = None
     """
@@ -347,7 +347,7 @@ class UpdatePaymentMeanResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_action_date_time: Annotated[str | None, Field(alias="walletActionDateTime")] = None
     """

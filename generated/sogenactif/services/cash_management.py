@@ -421,13 +421,19 @@ CREDIT_HOLDER = FunctionSpec(
             "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
         ),
         "panType": FieldRule(
-            "panType", "string", enum="panType", enum_values=rules.ENUM_PAN_TYPE, format="ANS20"
+            "panType",
+            "string",
+            enum="panType",
+            enum_values=rules.ENUM_PAN_TYPE,
+            enum_closed=True,
+            format="ANS20",
         ),
         "paymentMeanBrand": FieldRule(
             "paymentMeanBrand",
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
@@ -817,7 +823,7 @@ class CashManagementService(Service):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_email: Customer's e-mail address. (format ANS128, optional, since 2.0)
             customer_id: Customer identifier. Do not put personal or card data in this free
                 field. (format ANS19, optional, since 2.0)
@@ -826,7 +832,7 @@ class CashManagementService(Service):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             return_context: Context of the buyer's order. All information transmitted in this
@@ -1044,17 +1050,17 @@ class CashManagementService(Service):
                 date, this field is empty. (format N6, conditional, since 2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             customer_id: Customer identifier. Do not put personal or card data in this free
@@ -1141,7 +1147,7 @@ class CashManagementService(Service):
                 field. (format ANS19, optional, since 2.0)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             return_context: Context of the buyer's order. All information transmitted in this

@@ -54,7 +54,12 @@ CARD_ORDER = FunctionSpec(
         ),
         "orderId": FieldRule("orderId", "string", format="ANS32"),
         "panType": FieldRule(
-            "panType", "string", enum="panType", enum_values=rules.ENUM_PAN_TYPE, format="ANS20"
+            "panType",
+            "string",
+            enum="panType",
+            enum_values=rules.ENUM_PAN_TYPE,
+            enum_closed=True,
+            format="ANS20",
         ),
         "paymentPattern": FieldRule(
             "paymentPattern",
@@ -85,6 +90,7 @@ CARD_ORDER = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "paymentMeanBrandSelectionStatus": FieldRule(
@@ -92,6 +98,7 @@ CARD_ORDER = FunctionSpec(
             "string",
             enum="paymentMeanBrandSelectionStatus",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS,
+            enum_closed=True,
             format="ANS20",
         ),
         "paymentMeanData": FieldRule(
@@ -276,7 +283,12 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
         ),
         "orderId": FieldRule("orderId", "string", format="ANS32"),
         "panType": FieldRule(
-            "panType", "string", enum="panType", enum_values=rules.ENUM_PAN_TYPE, format="ANS20"
+            "panType",
+            "string",
+            enum="panType",
+            enum_values=rules.ENUM_PAN_TYPE,
+            enum_closed=True,
+            format="ANS20",
         ),
         "paymentPattern": FieldRule(
             "paymentPattern",
@@ -313,6 +325,7 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "paymentMeanBrandSelectionStatus": FieldRule(
@@ -320,6 +333,7 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
             "string",
             enum="paymentMeanBrandSelectionStatus",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS,
+            enum_closed=True,
             format="ANS20",
         ),
         "paymentMeanData": FieldRule(
@@ -873,6 +887,7 @@ PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "responseKeyVersion": FieldRule("responseKeyVersion", "integer", format="N10"),
@@ -1060,6 +1075,7 @@ WALLET_ISSUER_WALLET_INITIALIZE = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
@@ -1236,7 +1252,7 @@ class CheckoutService(Service):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
@@ -1253,15 +1269,15 @@ class CheckoutService(Service):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -1287,10 +1303,10 @@ class CheckoutService(Service):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
                 container paymentMeanData)
             instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
@@ -1458,7 +1474,7 @@ class CheckoutService(Service):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
@@ -1475,15 +1491,15 @@ class CheckoutService(Service):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -1518,10 +1534,10 @@ class CheckoutService(Service):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
                 container paymentMeanData)
             instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
@@ -1758,7 +1774,7 @@ class CheckoutService(Service):
             payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
                 (format ANS10, required, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
@@ -1766,12 +1782,12 @@ class CheckoutService(Service):
                 mode. (conditional, since 2.0, container s10TransactionReference)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             capture_day: Number of days before the transaction is captured (captureMode
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
@@ -1922,7 +1938,7 @@ class CheckoutService(Service):
             payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
                 (format ANS10, required, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
@@ -1936,12 +1952,12 @@ class CheckoutService(Service):
             merchant_url: URL of the merchant's website. (format ANS512, optional, since 2.0)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             capture_day: Number of days before the transaction is captured (captureMode
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
@@ -2083,10 +2099,11 @@ class CheckoutService(Service):
                 the redirection (3-D Secure, payment provider). (format ANS512, conditional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel, a open
+                list)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, conditional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             response_key_version: Version of the secret key used to seal the response sent back
                 to merchantReturnUrl. (format N10, conditional, since 2.0)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
@@ -2100,7 +2117,7 @@ class CheckoutService(Service):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_id: Customer identifier. Do not put personal or card data in this free
                 field. (format ANS19, optional, since 2.0)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
@@ -2115,7 +2132,7 @@ class CheckoutService(Service):
                 optional, since 2.0)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -2265,20 +2282,20 @@ class CheckoutService(Service):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, conditional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
             merchant_transaction_date_time: Date and time of the transaction on the merchant
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
         """
         return self._call(
             WALLET_ISSUER_WALLET_INITIALIZE,

@@ -34,6 +34,7 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "paymentMeanBrandSelectionStatus": FieldRule(
@@ -41,6 +42,7 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
             "string",
             enum="paymentMeanBrandSelectionStatus",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS,
+            enum_closed=True,
             format="ANS20",
         ),
         "paymentTokenConsumerMerchantId": FieldRule(
@@ -215,10 +217,10 @@ class TokenService(Service):
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_token_consumer_merchant_id: Identifier of the merchant who is authorized to
                 consume the payment token on the services supporting it. (format N15, optional,
                 since 2.0)

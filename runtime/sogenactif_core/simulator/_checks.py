@@ -7,9 +7,11 @@ the field's name in ``errorFieldName``:
 
 - **12** (invalid request): a required field is missing or empty; a field that does not exist
   for this function; a field newer than the declared interfaceVersion; a value that is not in
-  the field's list of values. A field the declared version does not know is an invalid keyword
+  the field's closed list of values. A field the declared version does not know is an invalid keyword
   for that version (the platform's "Invalid keyword" refusals), not a badly written value:
-  hence 12, not 30.
+  hence 12, not 30. Lists of values: a value outside a **closed** list, or one the list marks
+  as returned only, is refused; a value an **open** list does not know is accepted (the client
+  sends it with a warning), as the platform adds values (brands …) over time.
 - **30** (format error): a value that does not fit its format (charset, length, pattern such as
   YYYYMM), or of the wrong JSON type (text where a container or a list is expected, a fraction …).
 
@@ -143,7 +145,13 @@ def check_value(value: Any, rule: FieldRule, path: str, declared: Version) -> No
     else:
         raise Refusal("30", path)
     if rule.enum_values is not None:
-        if text not in rule.enum_values:
+        # A value an open list does not know yet is the platform's to judge (a new brand …):
+        # accepted, as the client sends it; closed lists and returned-only values are refused.
+        if text in rule.enum_values:
+            return
+        if rule.enum_closed or text in rule.enum_returned_only:
             raise Refusal("12", path)
+        if rule.regex is not None and not rule.regex.fullmatch(text):
+            raise Refusal("30", path)
     elif rule.regex is not None and not rule.regex.fullmatch(text):
         raise Refusal("30", path)
