@@ -26,6 +26,8 @@ def _format(definition: FieldDef) -> str:
         text += f" (pattern `{target.pattern}`)"
     if definition.is_list:
         text = f"list of {text or target.container or 'items'}"
+    if definition.empty_allowed:
+        text += ', or empty ("")'
     return text
 
 

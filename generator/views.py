@@ -62,6 +62,8 @@ def field_summary(use: FieldUse | None, definition: FieldDef, spec: Spec) -> str
         if target.alternative_format is not None:
             fmt += f" or {target.alternative_format}"
         parts.append(f"format {fmt}")
+    if definition.empty_allowed:
+        parts.append('may be empty ("")')
     if use is not None:
         parts.append(use.presence)
         parts.append(f"since {use.since}")
@@ -137,6 +139,8 @@ def rule_expr(definition: FieldDef, required: bool, since: str, spec: Spec, ns: 
             args.append(f"pattern={py_str(pattern_of(definition) or '')}")
     if since != "2.0":
         args.append(f"since={py_str(since)}")
+    if definition.empty_allowed:
+        args.append("empty_allowed=True")
     return f"FieldRule({', '.join(args)})"
 
 

@@ -57,6 +57,7 @@ def namespace(service: str) -> str:
 
 # --------------------------------------------------------------------------- scripted servers
 
+
 @dataclass
 class Recorded:
     method: str
@@ -277,7 +278,6 @@ class RawServer:
         self.listener.close()
 
 
-
 # --------------------------------------------------------------------------- every function
 
 
@@ -298,6 +298,7 @@ PAN2 = "5017674000000002"  # Luhn-valid, in a field the spec does not know
 CSC = "0937"
 TOKEN = "tKn7Qz9xWv3Lr8"
 PASSWORD = "Pw9zQx7Kv3"
+
 
 def secret_for(name: str, rule: FieldRule) -> str | None:
     kind = SENSITIVE_FIELDS.get(name) or kind_of(name, "x")
@@ -336,7 +337,6 @@ def full_request(fn: FunctionSpec[Any, Any]) -> dict[str, Any]:
     """Keyword arguments filling every request field of ``fn``."""
     wire_to_keyword = {wire: kw for kw, wire in fn.keywords.items()}
     return {wire_to_keyword[n]: example(n, r) for n, r in fn.request_fields.items()}
-
 
 
 # --------------------------------------------------------------------------- the simulator, raw
@@ -471,5 +471,3 @@ CARD_ORDER = {
     "cardExpiryDate": FUTURE,
     "transactionReference": "RAW1",
 }
-
-

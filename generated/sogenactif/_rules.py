@@ -430,7 +430,11 @@ ORDER_CONTEXT: dict[str, FieldRule] = {
 }
 PAN_DATA: dict[str, FieldRule] = {
     "cardExpiryDate": FieldRule(
-        "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+        "cardExpiryDate",
+        "string",
+        format="N6",
+        pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+        empty_allowed=True,
     ),
     "pan": FieldRule("pan", "string", format="N19"),
     "panId": FieldRule("panId", "string", format="ANS10"),

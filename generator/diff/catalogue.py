@@ -199,6 +199,16 @@ _USE_KINDS: dict[str, _Kind] = {
         "INFO",
         "changes",  # narrows when added, widens when removed
     ),
+    "empty-allowed": _Kind(
+        "format", '{label} {name} may now be sent empty ("")', "INFO", "INFO", "widens"
+    ),
+    "empty-refused": _Kind(
+        "format",
+        '{label} {name} may no longer be sent empty (""): "" now counts as absent',
+        "ERR",
+        "INFO",
+        "narrows",
+    ),
     "sensitive-removed": _Kind(
         "security",
         "{label} {name} is no longer sensitive: it stops being masked in logs and reprs",
@@ -227,6 +237,8 @@ SHARED_FIELD_SUFFIXES = (
     "alternative-format-changed",
     "min-length-changed",
     "pattern-changed",
+    "empty-allowed",
+    "empty-refused",
     "sensitive-removed",
     "sensitive-added",
     "sensitive-changed",

@@ -210,6 +210,7 @@ _FIELD_KEYS = (
     "item_name",
     "sensitive",
     "note",
+    "empty_allowed",
 )
 
 
@@ -277,6 +278,12 @@ def _read_field(r: _Reader, name: str, node: Any, file: str, where: str) -> Fiel
             re.compile(str(pattern))
         except re.error as exc:
             r.error(file, _line_of(node, "pattern"), where, f"pattern does not compile: {exc}")
+    empty_allowed = node.get("empty_allowed", False)
+    if not isinstance(empty_allowed, bool):
+        r.error(file, _line_of(node, "empty_allowed"), where, "empty_allowed must be true or false")
+        empty_allowed = False
+    if empty_allowed and ftype not in ("string", "integer"):
+        r.error(file, _line_of(node, "empty_allowed"), where, "empty_allowed is for text fields")
     min_length = node.get("min_length", 0)
     if not isinstance(min_length, int) or min_length < 0:
         r.error(file, _line_of(node, "min_length"), where, "min_length must be a whole number")
@@ -297,6 +304,7 @@ def _read_field(r: _Reader, name: str, node: Any, file: str, where: str) -> Fiel
         item_name=item_name,
         sensitive=sensitive,
         note=r.text(node, "note", file, where),
+        empty_allowed=empty_allowed,
     )
 
 
@@ -428,7 +436,14 @@ def _read_uses(
             line,
             where,
             required=("field", "presence"),
-            optional=("since", "note", "description", "format", "alternative_format"),
+            optional=(
+                "since",
+                "note",
+                "description",
+                "format",
+                "alternative_format",
+                "empty_allowed",
+            ),
         )
         if node is None:
             continue
@@ -453,6 +468,16 @@ def _read_uses(
                     overrides[key] = Format.parse(str(node[key])) if node[key] else None
                 except ValueError as exc:
                     r.error(file, _line_of(node, key), here, str(exc))
+        if "empty_allowed" in node:
+            if isinstance(node["empty_allowed"], bool):
+                overrides["empty_allowed"] = node["empty_allowed"]
+            else:
+                r.error(
+                    file,
+                    _line_of(node, "empty_allowed"),
+                    here,
+                    "empty_allowed must be true or false",
+                )
         if overrides:
             definition = replace(definition, **overrides)
         since = r.version(node, "since", file, here, max(definition.since, floor))

@@ -102,6 +102,9 @@ class FieldDef:
     item_name: str | None = None  # for type list: the SOAP element of one item
     sensitive: str | None = None
     note: str = ""
+    # The explicit empty string is a valid value ("if the card has no expiry date, this field is
+    # empty"): it skips the format and pattern, and fills a required field; absent is not empty.
+    empty_allowed: bool = False
 
     @property
     def is_list(self) -> bool:

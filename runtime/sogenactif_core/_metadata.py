@@ -41,6 +41,8 @@ class FieldRule:
     children: Mapping[str, FieldRule] | None = None  # container members
     item: FieldRule | None = None  # one item of a list
     since: str = "2.0"
+    # "" is a valid value: no format or pattern applies to it, and it fills a required field.
+    empty_allowed: bool = False
 
     @cached_property
     def regex(self) -> re.Pattern[str] | None:

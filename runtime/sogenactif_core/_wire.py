@@ -256,10 +256,12 @@ def _encode_mapping(
         ):  # the quick test (FieldRule.quick) did not accept it: the regex decides
             regex = rule.regex
             if regex is not None and not regex.fullmatch(text):
-                problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
+                if text or not rule.empty_allowed:  # "" is valid where the dictionary says so
+                    problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
         out[name] = text
     for name in required:
-        if out.get(name) in (None, "", [], {}):
+        value = out.get(name)
+        if value in (None, "", [], {}) and not (value == "" and rules[name].empty_allowed):
             problems.append((prefix + name, "is required"))
     return out
 
@@ -342,7 +344,8 @@ def _encode_value(
         if text not in rule.enum_values and text != "":
             _unknown_value(rule, path, text, problems, unknown)
     elif rule.regex is not None and not rule.regex.fullmatch(text):
-        problems.append((path, f"must be {rule.meaning} ({rule.format})"))
+        if text or not rule.empty_allowed:
+            problems.append((path, f"must be {rule.meaning} ({rule.format})"))
     return text
 
 

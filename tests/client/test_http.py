@@ -345,7 +345,9 @@ SLOW_BODY = (
 
 
 def _endless_chunks(conn: Connection) -> None:
-    conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    conn.send(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     while not conn.stop.is_set():
         conn.send(b"1\r\n \r\n")
         time.sleep(0.2)
@@ -359,9 +361,7 @@ SCRIPTS = {
 
 
 @pytest.mark.parametrize("script", list(SCRIPTS))
-def test_the_timeout_is_a_deadline_whatever_the_server_does(
-    protocol: str, script: str
-) -> None:
+def test_the_timeout_is_a_deadline_whatever_the_server_does(protocol: str, script: str) -> None:
     """Each read gets a byte within its read timeout; the call still ends at its deadline."""
     with RawServer(SCRIPTS[script]) as server:
         client = sogenactif.Client(

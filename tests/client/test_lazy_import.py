@@ -47,6 +47,8 @@ def test_import_loads_nothing_heavy() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("protocol", ["rest", "soap"])
 def test_no_client_loads_zeep_lxml_or_requests(protocol: str) -> None:
-    modules = loaded_after(CLIENT.format(extra=f", protocol={protocol!r}") + "c.checkout\nc.token\n")
+    modules = loaded_after(
+        CLIENT.format(extra=f", protocol={protocol!r}") + "c.checkout\nc.token\n"
+    )
     assert heavy(modules, "zeep", "lxml", "requests") == []
     assert "sogenactif.models.checkout" in modules

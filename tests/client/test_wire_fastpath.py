@@ -127,8 +127,10 @@ def _reference_mapping(
             continue
         out[name] = _wire._encode_value(value, rule, prefix + name, problems)
     for name, rule in rules.items():
-        if rule.required and out.get(name) in (None, "", [], {}):
-            problems.append((prefix + name, "is required"))
+        value = out.get(name)
+        if rule.required and value in (None, "", [], {}):
+            if not (value == "" and rule.empty_allowed):  # "" is a value there
+                problems.append((prefix + name, "is required"))
     return out
 
 
@@ -182,7 +184,8 @@ def _good_value_for(rule: FieldRule, depth: int) -> st.SearchStrategy[Any]:
     if rule.enum_values:
         return st.sampled_from(sorted(rule.enum_values))
     if rule.regex is not None:
-        return st.from_regex(rule.regex, fullmatch=True)
+        matching = st.from_regex(rule.regex, fullmatch=True)
+        return st.one_of(matching, st.just("")) if rule.empty_allowed else matching
     return st.text(max_size=6)
 
 

@@ -471,6 +471,34 @@ def test_format_override_in_one_function_only(tmp_path: Path) -> None:
     )
 
 
+def test_empty_values_allowed_or_refused(tmp_path: Path) -> None:
+    def allow(t: Tree) -> None:
+        t["fields.yaml"]["cardExpiryDate"]["empty_allowed"] = True
+
+    change = next(c for c in compare(tmp_path / "a", allow).changes if c.area == "format")
+    assert (change.id, change.severity, change.path) == (
+        "field-empty-allowed",
+        "INFO",
+        "fields.cardExpiryDate",
+    )
+    base = mini()
+    allow(base)
+
+    def refuse(t: Tree) -> None:
+        t["fields.yaml"]["cardExpiryDate"]["empty_allowed"] = False
+
+    assert found(compare(tmp_path / "b", refuse, base)) == {
+        ("field-empty-refused", "ERR", "fields.cardExpiryDate")
+    }
+
+    def one_function(t: Tree) -> None:
+        use(t, "token", "paymentTokenGenerate", "request", "cardExpiryDate")["empty_allowed"] = True
+
+    assert found(compare(tmp_path / "c", one_function)) == {
+        ("request-field-empty-allowed", "INFO", f"{TOKEN}.request.cardExpiryDate")
+    }
+
+
 def test_type_changed_is_err(tmp_path: Path) -> None:
     def mutate(t: Tree) -> None:
         t["fields.yaml"]["amount"]["type"] = "string"

@@ -325,3 +325,17 @@ def test_an_enum_is_open_unless_it_says_closed(spec_copy: Path) -> None:
     path.write_text(text.replace("closed: false\n", ""))
     enum = load_spec(spec_copy).enums["orderChannel"]
     assert enum.closed is False and enum.reason
+
+
+def test_empty_allowed_is_a_boolean_of_text_fields(spec_copy: Path) -> None:
+    _edit(spec_copy / "fields.yaml", "empty_allowed: true", "empty_allowed: sometimes")
+    _edit(
+        spec_copy / "services" / "token.yaml",
+        "{field: cardNumber, presence: optional}",
+        "{field: cardNumber, presence: optional, empty_allowed: 1}",
+    )
+    problems = "\n".join(_problems(spec_copy))
+    assert "cardExpiryDate: empty_allowed must be true or false" in problems
+    assert "token.paymentTokenGenerate.request.cardNumber: empty_allowed must be true or false" in (
+        problems
+    )

@@ -206,7 +206,7 @@ class CreditHolderRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, conditional, since 2.0)
+    (format N6, may be empty (""), conditional, since 2.0)
     """
     pan_type: Annotated[str | None, Field(alias="panType")] = None
     """

@@ -42,7 +42,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, conditional, since 2.0)
+    (format N6, may be empty (""), conditional, since 2.0)
     """
     card_number: Annotated[str | None, Field(alias="cardNumber")] = None
     """
@@ -408,7 +408,7 @@ class CardOrderRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, conditional, since 2.0)
+    (format N6, may be empty (""), conditional, since 2.0)
     """
     card_number: Annotated[str | None, Field(alias="cardNumber")] = None
     """

@@ -638,9 +638,9 @@ class PanData(ContainerModel):
 
     card_expiry_date: Annotated[str | None, Field(alias="cardExpiryDate")] = None
     """
-    Card expiry date (YYYYMM).
+    Card expiry date (YYYYMM); empty for a card without an expiry date.
 
-    (format N6, optional, since 2.0)
+    (format N6, may be empty (""), optional, since 2.0)
     """
     pan: str | None = None
     """

@@ -76,7 +76,7 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, optional, since 2.0)
+    (format N6, may be empty (""), optional, since 2.0)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """

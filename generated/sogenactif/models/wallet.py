@@ -30,7 +30,7 @@ class AddCardRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, required, since 2.0)
+    (format N6, may be empty (""), required, since 2.0)
     """
     pan_type: Annotated[str | None, Field(alias="panType")] = None
     """

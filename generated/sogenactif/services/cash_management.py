@@ -418,7 +418,11 @@ CREDIT_HOLDER = FunctionSpec(
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
         "cardExpiryDate": FieldRule(
-            "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+            "cardExpiryDate",
+            "string",
+            format="N6",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+            empty_allowed=True,
         ),
         "panType": FieldRule(
             "panType",
@@ -1047,7 +1051,8 @@ class CashManagementService(Service):
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
                 optional, since 2.0, values: sogenactif.enums.PanType, a closed list)

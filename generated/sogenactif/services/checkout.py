@@ -36,7 +36,11 @@ CARD_ORDER = FunctionSpec(
         ),
         "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4"),
         "cardExpiryDate": FieldRule(
-            "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+            "cardExpiryDate",
+            "string",
+            format="N6",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+            empty_allowed=True,
         ),
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -265,7 +269,11 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
         ),
         "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4"),
         "cardExpiryDate": FieldRule(
-            "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+            "cardExpiryDate",
+            "string",
+            format="N6",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+            empty_allowed=True,
         ),
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -1257,7 +1265,8 @@ class CheckoutService(Service):
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible
@@ -1479,7 +1488,8 @@ class CheckoutService(Service):
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible

@@ -26,7 +26,11 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
     request_fields={
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128"),
         "cardExpiryDate": FieldRule(
-            "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+            "cardExpiryDate",
+            "string",
+            format="N6",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+            empty_allowed=True,
         ),
         "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4"),
         "paymentMeanBrand": FieldRule(
@@ -211,7 +215,7 @@ class TokenService(Service):
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, optional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), optional, since 2.0)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
