@@ -128,7 +128,10 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
         soap = soap_view(spec, service)
         common = {"header_text": _header(spec), "service": view, "functions": soap["functions"]}
         files[f"wsdl/{service.name}.xsd"] = env.get_template("service.xsd.j2").render(
-            containers=soap["containers"], wrappers=soap["wrappers"], **common
+            containers=soap["containers"],
+            wrappers=soap["wrappers"],
+            optional_note=soap["optional_note"],
+            **common,
         )
         files[f"wsdl/{service.name}.wsdl"] = env.get_template("service.wsdl.j2").render(
             address=soap["address"], **common

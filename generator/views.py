@@ -435,10 +435,14 @@ def soap_view(spec: Spec, service: Service) -> dict[str, Any]:
                 "elements": [xsd_element(u.field, False, wrappers) for u in container.fields],
             }
         )
+    optional = set(spec.platform.soap_optional_fields)
     functions = [
         {
             "name": function.name,
-            "input": [xsd_element(u.field, u.required, wrappers) for u in function.request],
+            "input": [
+                xsd_element(u.field, u.required and u.name not in optional, wrappers)
+                for u in function.request
+            ],
             "output": [xsd_element(u.field, False, wrappers) for u in function.response],
         }
         for function in service.functions
@@ -446,9 +450,18 @@ def soap_view(spec: Spec, service: Service) -> dict[str, Any]:
     address = dict(spec.platform.environments)["production"] + spec.platform.soap_path.format(
         service=service.name
     )
+    names = ", ".join(spec.platform.soap_optional_fields)
+    optional_note = (
+        f"Optional whatever the dictionary's presence: {names} (the dictionary's SOAP samples "
+        "omit them; platform.yaml, soap_optional_fields): the platform answers their absence "
+        "with a responseCode, not with a fault."
+        if names
+        else "Required fields have minOccurs 1."
+    )
     return {
         "containers": containers,
         "wrappers": [wrappers[k] for k in sorted(wrappers)],
         "functions": functions,
         "address": address,
+        "optional_note": optional_note,
     }

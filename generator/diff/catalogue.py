@@ -264,6 +264,12 @@ _KINDS: dict[str, _Kind] = {
     "soap-namespace-changed": _Kind(
         "url", "SOAP namespace changed: every SOAP message changes", "ERR"
     ),
+    "soap-optional-fields-changed": _Kind(
+        "url",
+        "fields the SOAP schema leaves optional changed: {old} → {new} (the generated XSD only; "
+        "the client sends them all the same)",
+        "INFO",
+    ),
     "service-soap-namespace-changed": _Kind(
         "url",
         "SOAP namespace of {service} changed: every SOAP message of the service changes "

@@ -71,6 +71,11 @@ class _Differ(FieldUses):
             if o_val != n_val:
                 id = attr.replace("_", "-") + "-changed"
                 self.emit(ctx, id, f"platform.{attr}", o_val, n_val)
+        o_opt, n_opt = set(old.soap_optional_fields), set(new.soap_optional_fields)
+        if o_opt != n_opt:
+            path = "platform.soap_optional_fields"
+            o_text, n_text = ", ".join(sorted(o_opt)), ", ".join(sorted(n_opt))
+            self.emit(ctx, "soap-optional-fields-changed", path, o_text or None, n_text or None)
         if old.default_seal_algorithm != new.default_seal_algorithm:
             self.emit(
                 ctx,

@@ -103,6 +103,7 @@ class _Reader:
         self.warnings: list[str] = []
         self.latest: Version | None = None  # platform.yaml's, once read
         self.namespace_lines: dict[str, int] = {}  # platform.yaml's soap_namespaces, by service
+        self.optional_fields_line = 1  # platform.yaml's soap_optional_fields
 
     def load(self, path: Path) -> Any:
         try:
@@ -689,7 +690,7 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
             "seal",
             "envelope_fields",
         ),
-        optional=("description", "note", "soap_namespaces"),
+        optional=("description", "note", "soap_namespaces", "soap_optional_fields"),
     )
     if node is None:
         return None
@@ -714,6 +715,18 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
             continue
         namespaces.append((str(service), namespace.strip()))
         r.namespace_lines[str(service)] = _line_of(raw_namespaces, service)
+    optional_fields = node.get("soap_optional_fields") or []
+    if not isinstance(optional_fields, list) or not all(
+        isinstance(f, str) for f in optional_fields
+    ):
+        r.error(
+            file,
+            _line_of(node, "soap_optional_fields"),
+            "platform.soap_optional_fields",
+            "expected a list of field names",
+        )
+        optional_fields = []
+    r.optional_fields_line = _line_of(node, "soap_optional_fields")
     seal = r.mapping(
         node["seal"],
         file,
@@ -748,6 +761,7 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
         envelope_fields=tuple(str(a) for a in node["envelope_fields"]),
         note=r.text(node, "note", file, "platform"),
         soap_namespaces=tuple(namespaces),
+        soap_optional_fields=tuple(optional_fields),
     )
 
 
@@ -842,6 +856,14 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
                 1,
                 "envelope_fields",
                 f"not in fields.yaml: {missing}",
+            )
+        unknown = sorted(set(platform.soap_optional_fields) - set(fields))
+        if unknown:
+            r.error(
+                r.rel(root / "platform.yaml"),
+                r.optional_fields_line,
+                "soap_optional_fields",
+                f"not in fields.yaml: {unknown}",
             )
     if r.problems or platform is None:
         raise SpecError(r.problems or ["platform.yaml could not be read"])

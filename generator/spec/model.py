@@ -196,6 +196,9 @@ class Platform:
     note: str = ""
     # Services whose SOAP namespace is not ``soap_namespace`` formatted with their name.
     soap_namespaces: tuple[tuple[str, str], ...] = ()
+    # Request fields the SOAP schema leaves optional whatever their presence (the dictionary's
+    # SOAP samples omit them); the platform's answer to their absence is a responseCode.
+    soap_optional_fields: tuple[str, ...] = ()
 
     def rest_url(self, environment: str, service: str, function: str) -> str:
         base = dict(self.environments)[environment]

@@ -849,6 +849,18 @@ def test_a_service_namespace_of_its_own_is_err_and_a_template_change_reported_on
     }
 
 
+def test_fields_the_soap_schema_leaves_optional_are_info(tmp_path: Path) -> None:
+    def optional(t: Tree) -> None:
+        t["platform.yaml"]["soap_optional_fields"] = ["seal", "keyVersion"]
+
+    (change,) = [c for c in compare(tmp_path, optional).changes if c.area == "url"]
+    assert (change.id, change.severity, change.new) == (
+        "soap-optional-fields-changed",
+        "INFO",
+        "keyVersion, seal",
+    )
+
+
 def test_resend_mark_changes(tmp_path: Path) -> None:
     """A function a RetryPolicy may newly resend needs a reviewer (WARN); the reverse is INFO."""
 

@@ -339,3 +339,15 @@ def test_empty_allowed_is_a_boolean_of_text_fields(spec_copy: Path) -> None:
     assert "token.paymentTokenGenerate.request.cardNumber: empty_allowed must be true or false" in (
         problems
     )
+
+
+def test_soap_optional_fields_are_fields(spec_copy: Path) -> None:
+    path = spec_copy / "platform.yaml"
+    _edit(
+        path, "soap_optional_fields: [keyVersion, seal]", "soap_optional_fields: [keyVersion, sael]"
+    )
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "sael" in t)
+    problems = _problems(spec_copy)
+    assert (
+        f"spec/platform.yaml:{line}: soap_optional_fields: not in fields.yaml: ['sael']" in problems
+    )

@@ -9,7 +9,10 @@
   a DOCTYPE is refused); an envelope that cannot be read or names no known operation gives a SOAP
   fault (HTTP 500, faultcode Client).
 - ``GET /services/v2/<service>?wsdl`` and ``GET /services/v2/<service>.xsd``: the packaged WSDL
-  (its address pointing at this simulator) and schema, so zeep or SoapUI can be pointed at it.
+  (its address pointing at this simulator) and schema, so zeep, suds or SoapUI can be pointed at
+  it. Requests are read by local names, in any order, as the schema allows (``xsd:all``); one
+  without keyVersion or seal (as the dictionary's SOAP samples are) is answered responseCode 12
+  with errorFieldName, not with a fault, and the answers validate against the schema.
 - ``GET /_simulator/health``, ``GET /_simulator/transactions``, ``POST /_simulator/advance-days``
   (``{"days": 1}``): for tests that run the simulator in another process.
 """
