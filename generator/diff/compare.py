@@ -75,7 +75,7 @@ class _Differ(FieldUses):
         if o_opt != n_opt:
             path = "platform.soap_optional_fields"
             o_text, n_text = ", ".join(sorted(o_opt)), ", ".join(sorted(n_opt))
-            self.emit(ctx, "soap-optional-fields-changed", path, o_text or None, n_text or None)
+            self.emit(ctx, "soap-optional-fields-changed", path, o_text or "none", n_text or "none")
         if old.default_seal_algorithm != new.default_seal_algorithm:
             self.emit(
                 ctx,

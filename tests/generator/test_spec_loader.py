@@ -351,3 +351,13 @@ def test_soap_optional_fields_are_fields(spec_copy: Path) -> None:
     assert (
         f"spec/platform.yaml:{line}: soap_optional_fields: not in fields.yaml: ['sael']" in problems
     )
+
+
+def test_a_spec_older_than_the_closed_key_still_loads(spec_copy: Path) -> None:
+    """Notes said Closed/Open before the key existed: such a spec (git:main in a diff) loads,
+    its lists open by default, with a warning where the note says Closed."""
+    path = spec_copy / "enums" / "panType.yaml"
+    _edit(path, "closed: true\n", "")
+    spec = load_spec(spec_copy)
+    assert spec.enums["panType"].closed is False
+    assert any("panType: the note says Closed but the list is open" in w for w in spec.warnings)
