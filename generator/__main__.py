@@ -6,9 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from .spec import SpecError, load_spec
+from .spec import SpecError, Version, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def _interface_version(text: str) -> str:
+    """``--interface-version``: a version number such as 2.53, or a command-line error."""
+    try:
+        Version.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an interface version such as 2.53"
+        ) from None
+    return text
 
 
 def _add_spec_args(parser: argparse.ArgumentParser) -> None:
@@ -16,6 +27,7 @@ def _add_spec_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--interface-version",
         default=None,
+        type=_interface_version,
         help="target interface version, e.g. 2.53 (default: latest in spec/platform.yaml)",
     )
 
@@ -67,13 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
+    for warning in spec.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
     if args.command == "validate":
         n_functions = sum(1 for _ in spec.iter_functions())
+        warned = f", {len(spec.warnings)} warnings" if spec.warnings else ""
         print(
             f"spec OK: {len(spec.services)} services, {n_functions} functions, "
             f"{len(spec.fields)} fields, {len(spec.containers)} containers, "
-            f"{len(spec.enums)} enums (interface version {spec.target_version})"
+            f"{len(spec.enums)} enums (interface version {spec.target_version}){warned}"
         )
         return 0
     if args.command == "docs":

@@ -26,21 +26,26 @@ def _format(definition: FieldDef) -> str:
         text += f" (pattern `{target.pattern}`)"
     if definition.is_list:
         text = f"list of {text or target.container or 'items'}"
+    if definition.empty_allowed:
+        text += ', or empty ("")'
     return text
 
 
-def _type(definition: FieldDef) -> str:
+def _type(definition: FieldDef, closed: frozenset[str]) -> str:
     target = definition.items or definition
     if target.type == "container":
         kind = f"[{target.container}](#container-{target.container.lower() if target.container else ''})"
     elif target.enum:
-        kind = f"{target.type}, [{target.enum}](#enum-{target.enum.lower()})"
+        which = "closed" if target.enum in closed else "open"
+        kind = f"{target.type}, [{target.enum}](#enum-{target.enum.lower()}) ({which} list)"
     else:
         kind = target.type
     return f"list of {kind}" if definition.is_list else kind
 
 
-def _field_rows(uses: tuple[FieldUse, ...] | list[FieldUse], envelope: set[str]) -> list[str]:
+def _field_rows(
+    uses: tuple[FieldUse, ...] | list[FieldUse], envelope: set[str], closed: frozenset[str]
+) -> list[str]:
     rows = [
         "| field | keyword | presence | type | format | since | description |",
         "|---|---|---|---|---|---|---|",
@@ -53,10 +58,24 @@ def _field_rows(uses: tuple[FieldUse, ...] | list[FieldUse], envelope: set[str])
                 description += f" **Note:** {note}"
         keyword = "(client)" if use.name in envelope else f"`{snake(use.name)}`"
         rows.append(
-            f"| `{use.name}` | {keyword} | {use.presence} | {_type(definition)} | "
+            f"| `{use.name}` | {keyword} | {use.presence} | {_type(definition, closed)} | "
             f"{_cell(_format(definition))} | {use.since} | {_cell(description)} |"
         )
     return rows
+
+
+def _closed(spec: Spec) -> frozenset[str]:
+    return frozenset(name for name, enum in spec.enums.items() if enum.closed)
+
+
+# What a closed or an open list means for an integrator (see runtime/_wire.py).
+_LIST = {
+    True: "**Closed list**: a request value outside it is refused before sending.",
+    False: (
+        "**Open list**: a request value this client does not know is sent as given, with a "
+        "logged warning (once per function, field and value)."
+    ),
+}
 
 
 # What the spec's ``resend`` key means for an integrator (see runtime/_retry.py).
@@ -98,11 +117,11 @@ def _function_section(service: Service, function: Function, spec: Spec) -> list[
         "",
         f"### Request ({n_business} fields of yours, plus those the client fills in)",
         "",
-        *_field_rows(function.request, envelope),
+        *_field_rows(function.request, envelope, _closed(spec)),
         "",
         "### Response",
         "",
-        *_field_rows(function.response, set()),
+        *_field_rows(function.response, set(), _closed(spec)),
         "",
     ]
     return lines
@@ -178,7 +197,7 @@ def service_page(service: Service, spec: Spec) -> str:
                 _cell(container.description)
                 + (f" **Note:** {_cell(container.note)}" if container.note else ""),
                 "",
-                *_field_rows(container.fields, set()),
+                *_field_rows(container.fields, set(), _closed(spec)),
                 "",
             ]
     enums = _used_enums(service, spec)
@@ -190,6 +209,9 @@ def service_page(service: Service, spec: Spec) -> str:
                 f"### {enum.name}",
                 "",
                 _cell(enum.description) + (f" **Note:** {_cell(enum.note)}" if enum.note else ""),
+                "",
+                f"{_LIST[enum.closed]} Responses keep any value."
+                + (f" Why: {_cell(enum.reason)}" if enum.reason else ""),
                 "",
                 "| value | Python | since | description |",
                 "|---|---|---|---|",

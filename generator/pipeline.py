@@ -30,6 +30,7 @@ from .views import (
     containers_in_dependency_order,
     docstring,
     enum_attributes,
+    enum_list_doc,
     enum_member_doc,
     list_items,
     py_str,
@@ -73,6 +74,7 @@ def _environment() -> jinja2.Environment:
     )
     env.globals.update(py=py_str, doc=docstring, snake=snake, upper=upper_snake)
     env.globals["member_doc"] = enum_member_doc
+    env.globals["list_doc"] = enum_list_doc
     return env
 
 
@@ -127,7 +129,10 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
         soap = soap_view(spec, service)
         common = {"header_text": _header(spec), "service": view, "functions": soap["functions"]}
         files[f"wsdl/{service.name}.xsd"] = env.get_template("service.xsd.j2").render(
-            containers=soap["containers"], wrappers=soap["wrappers"], **common
+            containers=soap["containers"],
+            wrappers=soap["wrappers"],
+            optional_note=soap["optional_note"],
+            **common,
         )
         files[f"wsdl/{service.name}.wsdl"] = env.get_template("service.wsdl.j2").render(
             address=soap["address"], **common

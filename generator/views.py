@@ -39,7 +39,13 @@ def docstring(text: str, indent: int, width: int = 96) -> str:
     pad = " " * indent
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     wrapped = [
-        textwrap.fill(" ".join(p.split()), width=width - indent, subsequent_indent=pad)
+        textwrap.fill(
+            " ".join(p.split()),
+            width=width - indent,
+            subsequent_indent=pad,
+            break_on_hyphens=False,  # keep addresses whole
+            break_long_words=False,
+        )
         for p in paragraphs
     ]
     return ("\n\n" + pad).join(wrapped)
@@ -56,13 +62,17 @@ def field_summary(use: FieldUse | None, definition: FieldDef, spec: Spec) -> str
         if target.alternative_format is not None:
             fmt += f" or {target.alternative_format}"
         parts.append(f"format {fmt}")
+    if definition.empty_allowed:
+        parts.append('may be empty ("")')
     if use is not None:
         parts.append(use.presence)
         parts.append(f"since {use.since}")
     else:
         parts.append(f"since {definition.since}")
     if target.enum:
-        parts.append(f"values: sogenactif.enums.{class_name(target.enum)}")
+        enum = spec.enums.get(target.enum)
+        kind = "closed" if enum is not None and enum.closed else "open"
+        parts.append(f"values: sogenactif.enums.{class_name(target.enum)}, a {kind} list")
     if target.type == "container" and target.container:
         parts.append(f"container {target.container}")
     return "(" + ", ".join(parts) + ")"
@@ -120,6 +130,11 @@ def rule_expr(definition: FieldDef, required: bool, since: str, spec: Spec, ns: 
         if definition.enum:
             args.append(f"enum={py_str(definition.enum)}")
             args.append(f"enum_values={ns}ENUM_{upper_snake(definition.enum)}")
+            enum = spec.enums[definition.enum]
+            if enum.closed:
+                args.append("enum_closed=True")
+            if any(not v.request for v in enum.values):
+                args.append(f"enum_returned_only={ns}ENUM_{upper_snake(definition.enum)}_RETURNED")
         if definition.format is not None:
             label = str(definition.format)
             if definition.alternative_format is not None:
@@ -131,6 +146,8 @@ def rule_expr(definition: FieldDef, required: bool, since: str, spec: Spec, ns: 
             args.append(f"sensitive={py_str(definition.sensitive)}")
     if since != "2.0":
         args.append(f"since={py_str(since)}")
+    if definition.empty_allowed:
+        args.append("empty_allowed=True")
     return f"FieldRule({', '.join(args)})"
 
 
@@ -329,6 +346,24 @@ def containers_in_dependency_order(spec: Spec) -> list[ContainerDef]:
     return ordered
 
 
+def enum_list_doc(enum: EnumDef) -> str:
+    """What a closed or open list means for requests and responses, and why it is so."""
+    if enum.closed:
+        text = (
+            "A closed list: a request value outside it is refused before sending "
+            "(RequestValidationError)."
+        )
+    else:
+        text = (
+            "An open list: a request value this client does not know is sent as given, with a "
+            "warning logged (once per function, field and value)."
+        )
+    text += " Responses keep any value, known or not."
+    if enum.reason:
+        text += f" Why: {enum.reason}"
+    return text
+
+
 def enum_member_doc(enum: EnumDef, index: int) -> str:
     value = enum.values[index]
     text = value.description or value.value
@@ -442,10 +477,14 @@ def soap_view(spec: Spec, service: Service) -> dict[str, Any]:
                 "elements": [xsd_element(u.field, False, wrappers) for u in container.fields],
             }
         )
+    optional = set(spec.platform.soap_optional_fields)
     functions = [
         {
             "name": function.name,
-            "input": [xsd_element(u.field, u.required, wrappers) for u in function.request],
+            "input": [
+                xsd_element(u.field, u.required and u.name not in optional, wrappers)
+                for u in function.request
+            ],
             "output": [xsd_element(u.field, False, wrappers) for u in function.response],
         }
         for function in service.functions
@@ -453,9 +492,18 @@ def soap_view(spec: Spec, service: Service) -> dict[str, Any]:
     address = dict(spec.platform.environments)["production"] + spec.platform.soap_path.format(
         service=service.name
     )
+    names = ", ".join(spec.platform.soap_optional_fields)
+    optional_note = (
+        f"Optional whatever the dictionary's presence: {names} (the dictionary's SOAP samples "
+        "omit them; platform.yaml, soap_optional_fields): the platform answers their absence "
+        "with a responseCode, not with a fault."
+        if names
+        else "Required fields have minOccurs 1."
+    )
     return {
         "containers": containers,
         "wrappers": [wrappers[k] for k in sorted(wrappers)],
         "functions": functions,
         "address": address,
+        "optional_note": optional_note,
     }

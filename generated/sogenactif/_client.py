@@ -69,8 +69,8 @@ class Client(BaseClient):
 
     @cached_property
     def wallet(self) -> WalletService:
-        """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.): card-
-        on-file management."""
+        """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.):
+        card-on-file management."""
         from .services.wallet import WalletService
 
         return WalletService(self)
@@ -123,8 +123,8 @@ class AsyncClient(AsyncBaseClient):
 
     @cached_property
     def wallet(self) -> AsyncWalletService:
-        """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.): card-
-        on-file management."""
+        """Wallet functions (Sogenactif Office Serveur interface for Wallet functions, WR_WS_2.):
+        card-on-file management."""
         from .services.wallet import AsyncWalletService
 
         return AsyncWalletService(self)

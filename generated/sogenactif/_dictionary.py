@@ -73,7 +73,7 @@ DICTIONARY = DataDictionary(
             name="cashManagement",
             interface_prefix="CR_WS_",
             attribute="cash_management",
-            soap_namespace="urn:sips:cn:contract:office:cashManagement:v2",
+            soap_namespace="urn:sips:cn:contract:office:cashmanagement:v2",
         ),
         "checkout": ServiceFacts(
             name="checkout",

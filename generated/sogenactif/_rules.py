@@ -3,7 +3,7 @@
 
 from sogenactif_core._metadata import FieldRule
 
-# Enum values a request may carry.
+# Enum values a request may carry (…_RETURNED: values a response may carry, never a request).
 ENUM_CAPTURE_MODE: frozenset[str] = frozenset(
     {
         "AUTHOR_CAPTURE",
@@ -165,6 +165,11 @@ ENUM_PAYMENT_MEAN_BRAND: frozenset[str] = frozenset(
         "VPAY",
     }
 )
+ENUM_PAYMENT_MEAN_BRAND_RETURNED: frozenset[str] = frozenset(
+    {
+        "UNKNOWN",
+    }
+)
 ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS: frozenset[str] = frozenset(
     {
         "APPLIED_DEFAULT",
@@ -230,6 +235,12 @@ ENUM_SEAL_ALGORITHM: frozenset[str] = frozenset(
     }
 )
 ENUM_TRANSACTION_STATUS: frozenset[str] = frozenset({})
+ENUM_TRANSACTION_STATUS_RETURNED: frozenset[str] = frozenset(
+    {
+        "TO_CAPTURE",
+        "CAPTURED",
+    }
+)
 ENUM_WALLET_RESPONSE_CODE: frozenset[str] = frozenset(
     {
         "00",
@@ -419,7 +430,11 @@ ORDER_CONTEXT: dict[str, FieldRule] = {
 }
 PAN_DATA: dict[str, FieldRule] = {
     "cardExpiryDate": FieldRule(
-        "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+        "cardExpiryDate",
+        "string",
+        format="N6",
+        pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+        empty_allowed=True,
     ),
     "pan": FieldRule("pan", "string", format="N19", sensitive="pan"),
     "panId": FieldRule("panId", "string", format="ANS10"),
@@ -522,6 +537,7 @@ WALLET_PAYMENT_MEAN_DATA: dict[str, FieldRule] = {
         "string",
         enum="paymentMeanBrand",
         enum_values=ENUM_PAYMENT_MEAN_BRAND,
+        enum_returned_only=ENUM_PAYMENT_MEAN_BRAND_RETURNED,
         format="ANS20",
     ),
     "paymentMeanBrandSelectionStatus": FieldRule(
@@ -529,6 +545,7 @@ WALLET_PAYMENT_MEAN_DATA: dict[str, FieldRule] = {
         "string",
         enum="paymentMeanBrandSelectionStatus",
         enum_values=ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS,
+        enum_closed=True,
         format="ANS20",
     ),
     "paymentMeanCoBadgingBrandList": FieldRule(

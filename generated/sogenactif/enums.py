@@ -3,7 +3,8 @@
 
 Members are plain strings on the wire (``PaymentMeanBrand.VISA == "VISA"``), so a field accepts a
 member or its value. Responses keep values as text: a value added by a newer platform release is
-not refused.
+not refused. In requests, a closed list refuses any other value before sending; an open list (one
+no primary Sogenactif page gives whole) sends an unknown value as given, with a logged warning.
 """
 
 from enum import StrEnum
@@ -11,7 +12,15 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 
 class CaptureMode(StrEnum):
-    """Capture mode of the transaction."""
+    """Capture mode of the transaction.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: The Sogenactif cardOrder page
+    (https://documentation.sogenactif.com/en/data-dictionary/office/cardorder.html) gives
+    the list, but the stored copy ends before it: the values come from the fact sheet
+    (shared/reference/sips-office-facts.md, section 5), a secondary source.
+    """
 
     AUTHOR_CAPTURE = "AUTHOR_CAPTURE"
     """Authorisation then automatic capture after captureDay days"""
@@ -22,7 +31,14 @@ class CaptureMode(StrEnum):
 
 
 class CardCSCResultCode(StrEnum):
-    """Result of the card security code (CSC) check."""
+    """Result of the card security code (CSC) check.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Values from secondary sources only (fact sheet,
+    shared/reference/sips-office-facts.md, section 5;
+    https://github.com/worldline/sips-sdk-java). Response-only.
+    """
 
     CORRECT = "4D"
     """The security code is correct"""
@@ -37,7 +53,13 @@ class CardCSCResultCode(StrEnum):
 
 
 class GuaranteeIndicator(StrEnum):
-    """Payment guarantee level of the transaction."""
+    """Payment guarantee level of the transaction.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Values from the fact sheet only (shared/reference/sips-office-facts.md, section 5),
+    a secondary source. Response-only.
+    """
 
     GUARANTEED = "Y"
     """The payment is guaranteed"""
@@ -50,7 +72,13 @@ class GuaranteeIndicator(StrEnum):
 
 
 class HolderAuthentMethod(StrEnum):
-    """Method used to authenticate the cardholder."""
+    """Method used to authenticate the cardholder.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Values from the fact sheet only (shared/reference/sips-office-facts.md, section 5),
+    which knows the list to be incomplete (OTP_* variants not spelled out). Response-only.
+    """
 
     NO_AUTHENT_METHOD = "NO_AUTHENT_METHOD"
     """No authentication method"""
@@ -67,7 +95,13 @@ class HolderAuthentMethod(StrEnum):
 
 
 class HolderAuthentProgram(StrEnum):
-    """Cardholder authentication program used."""
+    """Cardholder authentication program used.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Values from the fact sheet only (shared/reference/sips-office-facts.md, section 5),
+    a secondary source; sent in requests (authenticationData).
+    """
 
     THREE_DS = "3DS"
     """3-D Secure"""
@@ -94,7 +128,14 @@ class HolderAuthentProgram(StrEnum):
 
 
 class HolderAuthentStatus(StrEnum):
-    """Result of the cardholder authentication."""
+    """Result of the cardholder authentication.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Values from secondary sources only (fact sheet,
+    shared/reference/sips-office-facts.md, section 5;
+    https://github.com/worldline/sips-sdk-java). Response-only.
+    """
 
     SUCCESS = "SUCCESS"
     """Authentication succeeded"""
@@ -135,7 +176,14 @@ class HolderAuthentStatus(StrEnum):
 
 
 class OrderChannel(StrEnum):
-    """Channel through which the order was placed."""
+    """Channel through which the order was placed.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: No primary page we could read gives the list: INTERNET is in the JSON guide's
+    samples (shared/reference/sogenactif-office-server-json-guide.txt), the rest from the
+    fact sheet (shared/reference/sips-office-facts.md, section 5), partly from a test tool.
+    """
 
     INTERNET = "INTERNET"
     """Order placed on the Internet"""
@@ -156,7 +204,13 @@ class OrderChannel(StrEnum):
 
 
 class PanEntryMode(StrEnum):
-    """How the card number was entered."""
+    """How the card number was entered.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Values from the fact sheet only (shared/reference/sips-office-facts.md, section 5),
+    a secondary source. Response-only.
+    """
 
     MANUAL = "MANUAL"
     """Card number keyed in"""
@@ -169,7 +223,14 @@ class PanEntryMode(StrEnum):
 
 
 class PanType(StrEnum):
-    """Format of the Primary Account Number provided in the data cardNumber."""
+    """Format of the Primary Account Number provided in the data cardNumber.
+
+    A closed list: a request value outside it is refused before sending
+    (RequestValidationError). Responses keep any value, known or not. Why: The Sogenactif
+    addCard page (Release 24.2,
+    https://documentation.sogenactif.com/en/data-dictionary/office/addcard.html) gives the
+    whole "List of values" of panType.
+    """
 
     CSE = "CSE"
     """The PAN provided is encrypted by CSE Javascript library (Client Side Encryption)"""
@@ -185,7 +246,15 @@ class PanType(StrEnum):
 
 class PaymentMeanBrand(StrEnum):
     """Name of the payment method that is used. It is related to one paymentMeanBrandType
-    (attribute paymentMeanBrandType; empty where the dictionary gives none)."""
+    (attribute paymentMeanBrandType; empty where the dictionary gives none).
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: The Sogenactif paymentTokenGenerate page
+    (shared/reference/sogenactif-data-dictionary-paymentTokenGenerate.txt) lists 57 values,
+    but not every function's (BCMCMOBILE comes from a Mercanet page; the fact sheet, section
+    5, also names POSTFINANCE, ACCORD, ECV) and the platform adds brands with each release.
+    """
 
     ONE_EUROCOM = "1EUROCOM"
     """Cofidis Pay 5x10x20x (paymentMeanBrandType: ONLINE_CREDIT)"""
@@ -313,7 +382,14 @@ class PaymentMeanBrand(StrEnum):
 
 
 class PaymentMeanBrandSelectionStatus(StrEnum):
-    """Status of the processing of the brand application selection on paypage."""
+    """Status of the processing of the brand application selection on paypage.
+
+    A closed list: a request value outside it is refused before sending
+    (RequestValidationError). Responses keep any value, known or not. Why: The Sogenactif
+    paymentTokenGenerate page (Release 24.2,
+    shared/reference/sogenactif-data-dictionary-paymentTokenGenerate.txt) gives the whole
+    "List of values".
+    """
 
     APPLIED_DEFAULT = "APPLIED_DEFAULT"
     """The cardholder accepted the default merchant choice"""
@@ -326,7 +402,14 @@ class PaymentMeanBrandSelectionStatus(StrEnum):
 
 
 class PaymentPattern(StrEnum):
-    """Payment pattern of the transaction."""
+    """Payment pattern of the transaction.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: No primary page we could read gives the list: ONE_SHOT is in the JSON guide's
+    samples (shared/reference/sogenactif-office-server-json-guide.txt), the rest from the
+    fact sheet (shared/reference/sips-office-facts.md, section 5).
+    """
 
     ONE_SHOT = "ONE_SHOT"
     """Single payment"""
@@ -339,7 +422,14 @@ class PaymentPattern(StrEnum):
 
 
 class RedirectionStatusCode(StrEnum):
-    """Status of the initialisation of a redirection (3-D Secure or payment provider)."""
+    """Status of the initialisation of a redirection (3-D Secure or payment provider).
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Values from secondary sources only (fact sheet,
+    shared/reference/sips-office-facts.md, section 5, key [SHK], whose address is not
+    recorded). Response-only.
+    """
 
     ACCEPTED = "00"
     """Initialisation accepted"""
@@ -358,7 +448,14 @@ class RedirectionStatusCode(StrEnum):
 
 
 class ResponseCode(StrEnum):
-    """Sogenactif server response code."""
+    """Sogenactif server response code.
+
+    A closed list: a request value outside it is refused before sending
+    (RequestValidationError). Responses keep any value, known or not. Why: The Sogenactif
+    paymentTokenGenerate page (Release 24.2,
+    shared/reference/sogenactif-data-dictionary-paymentTokenGenerate.txt) gives the whole
+    list (26 codes). Response-only: a response is never refused for an unknown code.
+    """
 
     ACCEPTED = "00"
     """Operation accepted"""
@@ -421,7 +518,14 @@ class ResponseCode(StrEnum):
 
 
 class SealAlgorithm(StrEnum):
-    """Algorithm applied to calculate the seal encryption."""
+    """Algorithm applied to calculate the seal encryption.
+
+    A closed list: a request value outside it is refused before sending
+    (RequestValidationError). Responses keep any value, known or not. Why: The Sogenactif
+    paymentTokenGenerate page (Release 24.2,
+    shared/reference/sogenactif-data-dictionary-paymentTokenGenerate.txt) gives the whole
+    "List of values".
+    """
 
     HMAC_SHA_256 = "HMAC-SHA-256"
     """The encryption algorithm applied is HMAC-SHA-256"""
@@ -432,7 +536,13 @@ class SealAlgorithm(StrEnum):
 
 
 class TransactionStatus(StrEnum):
-    """Status of a transaction, as returned by the diagnostic functions."""
+    """Status of a transaction, as returned by the diagnostic functions.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Known to be incomplete: only TO_CAPTURE and CAPTURED are confirmed (fact sheet,
+    shared/reference/sips-office-facts.md, section 7, open question 7). Response-only.
+    """
 
     TO_CAPTURE = "TO_CAPTURE"
     """Authorised and waiting for its capture (it can still be cancelled) (returned only; never
@@ -443,7 +553,14 @@ class TransactionStatus(StrEnum):
 
 
 class WalletResponseCode(StrEnum):
-    """Response code of the wallet functions."""
+    """Response code of the wallet functions.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: No Sogenactif page we read gives the whole list: 00, 01 and 94 come from wallet
+    pages (getWalletData, addCard …), the rest from
+    https://github.com/worldline/sips-sdk-java/pull/9. Response-only.
+    """
 
     ACCEPTED = "00"
     """Operation accepted"""
@@ -468,7 +585,13 @@ class WalletResponseCode(StrEnum):
 
 
 class WalletType(StrEnum):
-    """Type of wallet the payment mean comes from."""
+    """Type of wallet the payment mean comes from.
+
+    An open list: a request value this client does not know is sent as given, with a warning
+    logged (once per function, field and value). Responses keep any value, known or not.
+    Why: Values from the fact sheet only (shared/reference/sips-office-facts.md, section 5),
+    a secondary source. Response-only.
+    """
 
     BCMCMOBILE = "BCMCMOBILE"
     """Bancontact Mobile wallet"""

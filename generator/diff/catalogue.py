@@ -199,6 +199,16 @@ _USE_KINDS: dict[str, _Kind] = {
         "INFO",
         "changes",  # narrows when added, widens when removed
     ),
+    "empty-allowed": _Kind(
+        "format", '{label} {name} may now be sent empty ("")', "INFO", "INFO", "widens"
+    ),
+    "empty-refused": _Kind(
+        "format",
+        '{label} {name} may no longer be sent empty (""): "" now counts as absent',
+        "ERR",
+        "INFO",
+        "narrows",
+    ),
     "sensitive-removed": _Kind(
         "security",
         "{label} {name} is no longer sensitive: it stops being masked in logs and reprs",
@@ -227,6 +237,8 @@ SHARED_FIELD_SUFFIXES = (
     "alternative-format-changed",
     "min-length-changed",
     "pattern-changed",
+    "empty-allowed",
+    "empty-refused",
     "sensitive-removed",
     "sensitive-added",
     "sensitive-changed",
@@ -251,6 +263,18 @@ _KINDS: dict[str, _Kind] = {
     "soap-path-changed": _Kind("url", "SOAP path changed: every SOAP call goes elsewhere", "ERR"),
     "soap-namespace-changed": _Kind(
         "url", "SOAP namespace changed: every SOAP message changes", "ERR"
+    ),
+    "soap-optional-fields-changed": _Kind(
+        "url",
+        "fields the SOAP schema leaves optional changed: {old} → {new} (the generated XSD only; "
+        "the client sends them all the same)",
+        "INFO",
+    ),
+    "service-soap-namespace-changed": _Kind(
+        "url",
+        "SOAP namespace of {service} changed: every SOAP message of the service changes "
+        "(Client(soap_namespaces=…) can restore the old one)",
+        "ERR",
     ),
     "seal-default-algorithm-changed": _Kind(
         "seal",
@@ -336,6 +360,21 @@ _KINDS: dict[str, _Kind] = {
     "container-removed": _Kind("container", "container {container} removed", "INFO", effect="goes"),
     "enum-added": _Kind("enum", "new enum {enum} ({count} values)", "INFO", effect="appears"),
     "enum-removed": _Kind("enum", "enum {enum} removed", "INFO", effect="goes"),
+    "enum-closed": _Kind(
+        "enum",
+        "{enum} is now a closed list{why}",
+        "ERR",  # a request value it does not list, sent until now with a warning, is refused
+        "INFO",
+        "narrows",
+    ),
+    "enum-opened": _Kind(
+        "enum",
+        "{enum} is now an open list: a request value this client does not know is sent as "
+        "given, with a warning",
+        "INFO",
+        "INFO",
+        "widens",
+    ),
     "enum-value-added": _Kind(
         "enum-value",
         "{enum} gains {value!r} (since {since}){later}{why}",
@@ -392,6 +431,7 @@ _KINDS: dict[str, _Kind] = {
     ),
     "description-changed": _Kind("documentation", "description of {where} {verb}", "INFO"),
     "note-changed": _Kind("documentation", "note on {where} {verb}", "INFO"),
+    "reason-changed": _Kind("documentation", "reason why {where} is closed or open {verb}", "INFO"),
 }
 
 

@@ -71,6 +71,11 @@ class _Differ(FieldUses):
             if o_val != n_val:
                 id = attr.replace("_", "-") + "-changed"
                 self.emit(ctx, id, f"platform.{attr}", o_val, n_val)
+        o_opt, n_opt = set(old.soap_optional_fields), set(new.soap_optional_fields)
+        if o_opt != n_opt:
+            path = "platform.soap_optional_fields"
+            o_text, n_text = ", ".join(sorted(o_opt)), ", ".join(sorted(n_opt))
+            self.emit(ctx, "soap-optional-fields-changed", path, o_text or "none", n_text or "none")
         if old.default_seal_algorithm != new.default_seal_algorithm:
             self.emit(
                 ctx,
@@ -155,6 +160,14 @@ class _Differ(FieldUses):
 
     def service(self, ctx: Ctx, old: Service, new: Service) -> None:
         name = new.name
+        o_ns, n_ns = self.old.platform.namespace(name), self.new.platform.namespace(name)
+        by_template = (
+            self.old.platform.soap_namespace.format(service=name) == o_ns
+            and self.new.platform.soap_namespace.format(service=name) == n_ns
+        )
+        if o_ns != n_ns and not by_template:  # a template change is reported under Platform
+            path = f"platform.soap_namespaces.{name}"
+            self.emit(ctx, "service-soap-namespace-changed", path, o_ns, n_ns)
         if old.interface_prefix != new.interface_prefix:
             self.emit(
                 ctx,
@@ -350,6 +363,25 @@ class _Differ(FieldUses):
         path = f"enums.{new.name}"
         self.docs(ctx, path, old.description, new.description)
         self.docs(ctx, path, old.note, new.note, "note")
+        self.docs(ctx, path, old.reason, new.reason, "reason")
+        if old.closed != new.closed:
+            id = "enum-closed" if new.closed else "enum-opened"
+            why = ""
+            if new.closed and REQUEST in ctx.dirs:
+                why = ": a request value it does not list is now refused before sending"
+            elif new.closed:
+                why = " (it is only received: responses keep any value)"
+            python = [names.enum_class(new.name, effect_of(id))]
+            self.emit(
+                ctx,
+                id,
+                f"{path}.closed",
+                old.closed,
+                new.closed,
+                note=new.reason,
+                python=python,
+                why=why,
+            )
         o_map = {v.value: v for v in old.values}
         n_map = {v.value: v for v in new.values}
         for value, v in o_map.items():

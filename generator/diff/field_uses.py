@@ -349,6 +349,17 @@ class FieldUses(Recorder):
                 shared=shared("pattern"),
                 verb=verb or "changed",
             )
+        if old.empty_allowed != new.empty_allowed:
+            kind = "empty-allowed" if new.empty_allowed else "empty-refused"
+            self.at(
+                place,
+                kind,
+                use,
+                old.empty_allowed,
+                new.empty_allowed,
+                name,
+                shared=shared("empty_allowed"),
+            )
         if old.enum != new.enum:
             self.enum_ref(place, use, name, old.enum, new.enum, shared("enum"))
         if old.type == "container" and old.container != new.container:

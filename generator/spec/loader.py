@@ -100,6 +100,10 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.latest: Version | None = None  # platform.yaml's, once read
+        self.namespace_lines: dict[str, int] = {}  # platform.yaml's soap_namespaces, by service
+        self.optional_fields_line = 1  # platform.yaml's soap_optional_fields
 
     def load(self, path: Path) -> Any:
         try:
@@ -132,7 +136,12 @@ class _Reader:
         where: str,
         required: tuple[str, ...] = (),
         optional: tuple[str, ...] = (),
+        *,
+        partial: bool = False,
     ) -> _Node | None:
+        """``node`` checked for unknown and missing keys (each reported); None when it is no
+        mapping, or when a required key is missing unless ``partial`` (the caller then reads
+        every key with a default)."""
         if not isinstance(node, dict):
             self.error(file, line, where, f"expected a mapping, found {type(node).__name__}")
             return None
@@ -142,9 +151,11 @@ class _Reader:
                 self.error(
                     file, _line_of(node, key), where, f"unknown key {key!r} (allowed: {allowed})"
                 )
-        for key in required:
-            if key not in node:
-                self.error(file, _line(node, line), where, f"missing required key {key!r}")
+        missing = [key for key in required if key not in node]
+        for key in missing:
+            self.error(file, _line(node, line), where, f"missing required key {key!r}")
+        if missing and not partial:
+            return None  # reported: the caller skips the entry instead of failing on the key
         return node if isinstance(node, _Node) else None
 
     def text(self, node: _Node, key: str, file: str, where: str, default: str = "") -> str:
@@ -160,10 +171,18 @@ class _Reader:
         if key not in node:
             return default
         try:
-            return Version.parse(node[key])
+            version = Version.parse(node[key])
         except ValueError as exc:
             self.error(file, _line_of(node, key), where, str(exc))
             return default
+        if key == "since" and self.latest is not None and version > self.latest:
+            # Allowed (a later release may be transcribed ahead), but in no generated client.
+            self.warnings.append(
+                f"{file}:{_line_of(node, key)}: {where}: since {version} is later than "
+                f"latest_interface_version {self.latest} in platform.yaml: it is left out of "
+                "every generated client until the latest version is raised"
+            )
+        return version
 
 
 def _line(node: Any, default: int) -> int:
@@ -192,6 +211,7 @@ _FIELD_KEYS = (
     "item_name",
     "sensitive",
     "note",
+    "empty_allowed",
 )
 
 
@@ -199,7 +219,9 @@ def _read_field(r: _Reader, name: str, node: Any, file: str, where: str) -> Fiel
     line = _line(node, 0)
     if not _NAME_RE.match(name):
         r.error(file, line, where, f"field name {name!r} is not camelCase")
-    node = r.mapping(node, file, line, where, required=("description",), optional=_FIELD_KEYS)
+    node = r.mapping(
+        node, file, line, where, required=("description",), optional=_FIELD_KEYS, partial=True
+    )
     if node is None:
         return None
     ftype = node.get("type", "string")
@@ -257,6 +279,12 @@ def _read_field(r: _Reader, name: str, node: Any, file: str, where: str) -> Fiel
             re.compile(str(pattern))
         except re.error as exc:
             r.error(file, _line_of(node, "pattern"), where, f"pattern does not compile: {exc}")
+    empty_allowed = node.get("empty_allowed", False)
+    if not isinstance(empty_allowed, bool):
+        r.error(file, _line_of(node, "empty_allowed"), where, "empty_allowed must be true or false")
+        empty_allowed = False
+    if empty_allowed and ftype not in ("string", "integer"):
+        r.error(file, _line_of(node, "empty_allowed"), where, "empty_allowed is for text fields")
     min_length = node.get("min_length", 0)
     if not isinstance(min_length, int) or min_length < 0:
         r.error(file, _line_of(node, "min_length"), where, "min_length must be a whole number")
@@ -277,6 +305,7 @@ def _read_field(r: _Reader, name: str, node: Any, file: str, where: str) -> Fiel
         item_name=item_name,
         sensitive=sensitive,
         note=r.text(node, "note", file, where),
+        empty_allowed=empty_allowed,
     )
 
 
@@ -286,13 +315,44 @@ def _read_enum(r: _Reader, path: Path) -> EnumDef | None:
     if data is None:
         return None
     node = r.mapping(
-        data, file, 1, "enum", required=("name", "description", "values"), optional=("note",)
+        data,
+        file,
+        1,
+        "enum",
+        required=("name", "description", "values"),
+        optional=("note", "closed", "reason"),
     )
     if node is None:
         return None
     name = str(node["name"])
     if name != path.stem:
         r.error(file, _line_of(node, "name"), "enum", f"name {name!r} differs from file name")
+    closed = node.get("closed", False)
+    if not isinstance(closed, bool):
+        r.error(
+            file, _line_of(node, "closed"), name, f"closed must be true or false, not {closed!r}"
+        )
+        closed = False
+    reason = r.text(node, "reason", file, name)
+    if closed and not reason:
+        r.error(
+            file,
+            _line_of(node, "closed"),
+            name,
+            "a closed list needs a 'reason:' naming the primary page that gives the whole list",
+        )
+    note = r.text(node, "note", file, name)
+    said = "closed" if note.startswith("Closed") else "open" if note.startswith("Open") else None
+    if said is not None and said != ("closed" if closed else "open"):
+        where = f"{file}:{_line_of(node, 'note')}"
+        message = (
+            f"the note says {said.capitalize()} but the list is "
+            f"{'closed' if closed else 'open'} (closed: {'true' if closed else 'false'})"
+        )
+        if "closed" in node:
+            r.error(file, _line_of(node, "note"), name, message)
+        else:  # a spec older than the key (git:main in a diff) still loads: open by default
+            r.warnings.append(f"{where}: {name}: {message}, by default")
     values: list[EnumValue] = []
     seen: set[str] = set()
     raw_values = node["values"]
@@ -352,7 +412,9 @@ def _read_enum(r: _Reader, path: Path) -> EnumDef | None:
         description=r.text(node, "description", file, name),
         values=tuple(values),
         location=Location(file, node.line),
-        note=r.text(node, "note", file, name),
+        note=note,
+        closed=closed,
+        reason=reason,
     )
 
 
@@ -377,7 +439,14 @@ def _read_uses(
             line,
             where,
             required=("field", "presence"),
-            optional=("since", "note", "description", "format", "alternative_format"),
+            optional=(
+                "since",
+                "note",
+                "description",
+                "format",
+                "alternative_format",
+                "empty_allowed",
+            ),
         )
         if node is None:
             continue
@@ -402,6 +471,16 @@ def _read_uses(
                     overrides[key] = Format.parse(str(node[key])) if node[key] else None
                 except ValueError as exc:
                     r.error(file, _line_of(node, key), here, str(exc))
+        if "empty_allowed" in node:
+            if isinstance(node["empty_allowed"], bool):
+                overrides["empty_allowed"] = node["empty_allowed"]
+            else:
+                r.error(
+                    file,
+                    _line_of(node, "empty_allowed"),
+                    here,
+                    "empty_allowed must be true or false",
+                )
         if overrides:
             definition = replace(definition, **overrides)
         since = r.version(node, "since", file, here, max(definition.since, floor))
@@ -613,10 +692,43 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
             "seal",
             "envelope_fields",
         ),
-        optional=("description", "note"),
+        optional=("description", "note", "soap_namespaces", "soap_optional_fields"),
     )
     if node is None:
         return None
+    namespaces: list[tuple[str, str]] = []
+    raw_namespaces = node.get("soap_namespaces") or {}
+    if not isinstance(raw_namespaces, dict):
+        r.error(
+            file,
+            _line_of(node, "soap_namespaces"),
+            "platform.soap_namespaces",
+            "expected {service: namespace}",
+        )
+        raw_namespaces = {}
+    for service, namespace in raw_namespaces.items():
+        if not isinstance(namespace, str) or not namespace.strip():
+            r.error(
+                file,
+                _line_of(raw_namespaces, service),
+                f"platform.soap_namespaces.{service}",
+                "the namespace must be non-empty text",
+            )
+            continue
+        namespaces.append((str(service), namespace.strip()))
+        r.namespace_lines[str(service)] = _line_of(raw_namespaces, service)
+    optional_fields = node.get("soap_optional_fields") or []
+    if not isinstance(optional_fields, list) or not all(
+        isinstance(f, str) for f in optional_fields
+    ):
+        r.error(
+            file,
+            _line_of(node, "soap_optional_fields"),
+            "platform.soap_optional_fields",
+            "expected a list of field names",
+        )
+        optional_fields = []
+    r.optional_fields_line = _line_of(node, "soap_optional_fields")
     seal = r.mapping(
         node["seal"],
         file,
@@ -654,6 +766,8 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
         unsigned_refusals=tuple(str(a) for a in seal.get("unsigned_refusals") or ()),
         envelope_fields=tuple(str(a) for a in node["envelope_fields"]),
         note=r.text(node, "note", file, "platform"),
+        soap_namespaces=tuple(namespaces),
+        soap_optional_fields=tuple(optional_fields),
     )
 
 
@@ -698,6 +812,7 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
     if not (root / "platform.yaml").is_file():
         raise SpecError([f"{root}: not a spec folder (no platform.yaml)"])
     platform = _read_platform(r, root / "platform.yaml")
+    r.latest = platform.latest_interface_version if platform is not None else None
 
     fields: dict[str, FieldDef] = {}
     fields_path = root / "fields.yaml"
@@ -730,6 +845,15 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
         if service is not None:
             services.append(service)
     if platform is not None:
+        known = {service.name for service in services}
+        for name, _ in platform.soap_namespaces:
+            if name not in known:
+                r.error(
+                    r.rel(root / "platform.yaml"),
+                    r.namespace_lines.get(name, 1),
+                    f"platform.soap_namespaces.{name}",
+                    f"no service {name!r} (services: {', '.join(sorted(known))})",
+                )
         envelope = set(platform.envelope_fields)
         missing = sorted(envelope - set(fields))
         if missing:
@@ -738,6 +862,14 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
                 1,
                 "envelope_fields",
                 f"not in fields.yaml: {missing}",
+            )
+        unknown = sorted(set(platform.soap_optional_fields) - set(fields))
+        if unknown:
+            r.error(
+                r.rel(root / "platform.yaml"),
+                r.optional_fields_line,
+                "soap_optional_fields",
+                f"not in fields.yaml: {unknown}",
             )
     if r.problems or platform is None:
         raise SpecError(r.problems or ["platform.yaml could not be read"])
@@ -751,17 +883,38 @@ def load_spec(root: str | Path = "spec", version: str | Version | None = None) -
         target_version=platform.latest_interface_version,
         root=str(root),
     )
+    spec = replace(spec, warnings=tuple(r.warnings))
     if version is not None:
-        target = version if isinstance(version, Version) else Version.parse(str(version))
-        if target > platform.latest_interface_version:
-            raise SpecError(
-                [
-                    f"interface version {target} is newer than the latest in platform.yaml "
-                    f"({platform.latest_interface_version})"
-                ]
-            )
-        spec = spec.at_version(target)
+        spec = spec.at_version(_target_version(spec, version))
     return spec
+
+
+def _target_version(spec: Spec, version: str | Version) -> Version:
+    """``version`` as the target of a generation, or :class:`SpecError` when it is not an
+    interface version, is newer than the latest, or older than every function of the spec."""
+    if isinstance(version, Version):
+        target = version
+    else:
+        try:
+            target = Version.parse(str(version))
+        except ValueError:
+            raise SpecError(
+                [f"interface version {version!r} is not a version number such as 2.53"]
+            ) from None
+    latest = spec.platform.latest_interface_version
+    if target > latest:
+        raise SpecError(
+            [f"interface version {target} is newer than the latest in platform.yaml ({latest})"]
+        )
+    oldest = min((f.since for _, f in spec.iter_functions()), default=latest)
+    if target < oldest:
+        raise SpecError(
+            [
+                f"interface version {target} is older than every function of the spec (the "
+                f"oldest dates from {oldest}): a client for it would have no function"
+            ]
+        )
+    return target
 
 
 __all__ = ["SpecError", "load_spec"]

@@ -72,6 +72,11 @@ class EnumDef:
     values: tuple[EnumValue, ...]
     location: Location
     note: str = ""
+    # Closed: a primary Sogenactif page gives the whole list, so a request value outside it is
+    # refused before sending. Open (the default): an unknown request value is sent, with a
+    # warning. Responses are never refused for a value, either way.
+    closed: bool = False
+    reason: str = ""  # why the list is closed or open, with the source's address
 
     @property
     def class_name(self) -> str:
@@ -97,6 +102,9 @@ class FieldDef:
     item_name: str | None = None  # for type list: the SOAP element of one item
     sensitive: str | None = None
     note: str = ""
+    # The explicit empty string is a valid value ("if the card has no expiry date, this field is
+    # empty"): it skips the format and pattern, and fills a required field; absent is not empty.
+    empty_allowed: bool = False
 
     @property
     def is_list(self) -> bool:
@@ -189,6 +197,11 @@ class Platform:
     # responseCode values an answer may carry without a seal (refusals the platform cannot
     # sign, or that report that nothing was done); any other unsigned answer is not trusted.
     unsigned_refusals: tuple[str, ...] = ()
+    # Services whose SOAP namespace is not ``soap_namespace`` formatted with their name.
+    soap_namespaces: tuple[tuple[str, str], ...] = ()
+    # Request fields the SOAP schema leaves optional whatever their presence (the dictionary's
+    # SOAP samples omit them); the platform's answer to their absence is a responseCode.
+    soap_optional_fields: tuple[str, ...] = ()
 
     def rest_url(self, environment: str, service: str, function: str) -> str:
         base = dict(self.environments)[environment]
@@ -199,7 +212,9 @@ class Platform:
         return base + self.soap_path.format(service=service) + "?wsdl"
 
     def namespace(self, service: str) -> str:
-        return self.soap_namespace.format(service=service)
+        """The SOAP namespace of ``service``: its own (``soap_namespaces``), else the template's."""
+        own = dict(self.soap_namespaces).get(service)
+        return own if own is not None else self.soap_namespace.format(service=service)
 
 
 @dataclass(frozen=True)
@@ -211,6 +226,8 @@ class Spec:
     services: tuple[Service, ...]
     target_version: Version
     root: str = "spec"
+    # What is allowed but probably a mistake, as ``file:line: where: what`` (the CLI prints it).
+    warnings: tuple[str, ...] = ()
 
     def service(self, name: str) -> Service:
         for service in self.services:

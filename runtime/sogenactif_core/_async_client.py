@@ -61,6 +61,8 @@ class AsyncBaseClient(ClientCore):
         verify: bool | str = True,
         cert: str | tuple[str, str] | None = None,
         trust_env: bool = True,
+        soap_namespaces: Mapping[str, str] | None = None,
+        soap_paths: Mapping[str, str] | None = None,
         transport: AsyncTransport | None = None,
     ) -> None:
         secret = Masked(secret_key, "secret")  # never in clear in this frame
@@ -84,6 +86,8 @@ class AsyncBaseClient(ClientCore):
             verify=verify,
             cert=cert,
             trust_env=trust_env,
+            soap_namespaces=soap_namespaces,
+            soap_paths=soap_paths,
         )
         self.transport: AsyncTransport = (
             transport if transport is not None else self._new_transport()

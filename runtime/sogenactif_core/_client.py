@@ -54,6 +54,8 @@ class BaseClient(ClientCore):
         verify: bool | str = True,
         cert: str | tuple[str, str] | None = None,
         trust_env: bool = True,
+        soap_namespaces: Mapping[str, str] | None = None,
+        soap_paths: Mapping[str, str] | None = None,
         session: requests.Session | None = None,
         transport: Transport | None = None,
     ) -> None:
@@ -83,6 +85,8 @@ class BaseClient(ClientCore):
             verify=verify,
             cert=cert,
             trust_env=trust_env,
+            soap_namespaces=soap_namespaces,
+            soap_paths=soap_paths,
         )
         self.transport = transport if transport is not None else self._new_transport(session)
 

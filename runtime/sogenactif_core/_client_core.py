@@ -92,11 +92,16 @@ class ClientCore:
         verify: bool | str = True,
         cert: str | tuple[str, str] | None = None,
         trust_env: bool = True,
+        soap_namespaces: Mapping[str, str] | None = None,
+        soap_paths: Mapping[str, str] | None = None,
     ) -> None:
         # The key is held masked from the first line: a frame of this method never shows it.
         secret = secret_key if type(secret_key) is Masked else Masked(secret_key, "secret")
         del secret_key
         dictionary = self._dictionary
+        # SOAP settings the dictionary may have wrong (its namespaces rest on little evidence).
+        self._soap_namespaces = _soap_overrides("soap_namespaces", soap_namespaces, dictionary)
+        self._soap_paths = _soap_overrides("soap_paths", soap_paths, dictionary)
         if seal_algorithm is None:
             seal_algorithm = dictionary.default_seal_algorithm
         if not isinstance(merchant_id, str) or not _MERCHANT_ID.fullmatch(merchant_id):
@@ -183,7 +188,10 @@ class ClientCore:
             from ._soap import SoapCodec
 
             namespaces = {name: s.soap_namespace for name, s in dictionary.services.items()}
-            return SoapCodec(dictionary.soap_path, namespaces, dictionary.list_items)
+            namespaces.update(self._soap_namespaces)
+            return SoapCodec(
+                dictionary.soap_path, namespaces, dictionary.list_items, paths=self._soap_paths
+            )
         from ._rest import RestCodec
 
         return RestCodec(dictionary.rest_path)
@@ -446,6 +454,38 @@ def _base_url(environment: str, dictionary: DataDictionary) -> str:
         f"environment must be one of {', '.join(hosts)} or a base URL such as "
         f"http://127.0.0.1:8080, not {environment!r}"
     )
+
+
+# A namespace URI or an endpoint path: no space, quote or markup character.
+_SOAP_SETTING = {
+    "soap_namespaces": re.compile(r"[^\s\"'<>&]+"),
+    "soap_paths": re.compile(r"/[^\s?#]*"),
+}
+
+
+def _soap_overrides(
+    option: str, given: Mapping[str, str] | None, dictionary: DataDictionary
+) -> dict[str, str]:
+    """``soap_namespaces`` or ``soap_paths`` by service (its REST path segment, e.g.
+    ``cashManagement``, or the client's attribute, ``cash_management``), checked."""
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        raise ConfigurationError(f"{option} must be a mapping of service to text")
+    by_attribute = {s.attribute: name for name, s in dictionary.services.items()}
+    pattern = _SOAP_SETTING[option]
+    checked: dict[str, str] = {}
+    for key, value in given.items():
+        name = key if key in dictionary.services else by_attribute.get(key)
+        if name is None:
+            raise ConfigurationError(
+                f"{option}: no service {key!r} (services: {', '.join(dictionary.services)})"
+            )
+        what = "a namespace URI" if option == "soap_namespaces" else "a path starting with /"
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise ConfigurationError(f"{option}[{key!r}] must be {what}, not {value!r}")
+        checked[name] = value
+    return checked
 
 
 def _timeouts(timeout: float | tuple[float, float], connect: float | None) -> Timeouts:

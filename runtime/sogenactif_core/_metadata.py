@@ -41,10 +41,17 @@ class FieldRule:
     pattern: str | None = None  # when stricter than the format (dates, …)
     enum: str = ""  # the enum's name, for messages
     enum_values: frozenset[str] | None = None  # values a request may carry
+    # A closed list refuses any other value; an open one (the default) lets an unknown value
+    # through, with a warning. Either way the list's values that may only be returned are
+    # refused (``request: false`` in the spec).
+    enum_closed: bool = False
+    enum_returned_only: frozenset[str] = frozenset()
     children: Mapping[str, FieldRule] | None = None  # container members
     item: FieldRule | None = None  # one item of a list
     since: str = "2.0"
     sensitive: str = ""  # pan | csc | token | secret: held masked from the moment it is given
+    # "" is a valid value: no format or pattern applies to it, and it fills a required field.
+    empty_allowed: bool = False
 
     @cached_property
     def regex(self) -> re.Pattern[str] | None:

@@ -7,6 +7,7 @@ dictionary is sent as JSON or turned into a SOAP body, so both protocols carry i
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,8 +17,13 @@ from pydantic import ValidationError
 from ._errors import RequestValidationError
 from ._masked import Masked
 from ._metadata import FieldRule, FunctionSpec, version_key
-from ._redact import mask_fields
+from ._redact import mask_fields, redact_value
 from .seal import EXCLUDED_FIELDS, compute_seal_of_string, seal_string
+
+logger = logging.getLogger("sogenactif")
+
+# An unknown value of an open list: (field path, list name, value).
+_Unknown = list[tuple[str, str, str]]
 
 
 def request_problems_from_pydantic(
@@ -102,9 +108,14 @@ def encode_request(
     Card data is masked as soon as it leaves the model (see ``_masked``)."""
     data = mask_fields(model.model_dump(by_alias=True, exclude_none=True))
     problems: list[tuple[str, str]] = []
-    wire = _encode_mapping(data, fn.request_fields, fn.required_fields, "", problems, pin=pin)
+    unknown: _Unknown = []
+    wire = _encode_mapping(
+        data, fn.request_fields, fn.required_fields, "", problems, pin=pin, unknown=unknown
+    )
     if problems:
         raise RequestValidationError(fn.qualified_name, problems)
+    if unknown:
+        warn_unknown_values(fn.qualified_name, unknown)
     return wire
 
 
@@ -129,10 +140,70 @@ def encode_keywords(
             return None
         values[wire] = value
     problems: list[tuple[str, str]] = []
+    unknown: _Unknown = []
     out = _encode_mapping(
-        values, fn.request_fields, fn.required_fields, "", problems, strict=True, pin=pin
+        values,
+        fn.request_fields,
+        fn.required_fields,
+        "",
+        problems,
+        strict=True,
+        pin=pin,
+        unknown=unknown,
     )
-    return None if problems else out
+    if problems:
+        return None
+    if unknown:
+        warn_unknown_values(fn.qualified_name, unknown)
+    return out
+
+
+# What was already logged: once per function, field and value in a process (bounded).
+_WARNED: set[tuple[str, str, str]] = set()
+_MAX_WARNED = 4096
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def warn_unknown_values(function: str, unknown: _Unknown) -> None:
+    """Log a WARNING for each value of an open list this client does not know (sent as given):
+    once per (function, field, value) in a process. A list's values are no card data; a value
+    of a field that holds some would still be masked."""
+    for path, enum, value in unknown:
+        key = (function, _INDEX.sub("[]", path), value)
+        if key in _WARNED:
+            continue
+        if len(_WARNED) < _MAX_WARNED:
+            _WARNED.add(key)
+        shown = redact_value(path.rsplit(".", 1)[-1].split("[", 1)[0], value[:64])
+        logger.warning(
+            "%s: %s: %r is not a value of %s known to this client; %s is an open list, so the "
+            "value is sent as given (the platform decides)",
+            function,
+            path,
+            shown,
+            enum,
+            enum,
+        )
+
+
+def _unknown_value(
+    rule: FieldRule,
+    path: str,
+    text: str,
+    problems: list[tuple[str, str]],
+    unknown: _Unknown | None,
+) -> None:
+    """``text`` is not among the values a request may carry: a problem where the list is closed,
+    the value may only be returned or breaks the field's format; else an unknown value of an
+    open list (sent, warned)."""
+    if text in rule.enum_returned_only:
+        problems.append((path, f"is a value of {rule.enum} that may only be returned, not sent"))
+    elif rule.enum_closed:
+        problems.append((path, f"is not a value of {rule.enum} (a closed list)"))
+    elif rule.regex is not None and not rule.regex.fullmatch(text):
+        problems.append((path, f"must be {rule.meaning} ({rule.format})"))
+    elif unknown is not None:
+        unknown.append((path, rule.enum, text))
 
 
 def loose_integer_problems(
@@ -185,10 +256,12 @@ def _encode_mapping(
     problems: list[tuple[str, str]],
     strict: bool = False,
     pin: Pin | None = None,
+    unknown: _Unknown | None = None,
 ) -> dict[str, Any]:
     """The checked wire text of ``values``; ``strict`` (for :func:`encode_keywords`) also files a
     problem for every value the request model would have converted; ``pin`` refuses the fields
-    newer than the client's interface version."""
+    newer than the client's interface version; ``unknown`` collects the unknown values of open
+    lists (sent as given)."""
     out: dict[str, Any] = {}
     if not all(type(name) is str for name in values):
         problems.append((prefix.rstrip(".") or "request", "has a key that is not a field name"))
@@ -207,7 +280,7 @@ def _encode_mapping(
             out[name] = _encode_sensitive(value, rule, prefix + name, problems, strict)
             continue
         if kind == _OTHER:
-            out[name] = _encode_value(value, rule, prefix + name, problems, strict, pin)
+            out[name] = _encode_value(value, rule, prefix + name, problems, strict, pin, unknown)
             continue
         if strict and not _plain_scalar(value, rule.kind):
             problems.append((prefix + name, _NOT_PLAIN))  # as in _encode_value
@@ -217,15 +290,13 @@ def _encode_mapping(
         elif type(value) is int and rule.kind == "integer":
             text = str(value)
         else:
-            out[name] = _encode_value(value, rule, prefix + name, problems, strict)
+            out[name] = _encode_value(value, rule, prefix + name, problems, strict, pin, unknown)
             continue
         # _encode_value's text and integer cases, inlined (most fields): no call, and no path
         # built unless there is a problem.
         if kind == _ENUM:
             if text not in check and text != "":
-                problems.append(
-                    (prefix + name, f"is not a value of {rule.enum} that a request may carry")
-                )
+                _unknown_value(rule, prefix + name, text, problems, unknown)
         elif (
             check is None
             or len(text) > check[1]
@@ -242,10 +313,12 @@ def _encode_mapping(
         ):  # the quick test (FieldRule.quick) did not accept it: the regex decides
             regex = rule.regex
             if regex is not None and not regex.fullmatch(text):
-                problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
+                if text or not rule.empty_allowed:  # "" is valid where the dictionary says so
+                    problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
         out[name] = text
     for name in required:
-        if out.get(name) in (None, "", [], {}):
+        value = out.get(name)
+        if value in (None, "", [], {}) and not (value == "" and rules[name].empty_allowed):
             problems.append((prefix + name, "is required"))
     return out
 
@@ -292,6 +365,7 @@ def _encode_value(
     problems: list[tuple[str, str]],
     strict: bool = False,
     pin: Pin | None = None,
+    unknown: _Unknown | None = None,
 ) -> Any:
     kind = rule.kind
     if strict and type(value) not in (str, int, dict, list):
@@ -302,7 +376,14 @@ def _encode_value(
             problems.append((path, "must be a container (a model or a mapping)"))
             return None
         return _encode_mapping(
-            value, rule.children or {}, rule.required_children, path + ".", problems, strict, pin
+            value,
+            rule.children or {},
+            rule.required_children,
+            path + ".",
+            problems,
+            strict,
+            pin,
+            unknown,
         )
     if kind == "list":
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -311,7 +392,7 @@ def _encode_value(
         item = rule.item
         assert item is not None
         return [
-            _encode_value(v, item, f"{path}[{i}]", problems, strict, pin)
+            _encode_value(v, item, f"{path}[{i}]", problems, strict, pin, unknown)
             for i, v in enumerate(value)
         ]
     if kind == "boolean":
@@ -336,9 +417,10 @@ def _encode_value(
         return None
     if rule.enum_values is not None:
         if text not in rule.enum_values and text != "":
-            problems.append((path, f"is not a value of {rule.enum} that a request may carry"))
+            _unknown_value(rule, path, text, problems, unknown)
     elif rule.regex is not None and not rule.regex.fullmatch(text):
-        problems.append((path, f"must be {rule.meaning} ({rule.format})"))
+        if text or not rule.empty_allowed:
+            problems.append((path, f"must be {rule.meaning} ({rule.format})"))
     return text
 
 

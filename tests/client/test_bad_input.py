@@ -194,7 +194,13 @@ def refused(rule: FieldRule, value: str) -> bool:
     if UNSENDABLE.search(value):
         return True
     if rule.enum_values is not None:
-        return value not in rule.enum_values
+        if value in rule.enum_values or value == "":
+            return False
+        if rule.enum_closed or value in rule.enum_returned_only:
+            return True
+        # An open list sends an unknown value (with a warning) if it fits the field's format.
+    if value == "" and rule.empty_allowed:
+        return False
     # fullmatch: a format's "$" would let a final newline through
     return rule.regex is not None and not rule.regex.fullmatch(value)
 

@@ -163,8 +163,14 @@ def test_unsigned_response_is_accepted_only_as_unsigned(server: LocalServer, pro
         ({"card_number": "4100 0000 0000 000€"}, "cardNumber", "digits, at most 19"),
         ({"card_number": "4" * 129}, "cardNumber", "at most 128"),
         ({"card_expiry_date": "202913"}, "cardExpiryDate", "N6"),
-        ({"payment_mean_brand": "VISAA"}, "paymentMeanBrand", "not a value of paymentMeanBrand"),
-        ({"payment_mean_brand": "UNKNOWN"}, "paymentMeanBrand", "not a value of paymentMeanBrand"),
+        (  # a closed list (the page gives it whole)
+            {"payment_mean_brand_selection_status": "APPLIED"},
+            "paymentMeanBrandSelectionStatus",
+            "not a value of paymentMeanBrandSelectionStatus (a closed list)",
+        ),
+        # an open list still refuses a value it says may only be returned, and its format
+        ({"payment_mean_brand": "UNKNOWN"}, "paymentMeanBrand", "may only be returned"),
+        ({"payment_mean_brand": "V" * 21}, "paymentMeanBrand", "at most 20"),
         ({"card_csc_value": 123}, "cardCSCValue", "valid string"),
     ],
 )

@@ -128,8 +128,10 @@ def _reference_mapping(
             continue
         out[name] = _wire._encode_value(value, rule, prefix + name, problems)
     for name, rule in rules.items():
-        if rule.required and out.get(name) in (None, "", [], {}):
-            problems.append((prefix + name, "is required"))
+        value = out.get(name)
+        if rule.required and value in (None, "", [], {}):
+            if not (value == "" and rule.empty_allowed):  # "" is a value there
+                problems.append((prefix + name, "is required"))
     return out
 
 
@@ -184,7 +186,8 @@ def _good_value_for(rule: FieldRule, depth: int) -> st.SearchStrategy[Any]:
     if rule.enum_values:
         return st.sampled_from(sorted(rule.enum_values))
     if rule.regex is not None:
-        return st.from_regex(rule.regex, fullmatch=True)
+        matching = st.from_regex(rule.regex, fullmatch=True)
+        return st.one_of(matching, st.just("")) if rule.empty_allowed else matching
     return st.text(max_size=6)
 
 
@@ -291,7 +294,7 @@ def test_keyword_fast_path_leaves_converted_values_to_the_model() -> None:
         {"shopping_cart_detail": ShoppingCartDetail(shoppingCartTotalAmount=5)},
         {"shopping_cart_detail": {"shopping_cart_total_amount": 5}},  # snake_case member
         {"shopping_cart_detail": {"shoppingCartItemList": ({"productQuantity": 1},)}},
-        {"order_channel": "NOT_A_CHANNEL"},
+        {"pan_type": "NOT_A_TYPE"},  # outside a closed list
     ):
         assert _wire.encode_keywords(CARD_ORDER, {**base, **extra}) is None, extra
 

@@ -471,6 +471,34 @@ def test_format_override_in_one_function_only(tmp_path: Path) -> None:
     )
 
 
+def test_empty_values_allowed_or_refused(tmp_path: Path) -> None:
+    def allow(t: Tree) -> None:
+        t["fields.yaml"]["cardExpiryDate"]["empty_allowed"] = True
+
+    change = next(c for c in compare(tmp_path / "a", allow).changes if c.area == "format")
+    assert (change.id, change.severity, change.path) == (
+        "field-empty-allowed",
+        "INFO",
+        "fields.cardExpiryDate",
+    )
+    base = mini()
+    allow(base)
+
+    def refuse(t: Tree) -> None:
+        t["fields.yaml"]["cardExpiryDate"]["empty_allowed"] = False
+
+    assert found(compare(tmp_path / "b", refuse, base)) == {
+        ("field-empty-refused", "ERR", "fields.cardExpiryDate")
+    }
+
+    def one_function(t: Tree) -> None:
+        use(t, "token", "paymentTokenGenerate", "request", "cardExpiryDate")["empty_allowed"] = True
+
+    assert found(compare(tmp_path / "c", one_function)) == {
+        ("request-field-empty-allowed", "INFO", f"{TOKEN}.request.cardExpiryDate")
+    }
+
+
 def test_type_changed_is_err(tmp_path: Path) -> None:
     def mutate(t: Tree) -> None:
         t["fields.yaml"]["amount"]["type"] = "string"
@@ -608,6 +636,38 @@ def test_enum_values_added_and_removed(tmp_path: Path) -> None:
         ("enum-value-added", "INFO", "enums.orderChannel.MAIL"),
         ("enum-value-removed", "ERR", "enums.orderChannel.MOTO"),
         ("enum-value-removed", "WARN", "enums.paymentMeanBrand.UNKNOWN"),
+    }
+
+
+def test_a_list_closing_is_err_for_requests_and_opening_is_info(tmp_path: Path) -> None:
+    def close(t: Tree) -> None:
+        for name in ("orderChannel", "responseCode"):
+            t[f"enums/{name}.yaml"]["closed"] = True
+            t[f"enums/{name}.yaml"]["reason"] = "A primary page gives the whole list."
+
+    result = compare(tmp_path / "a", close)
+    assert found(result) == {
+        ("enum-closed", "ERR", "enums.orderChannel.closed"),  # sent in cardOrder
+        ("enum-closed", "INFO", "enums.responseCode.closed"),  # only received
+    }
+    closed = next(c for c in result.changes if c.path == "enums.orderChannel.closed")
+    assert "refused before sending" in closed.message
+    assert codes(closed) == [("narrows", "sogenactif.enums.OrderChannel")]
+    assert closed.note == "A primary page gives the whole list."
+    reasons = [c for c in result.changes if c.id == "reason-changed"]
+    assert {c.path for c in reasons} == {
+        "enums.orderChannel.reason",
+        "enums.responseCode.reason",
+    }
+
+    base = mini()
+    close(base)
+
+    def reopen(t: Tree) -> None:
+        t["enums/orderChannel.yaml"]["closed"] = False
+
+    assert found(compare(tmp_path / "b", reopen, base)) == {
+        ("enum-opened", "INFO", "enums.orderChannel.closed")
     }
 
 
@@ -760,6 +820,45 @@ def test_prefix_host_and_paths_are_err(tmp_path: Path) -> None:
         ("environment-host-changed", "ERR", "platform.environments.test"),
         ("rest-path-changed", "ERR", "platform.rest_path"),
     }
+
+
+def test_a_service_namespace_of_its_own_is_err_and_a_template_change_reported_once(
+    tmp_path: Path,
+) -> None:
+    def own(t: Tree) -> None:
+        t["platform.yaml"]["soap_namespaces"] = {"token": "urn:example:token:v2"}
+
+    change = next(c for c in compare(tmp_path / "a", own).changes if c.area == "url")
+    assert (change.id, change.severity, change.path) == (
+        "service-soap-namespace-changed",
+        "ERR",
+        "platform.soap_namespaces.token",
+    )
+    assert (change.old, change.new) == (
+        "urn:sips:cn:contract:office:token:v2",
+        "urn:example:token:v2",
+    )
+
+    def template(t: Tree) -> None:
+        t["platform.yaml"]["soap_namespace"] = "urn:example:{service}:v3"
+
+    base = mini()
+    own(base)  # token keeps its own namespace: only the template's change is reported
+    assert found(compare(tmp_path / "b", template, base)) == {
+        ("soap-namespace-changed", "ERR", "platform.soap_namespace")
+    }
+
+
+def test_fields_the_soap_schema_leaves_optional_are_info(tmp_path: Path) -> None:
+    def optional(t: Tree) -> None:
+        t["platform.yaml"]["soap_optional_fields"] = ["seal", "keyVersion"]
+
+    (change,) = [c for c in compare(tmp_path, optional).changes if c.area == "url"]
+    assert (change.id, change.severity, change.new) == (
+        "soap-optional-fields-changed",
+        "INFO",
+        "keyVersion, seal",
+    )
 
 
 def test_resend_mark_changes(tmp_path: Path) -> None:

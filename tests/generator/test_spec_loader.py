@@ -180,3 +180,184 @@ def test_the_model_is_pure_data_and_the_package_exports_what_others_import() -> 
     assert generator.spec.SpecError is loader.SpecError
     for name in ("Spec", "Service", "Function", "FieldDef", "FieldUse", "EnumDef", "Version"):
         assert getattr(generator.spec, name) is getattr(model, name)
+
+
+# --------------------------------------------------------------------------- common mistakes
+
+
+def test_a_misspelt_presence_is_reported_not_a_key_error(spec_copy: Path) -> None:
+    path = spec_copy / "services" / "token.yaml"
+    _edit(path, "{field: cardNumber, presence:", "{field: cardNumber, presense:")
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "presense" in t)
+    problems = _problems(spec_copy)
+    where = "spec/services/token.yaml"
+    assert f"{where}:{line}: token.paymentTokenGenerate.request: unknown key 'presense' " in (
+        "\n".join(problems)
+    )
+    assert any(
+        p.startswith(
+            f"{where}:{line}: token.paymentTokenGenerate.request: missing required key 'presence'"
+        )
+        for p in problems
+    ), problems
+
+
+def test_a_missing_required_key_anywhere_is_reported_not_a_key_error(spec_copy: Path) -> None:
+    _edit(spec_copy / "enums" / "panType.yaml", "name: panType\n", "")
+    _edit(spec_copy / "containers" / "contact.yaml", "name: contact\n", "")
+    _edit(spec_copy / "services" / "diagnostic.yaml", "interface_prefix: DR_WS_\n", "")
+    problems = "\n".join(_problems(spec_copy))
+    assert "spec/enums/panType.yaml:1: enum: missing required key 'name'" in problems
+    assert "spec/containers/contact.yaml:1: container: missing required key 'name'" in problems
+    assert "spec/services/diagnostic.yaml:1: service: missing required key 'interface_prefix'" in (
+        problems
+    )
+
+
+def test_since_after_the_latest_version_warns_with_file_and_line(spec_copy: Path) -> None:
+    path = spec_copy / "services" / "token.yaml"
+    _edit(
+        path,
+        "{field: paymentTokenConsumerMerchantId, presence: optional}",
+        '{field: paymentTokenConsumerMerchantId, presence: optional, since: "2.58"}',
+    )
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if '"2.58"' in t)
+    spec = load_spec(spec_copy)
+    assert spec.warnings == (
+        f"spec/services/token.yaml:{line}: "
+        "token.paymentTokenGenerate.request.paymentTokenConsumerMerchantId: since 2.58 is later "
+        "than latest_interface_version 2.55 in platform.yaml: it is left out of every generated "
+        "client until the latest version is raised",
+    )
+    assert load_spec(SPEC).warnings == ()
+
+
+def test_cli_warns_about_a_since_after_the_latest_version(
+    spec_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.__main__ import main
+
+    _edit(
+        spec_copy / "fields.yaml",
+        'sensitive: pan\n  since: "2.0"',
+        'sensitive: pan\n  since: "2.60"',
+    )
+    assert main(["validate", "--spec", str(spec_copy)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: spec/fields.yaml:" in captured.err and "cardNumber: since 2.60" in captured.err
+    assert "1 warnings" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("abc", "argument --interface-version: 'abc' is not an interface version such as 2.53"),
+        ("2.", "argument --interface-version: '2.' is not an interface version such as 2.53"),
+        ("1.9", "interface version 1.9 is older than every function of the spec"),
+        ("2.99", "interface version 2.99 is newer than the latest in platform.yaml (2.55)"),
+    ],
+)
+def test_cli_refuses_a_bad_interface_version_without_a_traceback(
+    version: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.__main__ import main
+
+    for command in ("validate", "generate", "check", "docs"):
+        try:
+            code = main(
+                [
+                    command,
+                    "--spec",
+                    str(SPEC),
+                    "--interface-version",
+                    version,
+                    "--output",
+                    "/nonexistent/never-written",
+                ]
+                if command != "validate"
+                else [command, "--spec", str(SPEC), "--interface-version", version]
+            )
+        except SystemExit as exit:  # argparse's command-line error
+            code = exit.code
+        assert code == 2, command
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err, (command, err)
+
+
+def test_load_spec_refuses_a_bad_version_with_a_spec_error() -> None:
+    for version in ("abc", "1.9", "2.99"):
+        with pytest.raises(SpecError):
+            load_spec(SPEC, version)
+    assert load_spec(SPEC, "2.0").target_version == Version.parse("2.0")
+
+
+def test_soap_namespaces_name_known_services(spec_copy: Path) -> None:
+    path = spec_copy / "platform.yaml"
+    _edit(path, "  cashManagement: urn:", "  cashmanagement: urn:")
+    line = next(
+        i for i, t in enumerate(path.read_text().splitlines(), 1) if "  cashmanagement:" in t
+    )
+    problems = _problems(spec_copy)
+    assert any(
+        p.startswith(
+            f"spec/platform.yaml:{line}: platform.soap_namespaces.cashmanagement: "
+            "no service 'cashmanagement'"
+        )
+        for p in problems
+    ), problems
+
+
+def test_closed_lists_are_checked(spec_copy: Path) -> None:
+    enums = spec_copy / "enums"
+    _edit(enums / "panType.yaml", "closed: true", "closed: yes please")
+    _edit(enums / "sealAlgorithm.yaml", "reason: >-", "former_reason: >-")
+    _edit(enums / "orderChannel.yaml", "closed: false", "closed: true")
+    problems = "\n".join(_problems(spec_copy))
+    assert "spec/enums/panType.yaml:3: panType: closed must be true or false" in problems
+    assert "spec/enums/sealAlgorithm.yaml:4: enum: unknown key 'former_reason'" in problems
+    assert "sealAlgorithm: a closed list needs a 'reason:'" in problems
+    assert "orderChannel: the note says Open but the list is closed (closed: true)" in problems
+
+
+def test_an_enum_is_open_unless_it_says_closed(spec_copy: Path) -> None:
+    path = spec_copy / "enums" / "orderChannel.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("closed: false\n", ""))
+    enum = load_spec(spec_copy).enums["orderChannel"]
+    assert enum.closed is False and enum.reason
+
+
+def test_empty_allowed_is_a_boolean_of_text_fields(spec_copy: Path) -> None:
+    _edit(spec_copy / "fields.yaml", "empty_allowed: true", "empty_allowed: sometimes")
+    _edit(
+        spec_copy / "services" / "token.yaml",
+        "{field: cardNumber, presence: optional}",
+        "{field: cardNumber, presence: optional, empty_allowed: 1}",
+    )
+    problems = "\n".join(_problems(spec_copy))
+    assert "cardExpiryDate: empty_allowed must be true or false" in problems
+    assert "token.paymentTokenGenerate.request.cardNumber: empty_allowed must be true or false" in (
+        problems
+    )
+
+
+def test_soap_optional_fields_are_fields(spec_copy: Path) -> None:
+    path = spec_copy / "platform.yaml"
+    _edit(
+        path, "soap_optional_fields: [keyVersion, seal]", "soap_optional_fields: [keyVersion, sael]"
+    )
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "sael" in t)
+    problems = _problems(spec_copy)
+    assert (
+        f"spec/platform.yaml:{line}: soap_optional_fields: not in fields.yaml: ['sael']" in problems
+    )
+
+
+def test_a_spec_older_than_the_closed_key_still_loads(spec_copy: Path) -> None:
+    """Notes said Closed/Open before the key existed: such a spec (git:main in a diff) loads,
+    its lists open by default, with a warning where the note says Closed."""
+    path = spec_copy / "enums" / "panType.yaml"
+    _edit(path, "closed: true\n", "")
+    spec = load_spec(spec_copy)
+    assert spec.enums["panType"].closed is False
+    assert any("panType: the note says Closed but the list is open" in w for w in spec.warnings)

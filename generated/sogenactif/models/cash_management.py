@@ -58,7 +58,7 @@ class AcceptChallengeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     new_status: Annotated[str | None, Field(alias="newStatus")] = None
     """
@@ -140,7 +140,7 @@ class CancelResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -216,13 +216,13 @@ class CreditHolderRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, conditional, since 2.0)
+    (format N6, may be empty (""), conditional, since 2.0)
     """
     pan_type: Annotated[PanTypeValue | None, Field(alias="panType")] = None
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
     """
     payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
         None
@@ -230,7 +230,7 @@ class CreditHolderRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
@@ -250,7 +250,7 @@ class CreditHolderRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -311,7 +311,7 @@ class CreditHolderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -437,7 +437,7 @@ class DuplicateRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     customer_email: Annotated[str | None, Field(alias="customerEmail")] = None
     """
@@ -469,7 +469,7 @@ class DuplicateRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -638,7 +638,7 @@ class DuplicateResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -682,7 +682,7 @@ class DuplicateResponse(ResponseModel):
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
@@ -736,7 +736,7 @@ class DuplicateResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
@@ -822,7 +822,7 @@ class RefundResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -910,7 +910,7 @@ class RefuseChallengeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     new_status: Annotated[str | None, Field(alias="newStatus")] = None
     """
@@ -992,7 +992,7 @@ class ValidateResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -1104,7 +1104,7 @@ class WalletCreditHolderRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -1149,7 +1149,7 @@ class WalletCreditHolderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """

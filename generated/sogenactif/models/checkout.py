@@ -42,7 +42,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -54,7 +54,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, conditional, since 2.0)
+    (format N6, may be empty (""), conditional, since 2.0)
     """
     card_number: Annotated[str | None, Field(alias="cardNumber")] = None
     """
@@ -92,7 +92,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -104,13 +104,13 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
     """
     payment_pattern: Annotated[PaymentPatternValue | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     return_context: Annotated[str | None, Field(alias="returnContext")] = None
     """
@@ -214,7 +214,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         PaymentMeanBrandSelectionStatusValue | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -222,7 +222,7 @@ class CardCheckEnrollmentRequest(RequestModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_mean_data: Annotated[common.PaymentMeanData | None, Field(alias="paymentMeanData")] = (
         None
@@ -343,13 +343,13 @@ class CardCheckEnrollmentResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     redirection_status_code: Annotated[str | None, Field(alias="redirectionStatusCode")] = None
     """
     Status of the initialisation of the redirection.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode, a open list)
     """
     redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
     """
@@ -413,7 +413,7 @@ class CardOrderRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -425,7 +425,7 @@ class CardOrderRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, conditional, since 2.0)
+    (format N6, may be empty (""), conditional, since 2.0)
     """
     card_number: Annotated[str | None, Field(alias="cardNumber")] = None
     """
@@ -463,7 +463,7 @@ class CardOrderRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     order_id: Annotated[str | None, Field(alias="orderId")] = None
     """
@@ -475,13 +475,13 @@ class CardOrderRequest(RequestModel):
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
     """
     payment_pattern: Annotated[PaymentPatternValue | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     return_context: Annotated[str | None, Field(alias="returnContext")] = None
     """
@@ -559,7 +559,7 @@ class CardOrderRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         PaymentMeanBrandSelectionStatusValue | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -567,7 +567,7 @@ class CardOrderRequest(RequestModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_mean_data: Annotated[common.PaymentMeanData | None, Field(alias="paymentMeanData")] = (
         None
@@ -718,7 +718,7 @@ class CardOrderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -794,19 +794,19 @@ class CardOrderResponse(ResponseModel):
     """
     Result of the card security code check.
 
-    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode)
+    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode, a open list)
     """
     guarantee_indicator: Annotated[str | None, Field(alias="guaranteeIndicator")] = None
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     holder_authent_status: Annotated[str | None, Field(alias="holderAuthentStatus")] = None
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_relegation_code: Annotated[
         str | None, Field(alias="holderAuthentRelegationCode")
@@ -900,7 +900,7 @@ class CardOrderResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         str | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -908,7 +908,7 @@ class CardOrderResponse(ResponseModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_mean_data: Annotated[common.PaymentMeanData | None, Field(alias="paymentMeanData")] = (
         None
@@ -956,7 +956,7 @@ class CardOrderResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
@@ -988,13 +988,13 @@ class CardOrderResponse(ResponseModel):
     """
     How the card number was entered.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode, a open list)
     """
     wallet_type: Annotated[str | None, Field(alias="walletType")] = None
     """
     Type of wallet the payment mean comes from.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType, a open list)
     """
     issuer_wallet_information: Annotated[str | None, Field(alias="issuerWalletInformation")] = None
     """
@@ -1072,7 +1072,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -1152,31 +1152,31 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Result of the card security code check.
 
-    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode)
+    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode, a open list)
     """
     guarantee_indicator: Annotated[str | None, Field(alias="guaranteeIndicator")] = None
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     holder_authent_status: Annotated[str | None, Field(alias="holderAuthentStatus")] = None
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_method: Annotated[str | None, Field(alias="holderAuthentMethod")] = None
     """
     Method used to authenticate the cardholder.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod, a open list)
     """
     holder_authent_program: Annotated[str | None, Field(alias="holderAuthentProgram")] = None
     """
     Authentication program used.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram, a open list)
     """
     holder_authent_relegation_code: Annotated[
         str | None, Field(alias="holderAuthentRelegationCode")
@@ -1258,7 +1258,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         str | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -1266,7 +1266,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     card_data: Annotated[common.CardData | None, Field(alias="cardData")] = None
     """
@@ -1306,7 +1306,7 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
@@ -1318,13 +1318,13 @@ class CardValidateAuthenticationAndOrderResponse(ResponseModel):
     """
     How the card number was entered.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode, a open list)
     """
     wallet_type: Annotated[str | None, Field(alias="walletType")] = None
     """
     Type of wallet the payment mean comes from.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType, a open list)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
@@ -1388,7 +1388,7 @@ class CardValidateAuthenticationResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     holder_authent_response_code: Annotated[
         str | None, Field(alias="holderAuthentResponseCode")
@@ -1402,19 +1402,19 @@ class CardValidateAuthenticationResponse(ResponseModel):
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_method: Annotated[str | None, Field(alias="holderAuthentMethod")] = None
     """
     Method used to authenticate the cardholder.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod, a open list)
     """
     holder_authent_program: Annotated[str | None, Field(alias="holderAuthentProgram")] = None
     """
     Authentication program used.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram, a open list)
     """
     three_d: Annotated[common.ThreeD | None, Field(alias="threeD")] = None
     """
@@ -1478,7 +1478,7 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -1540,7 +1540,7 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_type: Annotated[str | None, Field(alias="paymentMeanType")] = None
     """
@@ -1558,19 +1558,19 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     holder_authent_status: Annotated[str | None, Field(alias="holderAuthentStatus")] = None
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_program: Annotated[str | None, Field(alias="holderAuthentProgram")] = None
     """
     Authentication program used.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram, a open list)
     """
     complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
     """
@@ -1624,7 +1624,7 @@ class PaymentProviderFinalizeResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
@@ -1676,7 +1676,7 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     payment_mean_brand: Annotated[PaymentMeanBrandValue | None, Field(alias="paymentMeanBrand")] = (
         None
@@ -1684,7 +1684,7 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     response_key_version: Annotated[int | None, Field(alias="responseKeyVersion")] = None
     """
@@ -1724,7 +1724,7 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     customer_id: Annotated[str | None, Field(alias="customerId")] = None
     """
@@ -1768,7 +1768,7 @@ class PaymentProviderInitializeRequest(RequestModel):
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     return_context: Annotated[str | None, Field(alias="returnContext")] = None
     """
@@ -1873,13 +1873,13 @@ class PaymentProviderInitializeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     redirection_status_code: Annotated[str | None, Field(alias="redirectionStatusCode")] = None
     """
     Status of the initialisation of the redirection.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode, a open list)
     """
     redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
     """
@@ -1963,7 +1963,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
@@ -2001,7 +2001,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
@@ -2013,7 +2013,7 @@ class WalletCheckEnrollmentRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -2164,13 +2164,13 @@ class WalletCheckEnrollmentResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     redirection_status_code: Annotated[str | None, Field(alias="redirectionStatusCode")] = None
     """
     Status of the initialisation of the redirection.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.RedirectionStatusCode, a open list)
     """
     redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
     """
@@ -2252,7 +2252,7 @@ class WalletIssuerWalletFinalizeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """
@@ -2306,7 +2306,7 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, conditional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
@@ -2326,7 +2326,7 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     customer_ip_address: Annotated[str | None, Field(alias="customerIpAddress")] = None
     """
@@ -2346,7 +2346,7 @@ class WalletIssuerWalletInitializeRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
 
 
@@ -2359,7 +2359,7 @@ class WalletIssuerWalletInitializeResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     redirection_url: Annotated[str | None, Field(alias="redirectionUrl")] = None
     """
@@ -2429,7 +2429,7 @@ class WalletOrderRequest(RequestModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
     """
@@ -2449,7 +2449,7 @@ class WalletOrderRequest(RequestModel):
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     capture_day: Annotated[int | None, Field(alias="captureDay")] = None
     """
@@ -2461,7 +2461,7 @@ class WalletOrderRequest(RequestModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -2632,7 +2632,7 @@ class WalletOrderResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     acquirer_response_code: Annotated[str | None, Field(alias="acquirerResponseCode")] = None
     """
@@ -2700,19 +2700,19 @@ class WalletOrderResponse(ResponseModel):
     """
     Result of the card security code check.
 
-    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode)
+    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode, a open list)
     """
     guarantee_indicator: Annotated[str | None, Field(alias="guaranteeIndicator")] = None
     """
     Payment guarantee level of the transaction.
 
-    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator)
+    (format A1, optional, since 2.0, values: sogenactif.enums.GuaranteeIndicator, a open list)
     """
     holder_authent_status: Annotated[str | None, Field(alias="holderAuthentStatus")] = None
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_relegation_code: Annotated[
         str | None, Field(alias="holderAuthentRelegationCode")
@@ -2782,7 +2782,7 @@ class WalletOrderResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     card_data: Annotated[common.CardData | None, Field(alias="cardData")] = None
     """
@@ -2822,7 +2822,7 @@ class WalletOrderResponse(ResponseModel):
     """
     Capture mode of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.CaptureMode, a open list)
     """
     transaction_platform: Annotated[str | None, Field(alias="transactionPlatform")] = None
     """
@@ -2834,13 +2834,13 @@ class WalletOrderResponse(ResponseModel):
     """
     How the card number was entered.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode, a open list)
     """
     wallet_type: Annotated[str | None, Field(alias="walletType")] = None
     """
     Type of wallet the payment mean comes from.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType, a open list)
     """
     error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
     """

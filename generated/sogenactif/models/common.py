@@ -638,9 +638,9 @@ class PanData(ContainerModel):
 
     card_expiry_date: Annotated[str | None, Field(alias="cardExpiryDate")] = None
     """
-    Card expiry date (YYYYMM).
+    Card expiry date (YYYYMM); empty for a card without an expiry date.
 
-    (format N6, optional, since 2.0)
+    (format N6, may be empty (""), optional, since 2.0)
     """
     pan: str | None = None
     """
@@ -980,7 +980,7 @@ class AuthenticationData(ContainerModel):
     """
     Authentication program used.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram, a open list)
     """
     three_d: Annotated[ThreeD | None, Field(alias="threeD")] = None
     """
@@ -1127,7 +1127,7 @@ class WalletPaymentMeanData(ContainerModel):
     """
     Brand of the payment mean.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         str | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -1135,7 +1135,7 @@ class WalletPaymentMeanData(ContainerModel):
     """
     Status of the processing of the brand application selection.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_mean_co_badging_brand_list: Annotated[
         list[str] | None, Field(alias="paymentMeanCoBadgingBrandList")

@@ -39,7 +39,7 @@ class GetFraudDataResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     fraud_response_code: Annotated[str | None, Field(alias="fraudResponseCode")] = None
     """
@@ -187,13 +187,13 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     transaction_status: Annotated[str | None, Field(alias="transactionStatus")] = None
     """
     Status of the transaction.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.TransactionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.TransactionStatus, a open list)
     """
     merchant_id: Annotated[str | None, Field(alias="merchantId")] = None
     """
@@ -295,13 +295,13 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Order channel used (Internet, telephone, mail, in-app …).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
     """
     payment_pattern: Annotated[str | None, Field(alias="paymentPattern")] = None
     """
     Payment pattern of the transaction (one-shot, recurring, instalments).
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentPattern, a open list)
     """
     customer_id: Annotated[str | None, Field(alias="customerId")] = None
     """
@@ -319,7 +319,7 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_type: Annotated[str | None, Field(alias="paymentMeanType")] = None
     """
@@ -349,13 +349,13 @@ class GetTransactionDataResponse(ResponseModel):
     """
     How the card number was entered.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PanEntryMode, a open list)
     """
     wallet_type: Annotated[str | None, Field(alias="walletType")] = None
     """
     Type of wallet the payment mean comes from.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType, a open list)
     """
     card_data: Annotated[common.CardData | None, Field(alias="cardData")] = None
     """
@@ -385,19 +385,19 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Result of the cardholder authentication.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentStatus, a open list)
     """
     holder_authent_method: Annotated[str | None, Field(alias="holderAuthentMethod")] = None
     """
     Method used to authenticate the cardholder.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentMethod, a open list)
     """
     holder_authent_program: Annotated[str | None, Field(alias="holderAuthentProgram")] = None
     """
     Authentication program used.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.HolderAuthentProgram, a open list)
     """
     dcc_status: Annotated[str | None, Field(alias="dccStatus")] = None
     """
@@ -489,7 +489,7 @@ class GetTransactionDataResponse(ResponseModel):
     """
     Result of the card security code check.
 
-    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode)
+    (format AN2, optional, since 2.0, values: sogenactif.enums.CardCSCResultCode, a open list)
     """
     avs_address_response_code: Annotated[str | None, Field(alias="avsAddressResponseCode")] = None
     """

@@ -39,7 +39,7 @@ class PanToTokenResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     response_token_pan_data_list: Annotated[
         list[common.ResponseTokenPanData] | None, Field(alias="responseTokenPanDataList")
@@ -81,7 +81,7 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, optional, since 2.0)
+    (format N6, may be empty (""), optional, since 2.0)
     """
     card_csc_value: Annotated[str | None, Field(alias="cardCSCValue")] = None
     """
@@ -95,7 +95,7 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
     payment_mean_brand_selection_status: Annotated[
         PaymentMeanBrandSelectionStatusValue | None, Field(alias="paymentMeanBrandSelectionStatus")
@@ -103,7 +103,7 @@ class PaymentTokenGenerateRequest(RequestModel):
     """
     Status of the processing of the brand application selection on paypage.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
     """
     payment_token_consumer_merchant_id: Annotated[
         str | None, Field(alias="paymentTokenConsumerMerchantId")
@@ -124,7 +124,7 @@ class PaymentTokenGenerateResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     payment_token: Annotated[str | None, Field(alias="paymentToken")] = None
     """
@@ -176,7 +176,7 @@ class TokenToPanResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     response_pan_data_list: Annotated[
         list[common.ResponsePanData] | None, Field(alias="responsePanDataList")
@@ -244,7 +244,7 @@ class TransactionToTokenResponse(ResponseModel):
     """
     Sogenactif server response code.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
     """
     token_pan: Annotated[str | None, Field(alias="tokenPan")] = None
     """

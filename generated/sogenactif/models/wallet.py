@@ -35,13 +35,13 @@ class AddCardRequest(RequestModel):
     """
     Card expiry date (YYYYMM). If the card does not have any expiry date, this field is empty.
 
-    (format N6, required, since 2.0)
+    (format N6, may be empty (""), required, since 2.0)
     """
     pan_type: Annotated[PanTypeValue | None, Field(alias="panType")] = None
     """
     Format of the Primary Account Number provided in the data cardNumber (clear PAN, token, scheme token, client-side encrypted data).
 
-    (format ANS20, optional, since 2.31, values: sogenactif.enums.PanType)
+    (format ANS20, optional, since 2.31, values: sogenactif.enums.PanType, a closed list)
     """
     payment_mean_alias: Annotated[str | None, Field(alias="paymentMeanAlias")] = None
     """
@@ -55,7 +55,7 @@ class AddCardRequest(RequestModel):
     """
     Name of the payment method that is used. It is related to one paymentMeanType.
 
-    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand)
+    (format ANS20, optional, since 2.0, values: sogenactif.enums.PaymentMeanBrand, a open list)
     """
 
 
@@ -68,7 +68,7 @@ class AddCardResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     merchant_wallet_id: Annotated[str | None, Field(alias="merchantWalletId")] = None
     """
@@ -142,7 +142,7 @@ class DeletePaymentMeanResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_action_date_time: Annotated[str | None, Field(alias="walletActionDateTime")] = None
     """
@@ -192,7 +192,7 @@ class GetPaymentMeanDataResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_payment_mean_data: Annotated[
         common.WalletPaymentMeanData | None, Field(alias="walletPaymentMeanData")
@@ -238,7 +238,7 @@ class GetWalletDataResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_creation_date_time: Annotated[str | None, Field(alias="walletCreationDateTime")] = None
     """
@@ -298,7 +298,7 @@ class SignOffResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_action_date_time: Annotated[str | None, Field(alias="walletActionDateTime")] = None
     """
@@ -354,7 +354,7 @@ class UpdatePaymentMeanResponse(ResponseModel):
     """
     Response code of the wallet functions.
 
-    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode)
+    (format N2, optional, since 2.0, values: sogenactif.enums.WalletResponseCode, a open list)
     """
     wallet_action_date_time: Annotated[str | None, Field(alias="walletActionDateTime")] = None
     """

@@ -4,7 +4,7 @@
     fraud challenges and credits.
 
 Interface version sent: ``CR_WS_2.55``. SOAP namespace:
-``urn:sips:cn:contract:office:cashManagement:v2``.
+``urn:sips:cn:contract:office:cashmanagement:v2``.
 """
 
 from __future__ import annotations
@@ -440,16 +440,26 @@ CREDIT_HOLDER = FunctionSpec(
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "cardExpiryDate": FieldRule(
-            "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+            "cardExpiryDate",
+            "string",
+            format="N6",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+            empty_allowed=True,
         ),
         "panType": FieldRule(
-            "panType", "string", enum="panType", enum_values=rules.ENUM_PAN_TYPE, format="ANS20"
+            "panType",
+            "string",
+            enum="panType",
+            enum_values=rules.ENUM_PAN_TYPE,
+            enum_closed=True,
+            format="ANS20",
         ),
         "paymentMeanBrand": FieldRule(
             "paymentMeanBrand",
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
@@ -944,7 +954,7 @@ class CashManagementService(Service):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_email: Customer's e-mail address. (format ANS128, optional, since 2.0)
             customer_id: Customer identifier. Do not put personal or card data in this free
                 field. (format ANS19, optional, since 2.0)
@@ -953,7 +963,7 @@ class CashManagementService(Service):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             return_context: Context of the buyer's order. All information transmitted in this
@@ -1230,20 +1240,21 @@ class CashManagementService(Service):
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             customer_id: Customer identifier. Do not put personal or card data in this free
@@ -1357,7 +1368,7 @@ class CashManagementService(Service):
                 field. (format ANS19, optional, since 2.0)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             return_context: Context of the buyer's order. All information transmitted in this
@@ -1739,7 +1750,7 @@ class AsyncCashManagementService(AsyncService):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_email: Customer's e-mail address. (format ANS128, optional, since 2.0)
             customer_id: Customer identifier. Do not put personal or card data in this free
                 field. (format ANS19, optional, since 2.0)
@@ -1748,7 +1759,7 @@ class AsyncCashManagementService(AsyncService):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             return_context: Context of the buyer's order. All information transmitted in this
@@ -2025,20 +2036,21 @@ class AsyncCashManagementService(AsyncService):
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             customer_id: Customer identifier. Do not put personal or card data in this free
@@ -2152,7 +2164,7 @@ class AsyncCashManagementService(AsyncService):
                 field. (format ANS19, optional, since 2.0)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             return_context: Context of the buyer's order. All information transmitted in this

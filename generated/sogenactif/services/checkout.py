@@ -40,7 +40,11 @@ CARD_ORDER = FunctionSpec(
         ),
         "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4", sensitive="csc"),
         "cardExpiryDate": FieldRule(
-            "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+            "cardExpiryDate",
+            "string",
+            format="N6",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+            empty_allowed=True,
         ),
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -58,7 +62,12 @@ CARD_ORDER = FunctionSpec(
         ),
         "orderId": FieldRule("orderId", "string", format="ANS32"),
         "panType": FieldRule(
-            "panType", "string", enum="panType", enum_values=rules.ENUM_PAN_TYPE, format="ANS20"
+            "panType",
+            "string",
+            enum="panType",
+            enum_values=rules.ENUM_PAN_TYPE,
+            enum_closed=True,
+            format="ANS20",
         ),
         "paymentPattern": FieldRule(
             "paymentPattern",
@@ -89,6 +98,7 @@ CARD_ORDER = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "paymentMeanBrandSelectionStatus": FieldRule(
@@ -96,6 +106,7 @@ CARD_ORDER = FunctionSpec(
             "string",
             enum="paymentMeanBrandSelectionStatus",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS,
+            enum_closed=True,
             format="ANS20",
         ),
         "paymentMeanData": FieldRule(
@@ -265,7 +276,11 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
         ),
         "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4", sensitive="csc"),
         "cardExpiryDate": FieldRule(
-            "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+            "cardExpiryDate",
+            "string",
+            format="N6",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+            empty_allowed=True,
         ),
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -283,7 +298,12 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
         ),
         "orderId": FieldRule("orderId", "string", format="ANS32"),
         "panType": FieldRule(
-            "panType", "string", enum="panType", enum_values=rules.ENUM_PAN_TYPE, format="ANS20"
+            "panType",
+            "string",
+            enum="panType",
+            enum_values=rules.ENUM_PAN_TYPE,
+            enum_closed=True,
+            format="ANS20",
         ),
         "paymentPattern": FieldRule(
             "paymentPattern",
@@ -320,6 +340,7 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "paymentMeanBrandSelectionStatus": FieldRule(
@@ -327,6 +348,7 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
             "string",
             enum="paymentMeanBrandSelectionStatus",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS,
+            enum_closed=True,
             format="ANS20",
         ),
         "paymentMeanData": FieldRule(
@@ -895,6 +917,7 @@ PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "responseKeyVersion": FieldRule("responseKeyVersion", "integer", format="N10"),
@@ -1088,6 +1111,7 @@ WALLET_ISSUER_WALLET_INITIALIZE = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
@@ -1330,12 +1354,13 @@ class CheckoutService(Service):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible
@@ -1347,15 +1372,15 @@ class CheckoutService(Service):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -1381,10 +1406,10 @@ class CheckoutService(Service):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
                 container paymentMeanData)
             instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
@@ -1619,12 +1644,13 @@ class CheckoutService(Service):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible
@@ -1636,15 +1662,15 @@ class CheckoutService(Service):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -1679,10 +1705,10 @@ class CheckoutService(Service):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
                 container paymentMeanData)
             instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
@@ -2002,7 +2028,7 @@ class CheckoutService(Service):
             payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
                 (format ANS10, required, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
@@ -2010,12 +2036,12 @@ class CheckoutService(Service):
                 mode. (conditional, since 2.0, container s10TransactionReference)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             capture_day: Number of days before the transaction is captured (captureMode
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
@@ -2215,7 +2241,7 @@ class CheckoutService(Service):
             payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
                 (format ANS10, required, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
@@ -2229,12 +2255,12 @@ class CheckoutService(Service):
             merchant_url: URL of the merchant's website. (format ANS512, optional, since 2.0)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             capture_day: Number of days before the transaction is captured (captureMode
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
@@ -2423,10 +2449,11 @@ class CheckoutService(Service):
                 the redirection (3-D Secure, payment provider). (format ANS512, conditional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel, a open
+                list)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, conditional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             response_key_version: Version of the secret key used to seal the response sent back
                 to merchantReturnUrl. (format N10, conditional, since 2.0)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
@@ -2440,7 +2467,7 @@ class CheckoutService(Service):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_id: Customer identifier. Do not put personal or card data in this free
                 field. (format ANS19, optional, since 2.0)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
@@ -2455,7 +2482,7 @@ class CheckoutService(Service):
                 optional, since 2.0)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -2645,20 +2672,20 @@ class CheckoutService(Service):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, conditional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
             merchant_transaction_date_time: Date and time of the transaction on the merchant
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
         """
         rejected = mask_everything(unexpected)  # refused, and never shown
         del unexpected
@@ -2879,12 +2906,13 @@ class AsyncCheckoutService(AsyncService):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible
@@ -2896,15 +2924,15 @@ class AsyncCheckoutService(AsyncService):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -2930,10 +2958,10 @@ class AsyncCheckoutService(AsyncService):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
                 container paymentMeanData)
             instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
@@ -3168,12 +3196,13 @@ class AsyncCheckoutService(AsyncService):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, conditional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), conditional, since
+                2.0)
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, conditional, since 2.0)
             currency_code: Currency code for the transaction. This code is ISO 4217 compatible
@@ -3185,15 +3214,15 @@ class AsyncCheckoutService(AsyncService):
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             order_id: Order number associated with the payment transaction. (format ANS32,
                 optional, since 2.0)
             pan_type: Format of the Primary Account Number provided in the data cardNumber
                 (clear PAN, token, scheme token, client-side encrypted data). (format ANS20,
-                optional, since 2.0, values: sogenactif.enums.PanType)
+                optional, since 2.0, values: sogenactif.enums.PanType, a closed list)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -3228,10 +3257,10 @@ class AsyncCheckoutService(AsyncService):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
                 container paymentMeanData)
             instalment_data: Schedule of a payment in instalments. (optional, since 2.0,
@@ -3553,7 +3582,7 @@ class AsyncCheckoutService(AsyncService):
             payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
                 (format ANS10, required, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
@@ -3561,12 +3590,12 @@ class AsyncCheckoutService(AsyncService):
                 mode. (conditional, since 2.0, container s10TransactionReference)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             capture_day: Number of days before the transaction is captured (captureMode
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
@@ -3766,7 +3795,7 @@ class AsyncCheckoutService(AsyncService):
             payment_mean_id: Identifier (rank) of the payment mean in the customer's wallet.
                 (format ANS10, required, since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
@@ -3780,12 +3809,12 @@ class AsyncCheckoutService(AsyncService):
             merchant_url: URL of the merchant's website. (format ANS512, optional, since 2.0)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             capture_day: Number of days before the transaction is captured (captureMode
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
@@ -3974,10 +4003,11 @@ class AsyncCheckoutService(AsyncService):
                 the redirection (3-D Secure, payment provider). (format ANS512, conditional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, conditional, since 2.0, values: sogenactif.enums.OrderChannel, a open
+                list)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, conditional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             response_key_version: Version of the secret key used to seal the response sent back
                 to merchantReturnUrl. (format N10, conditional, since 2.0)
             payment_mean_data: Data specific to the means of payment. (optional, since 2.0,
@@ -3991,7 +4021,7 @@ class AsyncCheckoutService(AsyncService):
                 AUTHOR_CAPTURE) or before its validation expires. (format N3, optional, since
                 2.0)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_id: Customer identifier. Do not put personal or card data in this free
                 field. (format ANS19, optional, since 2.0)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
@@ -4006,7 +4036,7 @@ class AsyncCheckoutService(AsyncService):
                 optional, since 2.0)
             payment_pattern: Payment pattern of the transaction (one-shot, recurring,
                 instalments). (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentPattern)
+                sogenactif.enums.PaymentPattern, a open list)
             return_context: Context of the buyer's order. All information transmitted in this
                 field during the request is sent back in the response without amendment. (format
                 ANSU255, optional, since 2.0)
@@ -4196,20 +4226,20 @@ class AsyncCheckoutService(AsyncService):
                 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, conditional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             transaction_reference: Transaction reference, unique for a merchantId. (format AN35,
                 conditional, since 2.0)
             s10_transaction_reference: Transaction identifier in the Sips 1.0 format; used
                 instead of transactionReference by shops that keep the Sips 1.0 identification
                 mode. (conditional, since 2.0, container s10TransactionReference)
             capture_mode: Capture mode of the transaction. (format ANS20, optional, since 2.0,
-                values: sogenactif.enums.CaptureMode)
+                values: sogenactif.enums.CaptureMode, a open list)
             customer_ip_address: Buyer's IP address. (format ANS45, optional, since 2.0)
             merchant_transaction_date_time: Date and time of the transaction on the merchant
                 side (ISO 8601, e.g. 2023-04-05T10:01:56.520+02:00). (format ANS32, optional,
                 since 2.0)
             order_channel: Order channel used (Internet, telephone, mail, in-app …). (format
-                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel)
+                ANS20, optional, since 2.0, values: sogenactif.enums.OrderChannel, a open list)
         """
         rejected = mask_everything(unexpected)  # refused, and never shown
         del unexpected

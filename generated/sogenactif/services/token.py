@@ -30,7 +30,11 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
     request_fields={
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "cardExpiryDate": FieldRule(
-            "cardExpiryDate", "string", format="N6", pattern="^[0-9]{4}(0[1-9]|1[0-2])$"
+            "cardExpiryDate",
+            "string",
+            format="N6",
+            pattern="^[0-9]{4}(0[1-9]|1[0-2])$",
+            empty_allowed=True,
         ),
         "cardCSCValue": FieldRule("cardCSCValue", "string", format="N4", sensitive="csc"),
         "paymentMeanBrand": FieldRule(
@@ -38,6 +42,7 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
             "string",
             enum="paymentMeanBrand",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND,
+            enum_returned_only=rules.ENUM_PAYMENT_MEAN_BRAND_RETURNED,
             format="ANS20",
         ),
         "paymentMeanBrandSelectionStatus": FieldRule(
@@ -45,6 +50,7 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
             "string",
             enum="paymentMeanBrandSelectionStatus",
             enum_values=rules.ENUM_PAYMENT_MEAN_BRAND_SELECTION_STATUS,
+            enum_closed=True,
             format="ANS20",
         ),
         "paymentTokenConsumerMerchantId": FieldRule(
@@ -240,16 +246,16 @@ class TokenService(Service):
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, optional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), optional, since 2.0)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_token_consumer_merchant_id: Identifier of the merchant who is authorized to
                 consume the payment token on the services supporting it. (format N15, optional,
                 since 2.0)
@@ -472,16 +478,16 @@ class AsyncTokenService(AsyncService):
             card_number: Card number (format N19 unless the card number is a Token, and in this
                 case, the format is ANS128). (format N19 or ANS128, optional, since 2.0)
             card_expiry_date: Card expiry date (YYYYMM). If the card does not have any expiry
-                date, this field is empty. (format N6, optional, since 2.0)
+                date, this field is empty. (format N6, may be empty (""), optional, since 2.0)
             card_csc_value: Visual card security code on the bank card transmitted in the
                 authorisation request (CSC, Card Security Code, referred to as CVV for Visa, CVC
                 for Mastercard and 4DBC for American Express). (format N4, optional, since 2.0)
             payment_mean_brand: Name of the payment method that is used. It is related to one
                 paymentMeanType. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrand)
+                sogenactif.enums.PaymentMeanBrand, a open list)
             payment_mean_brand_selection_status: Status of the processing of the brand
                 application selection on paypage. (format ANS20, optional, since 2.0, values:
-                sogenactif.enums.PaymentMeanBrandSelectionStatus)
+                sogenactif.enums.PaymentMeanBrandSelectionStatus, a closed list)
             payment_token_consumer_merchant_id: Identifier of the merchant who is authorized to
                 consume the payment token on the services supporting it. (format N15, optional,
                 since 2.0)

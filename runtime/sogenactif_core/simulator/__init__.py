@@ -9,9 +9,10 @@ It behaves like the platform for every function of the generated dictionary:
   ``sealAlgorithm``: a wrong seal is answered 34; an unknown merchantId 03 and an unknown key
   version 34, both **unsigned** (the platform has no key to seal with);
 - the request is checked against the dictionary of the interfaceVersion it declares: 12 for a
-  missing, unknown or too new field or a value outside its list, 30 for a format error, with
-  ``errorFieldName`` (details in ``_checks``); response fields newer than the declared version
-  (``errorFieldName`` itself is a 2.21 field) are left out of the answer;
+  missing, unknown or too new field or a value outside a closed list (an open list's unknown
+  values pass), 30 for a format error, with ``errorFieldName`` (details in ``_checks``);
+  response fields newer than the declared version (``errorFieldName`` itself is a 2.21 field)
+  are left out of the answer;
 - payments, operations, wallets and tokens are kept in SQLite (in memory, or a file that
   survives restarts): test card numbers decide the authorisation (``_cards``); transactions move
   through TO_VALIDATE, TO_CAPTURE, CAPTURED, CANCELLED, CREDITED … and impossible operations get

@@ -146,6 +146,8 @@ def _card(call: Call) -> Card:
     pan_type = call.text("panType") or "PAN"
     number = call.required("cardNumber")
     expiry = call.text("cardExpiryDate")
+    if expiry is None and call.fields.get("cardExpiryDate") == "":
+        expiry = ""  # a card without an expiry date: the dictionary allows the empty value
     if pan_type == "TOKEN_PAN":
         token = call.store.token(number, "pan")
         if token is None or token.merchant_id != call.merchant_id:

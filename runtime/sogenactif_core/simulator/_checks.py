@@ -5,11 +5,14 @@ values, required flag and ``since``) are the rules, so every function of the spe
 same way. The first problem found is answered, as the platform does, with one responseCode and
 the field's name in ``errorFieldName``:
 
-- **12** (invalid request): a required field is missing or empty; a field that does not exist
+- **12** (invalid request): a required field is missing or empty (an empty value fills it where
+  the dictionary allows one, ``cardExpiryDate``); a field that does not exist
   for this function; a field newer than the declared interfaceVersion; a value that is not in
-  the field's list of values. A field the declared version does not know is an invalid keyword
+  the field's closed list of values. A field the declared version does not know is an invalid keyword
   for that version (the platform's "Invalid keyword" refusals), not a badly written value:
-  hence 12, not 30.
+  hence 12, not 30. Lists of values: a value outside a **closed** list, or one the list marks
+  as returned only, is refused; a value an **open** list does not know is accepted (the client
+  sends it with a warning), as the platform adds values (brands …) over time.
 - **30** (format error): a value that does not fit its format (charset, length, pattern such as
   YYYYMM), or of the wrong JSON type (text where a container or a list is expected, a fraction …).
 
@@ -68,6 +71,12 @@ def absent(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
 
 
+def empty_value(value: Any, rule: FieldRule) -> bool:
+    """An explicitly empty value where the dictionary allows one (``cardExpiryDate`` of a card
+    without an expiry date): a value, which fills a required field."""
+    return value == "" and rule.empty_allowed
+
+
 def check_structure(value: Any, path: str) -> None:
     """Only text, whole numbers, booleans, objects and lists can be sealed (30 otherwise)."""
     if value is None or isinstance(value, (str, bool, int)):
@@ -88,9 +97,10 @@ def check_request(fields: Mapping[str, Any], fn: FunctionSpec[Any, Any], declare
     for name, rule in fn.request_fields.items():
         value = fields.get(name)
         if absent(value):
-            if rule.required:
+            if rule.required and not empty_value(value, rule):
                 raise Refusal("12", name)
-            continue
+            if not empty_value(value, rule) or version(rule.since) <= declared:
+                continue
         check_value(value, rule, name, declared)
     for name, value in fields.items():
         if name in ENVELOPE_FIELDS or name in fn.request_fields or absent(value):
@@ -114,9 +124,10 @@ def check_value(value: Any, rule: FieldRule, path: str, declared: Version) -> No
         for name, child in children.items():
             member = value.get(name)
             if absent(member):
-                if child.required:
+                if child.required and not empty_value(member, child):
                     raise Refusal("12", f"{path}.{name}")
-                continue
+                if not empty_value(member, child) or version(child.since) <= declared:
+                    continue
             check_value(member, child, f"{path}.{name}", declared)
         for name, member in value.items():
             if name not in children and not absent(member):
@@ -142,8 +153,16 @@ def check_value(value: Any, rule: FieldRule, path: str, declared: Version) -> No
         text = value
     else:
         raise Refusal("30", path)
+    if text == "" and rule.empty_allowed:
+        return
     if rule.enum_values is not None:
-        if text not in rule.enum_values:
+        # A value an open list does not know yet is the platform's to judge (a new brand …):
+        # accepted, as the client sends it; closed lists and returned-only values are refused.
+        if text in rule.enum_values:
+            return
+        if rule.enum_closed or text in rule.enum_returned_only:
             raise Refusal("12", path)
+        if rule.regex is not None and not rule.regex.fullmatch(text):
+            raise Refusal("30", path)
     elif rule.regex is not None and not rule.regex.fullmatch(text):
         raise Refusal("30", path)

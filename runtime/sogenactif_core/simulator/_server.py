@@ -4,12 +4,15 @@
   ``Content-Type: application/json`` the answer is HTTP 415 with the platform's HTML page (JSON
   guide); a body that is not a JSON object gives HTTP 400; an unknown path HTTP 404.
 - ``POST /services/v2/<service>``: SOAP 1.1 (or 1.2), ``<fn><input>…</input></fn>`` in the
-  service's namespace, answered ``<fnResponse><output>…</output></fnResponse>``, lists as their
+  service's namespace (in any letter case: ``cashmanagement`` or ``cashManagement``), answered ``<fnResponse><output>…</output></fnResponse>``, lists as their
   ``xxxList`` wrapper of items. XML is parsed without DTDs, entities or network access (a body with
   a DOCTYPE is refused); an envelope that cannot be read or names no known operation gives a SOAP
   fault (HTTP 500, faultcode Client).
 - ``GET /services/v2/<service>?wsdl`` and ``GET /services/v2/<service>.xsd``: the packaged WSDL
-  (its address pointing at this simulator) and schema, so zeep or SoapUI can be pointed at it.
+  (its address pointing at this simulator) and schema, so zeep, suds or SoapUI can be pointed at
+  it. Requests are read by local names, in any order, as the schema allows (``xsd:all``); one
+  without keyVersion or seal (as the dictionary's SOAP samples are) is answered responseCode 12
+  with errorFieldName, not with a fault, and the answers validate against the schema.
 - ``GET /_simulator/health``, ``GET /_simulator/transactions``, ``POST /_simulator/advance-days``
   (``{"days": 1}``): for tests that run the simulator in another process.
 """
@@ -277,7 +280,10 @@ class _Handler(BaseHTTPRequestHandler):
             raise _SoapFault("the SOAP body is empty")
         ns = self.server.dictionary.services[service].soap_namespace
         entries = self.server.platform.entries
-        if operation.namespace != ns or (service, operation.local) not in entries:
+        # The namespace as the dictionary spells it, in any letter case: clients built on either
+        # spelling of a namespace the evidence leaves open (cashmanagement / cashManagement) get
+        # through; answers use the dictionary's.
+        if operation.namespace.lower() != ns.lower() or (service, operation.local) not in entries:
             raise _SoapFault(
                 f"no operation {{{operation.namespace}}}{operation.local} in {service}"
             )
