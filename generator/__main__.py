@@ -1,4 +1,4 @@
-"""``python -m generator generate | check | validate | docs | diff`` (see ``--help``)."""
+"""``python -m generator generate | check | validate | docs | diff | import`` (see ``--help``)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         from .diff import main as diff_main
 
         return diff_main(argv[1:])
+    if argv[:1] == ["import"]:  # so does import (see generator/importer/cli.py)
+        from .importer import main as import_main
+
+        return import_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -48,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", default=str(REPO / "docs" / "reference"), help="output folder")
 
     p = sub.add_parser("diff", help="what changed between two spec versions", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+    p = sub.add_parser(
+        "import", help="update spec/ from data-dictionary pages saved as text", add_help=False
+    )
     p.add_argument("rest", nargs=argparse.REMAINDER)
 
     args = parser.parse_args(argv)

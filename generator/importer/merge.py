@@ -119,8 +119,7 @@ class _Merge:
             self.say(
                 "review",
                 line,
-                f"{where} changed; its note ({location}) was written before: "
-                f"{_quote(note, 70)}",
+                f"{where} changed; its note ({location}) was written before: {_quote(note, 70)}",
             )
 
     # ----------------------------------------------------------------- the page
@@ -158,7 +157,9 @@ class _Merge:
                     f"{page.function}",
                 )
         if len(services) > 1:
-            self.say("error", page.function_line, f"the endpoints name several services: {services}")
+            self.say(
+                "error", page.function_line, f"the endpoints name several services: {services}"
+            )
             raise PageError(self.messages)
         url_service = next(iter(services), None)
         found = [(s, f) for s, f in self.spec.iter_functions() if f.name == page.function]
@@ -197,7 +198,9 @@ class _Merge:
         listed = page.block("request", "interfaceVersion")
         prefix = page.recommended_prefix
         if not prefix and listed is not None:
-            match = re.match(r"^([A-Z]+_[A-Z]+_)", listed.values[0].value) if listed.values else None
+            match = (
+                re.match(r"^([A-Z]+_[A-Z]+_)", listed.values[0].value) if listed.values else None
+            )
             prefix = match.group(1) if match else ""
         if not prefix:
             self.say(
@@ -261,7 +264,9 @@ class _Merge:
                 continue
             if block.version is None:
                 self.say(
-                    "error", block.line, f"{block.name}: no interface version, here or in the changelog"
+                    "error",
+                    block.line,
+                    f"{block.name}: no interface version, here or in the changelog",
                 )
                 continue
             if page.changelog:
@@ -314,7 +319,11 @@ class _Merge:
                     f"{other.description_line}) and the {block.direction} (line "
                     f"{block.description_line}): fields.yaml takes the {block.direction}'s",
                 )
-        versions = [self.versions[(b.direction, name)] for b in blocks if (b.direction, name) in self.versions]
+        versions = [
+            self.versions[(b.direction, name)]
+            for b in blocks
+            if (b.direction, name) in self.versions
+        ]
         if name == "interfaceVersion":
             self.check_prefixes(block)
         existing = self.spec.fields.get(name)
@@ -340,7 +349,9 @@ class _Merge:
                 pass
             else:
                 description = block.description
-                self.stale_note(block.description_line, f"{here}.description", existing.note, location)
+                self.stale_note(
+                    block.description_line, f"{here}.description", existing.note, location
+                )
         since = str(existing.since)
         function = f"{self.service_name}.{page.function}"
         if (
@@ -368,7 +379,9 @@ class _Merge:
         if listed is not None:
             if existing.type == "container":
                 self.say(
-                    "info", listed.values_line, f"{name} holds a container: its list of values is not imported"
+                    "info",
+                    listed.values_line,
+                    f"{name} holds a container: its list of values is not imported",
                 )
             elif target is not None:
                 self.enum(target, listed)
@@ -508,7 +521,7 @@ class _Merge:
                 description=block.description,
                 note=(
                     f"Closed: the Sogenactif {page.function} page{self.release()} ({page.path}, "
-                    f"line {block.values_line}) gives the whole \"List of values\" (imported by "
+                    f'line {block.values_line}) gives the whole "List of values" (imported by '
                     "`python -m generator import`)."
                 ),
             )
@@ -580,7 +593,11 @@ class _Merge:
                 description = listed.description
         attributes = tuple((attribute_key(k), v) for k, v in listed.attributes if v)
         if dict(attributes) != dict(old.attributes):
-            labels = [k for k, v in listed.attributes if v and attribute_key(k) not in dict(old.attributes)]
+            labels = [
+                k
+                for k, v in listed.attributes
+                if v and attribute_key(k) not in dict(old.attributes)
+            ]
             shown = ", ".join(f"{k}: {v}" for k, v in listed.attributes if v) or "none"
             kept = ", ".join(f"{k}={v}" for k, v in old.attributes) or "none"
             if (
@@ -598,23 +615,31 @@ class _Merge:
             ):
                 attributes = old.attributes
         request = not _NOT_SENT.search(listed.description)
-        if request and not old.request and self.decision(
-            listed.description_line,
-            f"{where}.request",
-            "nothing on whether it may be sent",
-            "request: false",
-            f"{location}: the spec marks it as never sent",
-            seen=True,
+        if (
+            request
+            and not old.request
+            and self.decision(
+                listed.description_line,
+                f"{where}.request",
+                "nothing on whether it may be sent",
+                "request: false",
+                f"{location}: the spec marks it as never sent",
+                seen=True,
+            )
         ):
             request = False
         deprecated = bool(_DEPRECATED.match(listed.description))
-        if not deprecated and old.deprecated and self.decision(
-            listed.description_line,
-            f"{where}.deprecated",
-            "nothing on deprecation",
-            "deprecated: true",
-            f"{location}: the spec marks it as deprecated",
-            seen=True,
+        if (
+            not deprecated
+            and old.deprecated
+            and self.decision(
+                listed.description_line,
+                f"{where}.deprecated",
+                "nothing on deprecation",
+                "deprecated: true",
+                f"{location}: the spec marks it as deprecated",
+                seen=True,
+            )
         ):
             deprecated = True
         return ValuePlan(old.value, description, attributes, request, deprecated)
@@ -715,7 +740,9 @@ class _Merge:
                 )
                 continue
             if endpoint.kind == "rest":
-                expected = platform.rest_url(endpoint.environment, self.service_name, self.page.function)
+                expected = platform.rest_url(
+                    endpoint.environment, self.service_name, self.page.function
+                )
             else:
                 expected = platform.wsdl_url(endpoint.environment, self.service_name)
             if endpoint.url != expected:
@@ -759,7 +786,9 @@ class _Merge:
                 ):
                     order.append(use.name)
                 else:
-                    self.say("review", line, f"{where}: removed with its note {_quote(use.note, 70)}")
+                    self.say(
+                        "review", line, f"{where}: removed with its note {_quote(use.note, 70)}"
+                    )
         sample = page.sample(direction, "soap")
         soap = [e.name for e in sample.entries if e.name in on_page] if sample else []
         slots = [i for i, name in enumerate(order) if name in soap]
@@ -776,7 +805,11 @@ class _Merge:
         envelope = set(self.spec.platform.envelope_fields)
         if function is None:
             others = [n for n in on_page if n not in soap]
-            order = soap + [n for n in others if n not in envelope] + [n for n in others if n in envelope]
+            order = (
+                soap
+                + [n for n in others if n not in envelope]
+                + [n for n in others if n in envelope]
+            )
         else:
             for name in on_page:
                 if name not in old_map:
@@ -902,4 +935,3 @@ def merge(page: Page, spec: Spec, override: bool = False) -> tuple[Plan, list[Me
 
 
 __all__ = ["PERMISSIVE_FORMAT", "attribute_key", "member_name", "merge"]
-

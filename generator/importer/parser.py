@@ -261,7 +261,9 @@ class _Parser:
         j = self.next_filled(i + 1)
         url = self.text(j)
         if environment is None or not url.startswith(("http://", "https://")):
-            self.say("warning", line.no, f"not an endpoint (• PROD or • TEST, then a URL): {label!r}")
+            self.say(
+                "warning", line.no, f"not an endpoint (• PROD or • TEST, then a URL): {label!r}"
+            )
             return i + 1
         method = ""
         k = self.next_filled(j + 1)
@@ -272,9 +274,7 @@ class _Parser:
         endpoints.append(Endpoint(kind, environment, label, url, method, line.no))
         return k
 
-    def body(
-        self, i: int
-    ) -> tuple[list[FieldBlock], list[Sample], list[ChangelogRow], int]:
+    def body(self, i: int) -> tuple[list[FieldBlock], list[Sample], list[ChangelogRow], int]:
         direction: Direction = "request"
         group, rank = "", -1
         sampled = False  # a "Request sample" was read: what follows is the response
@@ -477,7 +477,9 @@ class _Parser:
             data = json.loads(lenient)
         except ValueError as exc:
             line = start + getattr(exc, "lineno", 1) - 1
-            self.say("warning", line, f"the JSON {direction} sample is not JSON ({exc}): not checked")
+            self.say(
+                "warning", line, f"the JSON {direction} sample is not JSON ({exc}): not checked"
+            )
         else:
             if lenient != text:
                 self.say(
@@ -524,14 +526,22 @@ class _Parser:
         entries: tuple[SampleEntry, ...] = ()
         namespace = ""
         if root is not None:
-            match = _XMLNS.search(root.attrs)
-            namespace = match.group(1) if match else ""
+            declared = _XMLNS.search(root.attrs)
+            namespace = declared.group(1) if declared else ""
             holder = root
             if len(root.children) == 1 and root.children[0].name in ("input", "output"):
                 holder = root.children[0]
             entries = tuple(_soap_entry(child) for child in holder.children)
         out.append(
-            Sample("soap", direction, start, "\n".join(raw), entries, root.name if root else "", namespace)
+            Sample(
+                "soap",
+                direction,
+                start,
+                "\n".join(raw),
+                entries,
+                root.name if root else "",
+                namespace,
+            )
         )
         return i
 

@@ -18,10 +18,12 @@ from ..spec import Spec
 from .plan import EnumPlan, FieldPlan, FunctionPlan, Plan, ServicePlan, UsePlan, ValuePlan
 from .yamledit import (
     Document,
-    Path as NodePath,
     render_flow_mapping,
     render_scalar,
     render_version,
+)
+from .yamledit import (
+    Path as NodePath,
 )
 
 FUNCTION_KEYS = (
@@ -288,11 +290,16 @@ class _Writer:
         assert isinstance(data, dict)
         if _text(data.get("description")).strip() != plan.description:
             doc.set(path, "description", plan.description, order=FUNCTION_KEYS)
-        if plan.recommended is not None and _text(
-            data.get("recommended_interface_version")
-        ) != plan.recommended:
+        if (
+            plan.recommended is not None
+            and _text(data.get("recommended_interface_version")) != plan.recommended
+        ):
             doc.set(
-                path, "recommended_interface_version", plan.recommended, order=FUNCTION_KEYS, version=True
+                path,
+                "recommended_interface_version",
+                plan.recommended,
+                order=FUNCTION_KEYS,
+                version=True,
             )
         if plan.urls is not None:
             self.urls(doc, path, plan.urls)
@@ -396,7 +403,9 @@ def verify(plan: Plan, spec: Spec) -> list[str]:
             check(f"{where}.{direction}", [u.name for u in uses], [u.field for u in plans])
             for use, wanted in zip(uses, plans, strict=False):
                 check(f"{where}.{direction}.{use.name}.presence", use.presence, wanted.presence)
-                check(f"{where}.{direction}.{use.name}.since", str(use.since), wanted.effective_since)
+                check(
+                    f"{where}.{direction}.{use.name}.since", str(use.since), wanted.effective_since
+                )
                 if wanted.description is not None:
                     check(
                         f"{where}.{direction}.{use.name}.description",

@@ -183,7 +183,7 @@ class Document:
             while end > node.start_mark.index and self.text[end - 1] in " \n\r\t":
                 end -= 1
             return end
-        if node.flow_style:
+        if isinstance(node, yaml.CollectionNode) and node.flow_style:
             return int(node.end_mark.index)
         children: list[yaml.Node] = []
         if isinstance(node, yaml.MappingNode):
@@ -280,7 +280,9 @@ class Document:
             at = self._line_start(mapping.value[0][0].start_mark.index)
             self._splice(at, at, line + "\n")
 
-    def insert_block(self, path: Path, key: str, lines: Sequence[str], order: Sequence[str]) -> None:
+    def insert_block(
+        self, path: Path, key: str, lines: Sequence[str], order: Sequence[str]
+    ) -> None:
         """Insert ``key:`` with a block value given as lines (indented relative to the key)."""
         mapping = self.node(path)
         assert isinstance(mapping, yaml.MappingNode) and not mapping.flow_style
@@ -411,10 +413,16 @@ def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode) and isinstance(step, str):
         for key, value in node.value:
             if key.value == step:
-                return value
+                found: yaml.Node = value
+                return found
         return None
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-        return node.value[step] if 0 <= step < len(node.value) else None
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(step, int)
+        and 0 <= step < len(node.value)
+    ):
+        item: yaml.Node = node.value[step]
+        return item
     return None
 
 
