@@ -79,24 +79,24 @@ class Importer:
         # field → (page, line, description) of the last page of this run that described it
         self.descriptions: dict[str, tuple[str, int, str]] = {}
 
-    def run(self, pages: list[Page], work: Path) -> Spec:
-        """Merge each page into the spec copy at ``work``; the spec after the last one."""
+    def run(self, pages: list[Page], work: Path, current: Spec) -> Spec:
+        """Merge each page into the spec copy at ``work`` (``current``: its spec); the spec
+        after the last one."""
         for page in pages:
-            current = self._load(work, "the spec")
             plan, messages = merge(page, current, self.override)
             service = plan.functions[0].service
             self.messages += messages
             self.messages += check_samples(page, current, plan, service)
             self._across_pages(page, plan.fields)
             write_plan(plan, work)
-            written = self._load(work, f"the spec after importing {page.path}")
-            problems = verify(plan, written)
+            current = self.load(work, f"the spec after importing {page.path}")
+            problems = verify(plan, current)
             if problems:
                 raise ImportFailed(
                     [f"{page.path}: internal error: the files do not say what the page asked:"]
                     + [f"  {p}" for p in problems]
                 )
-        return self._load(work, "the spec")
+        return current
 
     def _across_pages(self, page: Page, fields: dict[str, FieldPlan]) -> None:
         """Two pages of one run that describe a shared field differently: the last one wins."""
@@ -115,7 +115,7 @@ class Importer:
                 )
             self.descriptions[name] = (page.path, block.description_line, planned.description)
 
-    def _load(self, root: Path, what: str) -> Spec:
+    def load(self, root: Path, what: str) -> Spec:
         try:
             return load_spec(root)
         except SpecError as exc:
@@ -156,11 +156,11 @@ def main(argv: list[str]) -> int:
         return 2
     importer = Importer(spec_dir, args.override_decisions)
     with tempfile.TemporaryDirectory(prefix="spec-import-") as tmp:
-        work = Path(tmp) / spec_dir.name
+        work = Path(tmp) / (spec_dir.resolve().name or "spec")
         try:
-            before = importer._load(spec_dir, str(spec_dir))
+            before = importer.load(spec_dir, str(spec_dir))
             shutil.copytree(spec_dir, work)
-            after = importer.run(pages, work)
+            after = importer.run(pages, work, before)  # the copy reads as the original
         except PageError as exc:
             _print_messages(messages + importer.messages + exc.messages)
             print("generator import: nothing written", file=sys.stderr)

@@ -5,10 +5,10 @@ maintainer decided otherwise *knowing what the page says* and wrote it down. The
 recognise such a decision from text, so the rules are narrow and documented (docs/import.md):
 
 1. Quoted wording: a description (of a function, a field, an enum value) or an attribute label
-   differs from the page's, and the note of the same element quotes the page's wording (two words
-   or more, compared without regard to whitespace, case or quote style). Example: fields.yaml
-   ``cardExpiryDate``, whose note quotes the page's "Card expiry date. If the card does not have
-   any expiry date, this field is empty".
+   differs from the page's, and the note of the same element quotes the page's wording, or the
+   words of it that the spec does not have (two words or more, compared without regard to
+   whitespace, case or quote style). Example: fields.yaml ``cardExpiryDate``, whose note quotes
+   the page's "Card expiry date. If the card does not have any expiry date, this field is empty".
 2. A date or presence of a function's field differs from the page's, and the note of that very
    entry (or of the fields.yaml definition whose ``since`` would change) gives the spec's date or
    presence (e.g. "Dated 2.21 by this function's own page").
@@ -42,12 +42,30 @@ def is_inference(note: str) -> bool:
     return normal(note).startswith("our reading")
 
 
-def quotes(note: str, wording: str) -> bool:
-    """Rule 1: ``note`` quotes ``wording`` (two words or more)."""
-    wording = normal(wording).rstrip(".")
-    if not note or is_inference(note) or len(wording.split(" ")) < 2:
+def _differing(wording: str, spec_text: str) -> str:
+    """The words of ``wording`` that ``spec_text`` does not have: what is left once the words
+    both begin and end with are taken away."""
+    page, spec = normal(wording).split(" "), normal(spec_text).split(" ")
+    start = 0
+    while start < min(len(page), len(spec)) and page[start] == spec[start]:
+        start += 1
+    end = 0
+    while end < min(len(page), len(spec)) - start and page[-1 - end] == spec[-1 - end]:
+        end += 1
+    return " ".join(page[start : len(page) - end])
+
+
+def quotes(note: str, wording: str, spec_text: str = "") -> bool:
+    """Rule 1: ``note`` quotes ``wording``, or the part of it that differs from ``spec_text``
+    (two words or more: a quote, not a word that happens to be in the note)."""
+    if not note or is_inference(note):
         return False
-    return wording in normal(note)
+    text = normal(note)
+    for part in (normal(wording), _differing(wording, spec_text) if spec_text else ""):
+        part = part.strip(' .,;:"')
+        if len(part.split(" ")) >= 2 and part in text:
+            return True
+    return False
 
 
 def mentions(note: str, token: str) -> bool:

@@ -53,7 +53,9 @@ _MEMBER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _NOT_SENT = re.compile(r"(must not|cannot|can not) be (used|sent) in a request", re.IGNORECASE)
 _DEPRECATED = re.compile(r"^(deprecated|depreciated|obsolete)\b", re.IGNORECASE)
 _FORMAT_IN_TEXT = re.compile(r"\bformat (?:is )?([A-Z]{1,4}[0-9]+)\b")
-_SENSITIVE_WORDS = {"pan", "csc", "cvv", "cvc", "cryptogram", "token", "secret", "password"}
+# Words of a field name that suggest card data or a secret: anywhere, or as its last word.
+_SENSITIVE_ANYWHERE = {"pan", "csc", "cvv", "cvc", "cryptogram"}
+_SENSITIVE_LAST = {"token", "secret", "password", "key"}
 
 
 def member_name(value: str) -> str:
@@ -74,8 +76,12 @@ def _quote(text: str, limit: int = 90) -> str:
 
 
 def _looks_sensitive(name: str) -> bool:
-    words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
-    return bool(words & _SENSITIVE_WORDS) or ("card" in words and "number" in words)
+    words = [w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)]
+    return (
+        bool(set(words) & _SENSITIVE_ANYWHERE)
+        or (bool(words) and words[-1] in _SENSITIVE_LAST)
+        or ("card" in words and "number" in words)
+    )
 
 
 class _Merge:
@@ -338,7 +344,9 @@ class _Merge:
         )
         description = existing.description
         if not overridden and not decisions.same_text(existing.description, block.description):
-            if decisions.quotes(existing.note, block.description) and self.decision(
+            if decisions.quotes(
+                existing.note, block.description, existing.description
+            ) and self.decision(
                 block.description_line,
                 f"{here}.description",
                 _quote(block.description),
@@ -580,7 +588,7 @@ class _Merge:
         location = str(enum.location)
         description = old.description
         if not decisions.same_text(old.description, listed.description):
-            if decisions.quotes(enum.note, listed.description) and self.decision(
+            if decisions.quotes(enum.note, listed.description, old.description) and self.decision(
                 listed.description_line,
                 f"{where}.description",
                 _quote(listed.description),
@@ -677,7 +685,9 @@ class _Merge:
         if function is not None and decisions.same_text(function.description, page.description):
             description = function.description
         elif function is not None:
-            if decisions.quotes(function.note, page.description) and self.decision(
+            if decisions.quotes(
+                function.note, page.description, function.description
+            ) and self.decision(
                 page.description_line,
                 f"{where}.description",
                 _quote(page.description),
@@ -870,7 +880,9 @@ class _Merge:
                 description = current
             elif decisions.same_text(shared, block.description):
                 description = None
-            elif decisions.quotes(old.note if old else "", block.description) and self.decision(
+            elif decisions.quotes(
+                old.note if old else "", block.description, current
+            ) and self.decision(
                 block.description_line,
                 f"{where}.description",
                 _quote(block.description),

@@ -18,6 +18,8 @@ import yaml
 
 Path = tuple[str | int, ...]
 WIDTH = 100  # the line width texts are wrapped at
+# libyaml's loader when PyYAML has it: the same nodes and marks (offsets in characters), faster.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class EditError(Exception):
@@ -105,18 +107,32 @@ class Document:
     """A YAML text and the edits made to it."""
 
     def __init__(self, text: str, name: str) -> None:
-        self.text = text
         self.name = name
+        self._text = text
+        self._root: yaml.Node | None = None  # the text's node tree, once composed
+        self._data: object = None  # the text's loaded value, once loaded
+        self._loaded = False
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self._text, self._root, self._data, self._loaded = text, None, None, False
 
     # ----------------------------------------------------------------- reading
 
     def root(self) -> yaml.Node:
+        if self._root is not None:
+            return self._root
         try:
-            node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+            node = yaml.compose(self._text, Loader=_LOADER)
         except yaml.YAMLError as exc:
             raise EditError(f"{self.name}: not YAML after an edit: {exc}") from exc
         if node is None:
             raise EditError(f"{self.name}: empty document")
+        self._root = node
         return node
 
     def node(self, path: Path) -> yaml.Node:
@@ -136,7 +152,10 @@ class Document:
 
     def data(self, path: Path) -> object:
         """The loaded value at ``path``."""
-        value: object = yaml.safe_load(self.text)
+        if not self._loaded:
+            self._data = yaml.load(self._text, Loader=_LOADER)  # noqa: S506 - a safe loader
+            self._loaded = True
+        value = self._data
         for step in path:
             if isinstance(value, dict) and isinstance(step, str):
                 value = value[step]
