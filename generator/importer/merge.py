@@ -815,11 +815,8 @@ class _Merge:
         envelope = set(self.spec.platform.envelope_fields)
         if function is None:
             others = [n for n in on_page if n not in soap]
-            order = (
-                soap
-                + [n for n in others if n not in envelope]
-                + [n for n in others if n in envelope]
-            )
+            filled = sorted((n for n in others if n in envelope), key=lambda n: n == "seal")
+            order = soap + [n for n in others if n not in envelope] + filled  # seal last
         else:
             for name in on_page:
                 if name not in old_map:

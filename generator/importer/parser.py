@@ -378,6 +378,15 @@ class _Parser:
                 break
             description.append(line)
             j += 1
+        twice = [b for b in out if b.name == name and b.direction == direction]
+        if twice:
+            self.say(
+                "warning",
+                start.no,
+                f"{name} is printed twice in the {direction} (also line {twice[0].line}): "
+                "this block is ignored",
+            )
+            return j
         out.append(
             FieldBlock(
                 name=name,

@@ -71,6 +71,11 @@ def _flow(value: str, style: str | None = None) -> str:
     return render_scalar(value, flow=True, style=style)
 
 
+def _url(url: str) -> str:
+    """A URL as the value of a block mapping (``?wsdl`` needs no quotes there)."""
+    return render_scalar(url, flow=False, wrap=False)
+
+
 # --------------------------------------------------------------------------- new things
 
 
@@ -96,7 +101,7 @@ def _function_lines(plan: FunctionPlan, indent: int) -> list[str]:
             urls = [(e, u) for k, e, u in plan.urls if k == kind]
             if urls:
                 lines.append(f"{pad}    {kind}:")
-                lines += [f"{pad}      {env}: {_flow(url)}" for env, url in urls]
+                lines += [f"{pad}      {env}: {_url(url)}" for env, url in urls]
     if plan.note:
         lines.append(_block("note", plan.note, indent + 2))
     for direction in ("request", "response"):
@@ -313,13 +318,13 @@ class _Writer:
                 chosen = [(e, u) for k, e, u in urls if k == kind]
                 if chosen:
                     lines.append(f"  {kind}:")
-                    lines += [f"    {env}: {_flow(url)}" for env, url in chosen]
+                    lines += [f"    {env}: {_url(url)}" for env, url in chosen]
             doc.insert_block(path, "urls", lines, FUNCTION_KEYS)
             return
         where: NodePath = (*path, "urls")
         for kind, env, url in urls:
             if kind not in doc.keys(where):
-                lines = [f"  {e}: {_flow(u)}" for k, e, u in urls if k == kind]
+                lines = [f"  {e}: {_url(u)}" for k, e, u in urls if k == kind]
                 doc.insert_block(where, kind, lines, ("rest", "wsdl"))
                 continue
             given = doc.data((*where, kind))

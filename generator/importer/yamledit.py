@@ -67,12 +67,19 @@ def _folded(value: str, indent: int) -> str | None:
 
 
 def render_scalar(
-    value: str, *, flow: bool, style: str | None = None, indent: int = 2, column: int = 0
+    value: str,
+    *,
+    flow: bool,
+    style: str | None = None,
+    indent: int = 2,
+    column: int = 0,
+    wrap: bool = True,
 ) -> str:
     """``value`` as YAML text: in ``style`` ('"', "'", '>', '|' or None for plain) when possible.
 
     ``column`` is where the text starts on its line (a plain or quoted text that would pass
-    ``WIDTH`` is folded in block context); ``indent`` is the indentation of a folded text's lines.
+    ``WIDTH`` is folded in block context, unless not ``wrap``); ``indent`` is the indentation of a
+    folded text's lines.
     """
     if style == "'":
         text = "'" + value.replace("'", "''") + "'"
@@ -81,7 +88,7 @@ def render_scalar(
         style = '"'
     if style == '"':
         return _double(value)
-    fits = column + len(value) <= WIDTH
+    fits = not wrap or column + len(value) <= WIDTH
     if not flow and (style in (">", "|") or not fits):
         folded = _folded(value, indent)
         if folded is not None:

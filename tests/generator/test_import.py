@@ -474,6 +474,23 @@ def test_importing_twice_changes_nothing_the_second_time(
     assert "would change" not in again.err and "changed nothing" in again.err
 
 
+def test_importing_a_new_service_twice_changes_nothing_the_second_time(
+    capsys: pytest.CaptureFixture[str], reviewed: tuple[Path, Spec], tmp_path: Path
+) -> None:
+    text = page_text().replace("paymentTokenGenerate", "hostedFieldsTokenize")
+    text = text.replace("/token", "/hostedFields").replace(
+        "office:token:v2", "office:hostedFields:v2"
+    )
+    text = edit(text, "TR_WS_2.53", "HF_WS_2.53")
+    text = edit(text, "    TR_WS_2.\n", "    HF_WS_2.\n")
+    spec_dir = copy_spec(reviewed[0], tmp_path)
+    first = run_import(capsys, spec_dir, reviewed[1], text)
+    assert (first.code, first.found()) == (0, {("service-added", "INFO", "hostedFields")})
+    written = tree(spec_dir)
+    again = run_import(capsys, spec_dir, load_spec(spec_dir), text)
+    assert (again.code, again.found(), tree(spec_dir)) == (0, set(), written)
+
+
 def test_the_command_prints_the_spec_diff(
     capsys: pytest.CaptureFixture[str], reviewed: tuple[Path, Spec], tmp_path: Path
 ) -> None:
@@ -869,11 +886,16 @@ def test_new_function_and_new_service(importer: object) -> None:
         "paymentMeanBrandSelectionStatus",
         "paymentTokenConsumerMerchantId",
         "keyVersion",
-        "seal",
         "intermediateServiceProviderId",
-        "sealAlgorithm",  # … the envelope
+        "sealAlgorithm",
+        "seal",  # … the envelope, seal last
     ]
     assert (str(function.recommended_interface_version), len(function.urls)) == ("2.53", 4)
+    token = (run.spec / "services" / "token.yaml").read_text(encoding="utf-8")
+    assert (
+        token.count("production: https://office-server.sogenactif.com/services/v2/token?wsdl\n")
+        == 5
+    )
     text = edit(
         page_text(),
         "Recommended interfaceVersion: TR_WS_2.53",
@@ -954,6 +976,16 @@ def test_a_field_whose_entry_has_a_note_is_not_dropped_silently(
 
 
 # --------------------------------------------------------------------------- errors
+
+
+def test_a_field_printed_twice(importer: object) -> None:
+    block = field_block(page_text(), "cardCSCValue")
+    run = importer(edit(page_text(), block, block + block))  # type: ignore[operator]
+    assert (run.code, run.found()) == (1, set())
+    assert any(
+        ":62: warning: cardCSCValue is printed twice in the request (also line 54)" in m
+        for m in run.messages("warning")
+    )
 
 
 def test_unreadable_pages_exit_2_and_write_nothing(
