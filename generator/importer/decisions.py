@@ -28,14 +28,19 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "‚": "'", "“": '"', "”": 
 _SPACES = re.compile(r"\s+")
 
 
+def plain(text: str) -> str:
+    """``text`` with straight quotes and single spaces."""
+    return _SPACES.sub(" ", text.translate(_QUOTES)).strip()
+
+
 def normal(text: str) -> str:
-    """``text`` for comparison: straight quotes, single spaces, no case."""
-    return _SPACES.sub(" ", text.translate(_QUOTES)).strip().casefold()
+    """``text`` for finding a quote in a note: ``plain`` and without case."""
+    return plain(text).casefold()
 
 
 def same_text(a: str, b: str) -> bool:
-    """Whether two texts say the same thing, whatever their quotes, spaces or case."""
-    return normal(a) == normal(b)
+    """Whether two texts say the same words, whatever their quotes or spaces."""
+    return plain(a) == plain(b)
 
 
 def is_inference(note: str) -> bool:
@@ -94,6 +99,7 @@ def refuses_value_list(note: str) -> bool:
 
 __all__ = [
     "gives",
+    "plain",
     "is_inference",
     "mentions",
     "names_function",

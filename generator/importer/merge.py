@@ -132,17 +132,35 @@ class _Merge:
 
     def run(self) -> Plan:
         self.locate()
+        self.skip_members()
         self.versions = self.page_versions()
         if self.function is not None:
             self.function_since = self.function.since
         elif self.versions:
             self.function_since = min(self.versions.values())
         for name in dict.fromkeys(b.name for b in self.page.fields):
-            self.field(name)
+            if name not in self.skipped:
+                self.field(name)
         self.plan.functions.append(self.function_plan())
         if any(m.level == "error" for m in self.messages):
             raise PageError(self.messages)
         return self.plan
+
+    def skip_members(self) -> None:
+        """Blocks the changelog dates only as members of a container are not the function's."""
+        rows = self.page.changelog
+        own = {r.field for r in rows if not r.container}
+        members = {r.field: r for r in rows if r.container and r.field not in own}
+        for block in self.page.fields:
+            row = members.get(block.name)
+            if row is not None and block.name not in self.skipped:
+                self.skipped.add(block.name)
+                self.say(
+                    "info",
+                    block.line,
+                    f"{block.name} is a member of {row.container} (changelog line {row.line}), "
+                    "not a field of the function: not imported (containers/ is edited by hand)",
+                )
 
     def locate(self) -> None:
         """Which service the function belongs to, and whether the spec has it already."""
@@ -247,6 +265,8 @@ class _Merge:
                     rows.setdefault((direction, row.field), []).append(index)
         result: dict[tuple[Direction, str], Version] = {}
         for block in page.fields:
+            if block.name in self.skipped:
+                continue
             key = (block.direction, block.name)
             found = [page.changelog[i] for i in rows.get(key, [])]
             if found:

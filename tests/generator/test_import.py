@@ -335,7 +335,8 @@ def test_decision_rules() -> None:
         'The page adds "Use the latest version."', "A field. Use the latest version.", "A field."
     )
     assert not quotes("fro", "Generate a token fro a payment.", "Generate a token for a payment.")
-    assert same_text("the merchant’s key", "The merchant's  key")
+    assert same_text("the merchant’s “key”", 'the merchant\'s  "key"')
+    assert not same_text("Visa card", "VISA card")  # a change of case is the page's to make
 
 
 def test_yaml_edits_keep_the_rest_of_the_file() -> None:
@@ -984,6 +985,21 @@ def test_a_field_whose_entry_has_a_note_is_not_dropped_silently(
 
 
 # --------------------------------------------------------------------------- errors
+
+
+def test_container_members_are_not_fields_of_the_function(importer: ImportRun) -> None:
+    text = add_block(
+        page_text(),
+        "paymentTokenConsumerMerchantId",
+        new_block("email", "Optional", "2.0", "Email address of the customer."),
+        "2.0 email Request customerContact",
+    )
+    run = importer(text)
+    assert (run.code, run.found()) == (0, set())
+    assert any(
+        ":247: info: email is a member of customerContact (changelog line 434)" in m
+        for m in run.messages("info")
+    )
 
 
 def test_a_field_printed_twice(importer: ImportRun) -> None:
