@@ -498,6 +498,33 @@ def test_importing_a_new_service_twice_changes_nothing_the_second_time(
     assert (again.code, again.found(), tree(spec_dir)) == (0, set(), written)
 
 
+def test_several_pages_in_one_run(
+    capsys: pytest.CaptureFixture[str], reviewed: tuple[Path, Spec], tmp_path: Path
+) -> None:
+    """Pages are imported in the order given; the diff covers them all; two pages that describe
+    a shared field differently are reported (the last one wins)."""
+    spec_dir = copy_spec(reviewed[0], tmp_path)
+    first = tmp_path / "first.txt"
+    first.write_text(edit(page_text(), "TR_WS_2.53", "TR_WS_2.55"), encoding="utf-8")
+    second = page_text().replace("paymentTokenGenerate", "paymentTokenRefresh")
+    second = edit(second, "    Card number (format N19", "    The card number (format N19")
+    (tmp_path / "second.txt").write_text(second, encoding="utf-8")
+    code = main([str(first), str(tmp_path / "second.txt"), "--spec", str(spec_dir)])
+    err = capsys.readouterr().err
+    diff = diff_specs(reviewed[1], load_spec(spec_dir))
+    assert {(c.id, c.severity, c.path) for c in diff.changes} == {
+        (
+            "function-recommended-version-changed",
+            "INFO",
+            f"{FUNCTION}.recommended_interface_version",
+        ),
+        ("function-added", "INFO", "token.paymentTokenRefresh"),
+        ("description-changed", "INFO", "fields.cardNumber.description"),
+    }
+    assert code == 1
+    assert f"second.txt:76: warning: fields.cardNumber: described differently by {first}:76" in err
+
+
 def test_the_command_prints_the_spec_diff(
     capsys: pytest.CaptureFixture[str], reviewed: tuple[Path, Spec], tmp_path: Path
 ) -> None:
