@@ -99,11 +99,11 @@ def refuses_value_list(note: str) -> bool:
 
 __all__ = [
     "gives",
-    "plain",
     "is_inference",
     "mentions",
     "names_function",
     "normal",
+    "plain",
     "quotes",
     "refuses_value_list",
     "same_text",
