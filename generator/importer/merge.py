@@ -382,9 +382,13 @@ class _Merge:
                 )
         since = str(existing.since)
         function = f"{self.service_name}.{page.function}"
+        follows = all(  # the function's entries take the field's since (no `since:` of their own)
+            u.since == max(existing.since, self.function_since) for u in uses if u.name == name
+        )
         if (
             len(set(versions)) == 1
             and versions[0] != existing.since
+            and follows
             and self.users(name) <= {function}
             and name not in self.spec.platform.envelope_fields
         ):
