@@ -1,4 +1,5 @@
-"""``python -m generator generate | check | validate | docs | diff | changelog`` (``--help``)."""
+"""``python -m generator generate | check | validate | docs | diff | changelog | import``
+(see ``--help``)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         from .changelog import main as changelog_main
 
         return changelog_main(argv[1:])
+    if argv[:1] == ["import"]:  # so does import (see generator/importer/cli.py)
+        from .importer import main as import_main
+
+        return import_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -69,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("rest", nargs=argparse.REMAINDER)
 
     p = sub.add_parser("diff", help="what changed between two spec versions", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+    p = sub.add_parser(
+        "import", help="update spec/ from data-dictionary pages saved as text", add_help=False
+    )
     p.add_argument("rest", nargs=argparse.REMAINDER)
 
     args = parser.parse_args(argv)
