@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 import tempfile
 import tomllib
@@ -33,6 +34,25 @@ def package_version(root: Path = REPO) -> str:
     """The package version, from pyproject.toml (its one source)."""
     data = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
     return str(data["project"]["version"])
+
+
+def released_version(source: str) -> str | None:
+    """The package version at ``git:REV`` (pyproject.toml there), or None for a folder."""
+    if not source.startswith("git:"):
+        return None
+    proc = subprocess.run(
+        ["git", "show", f"{source[4:]}:pyproject.toml"],  # noqa: S607 - git from PATH
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return None
+    return str(tomllib.loads(proc.stdout.decode("utf-8"))["project"]["version"])
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split(".")[:3])
 
 
 def bump(version: str, result: SpecDiff) -> str:
@@ -89,13 +109,25 @@ def entry(result: SpecDiff, version: str) -> str:
     return "\n".join(lines)
 
 
+# A section maintainers write themselves in an entry (what changed in the client itself): kept
+# when the entry is written again.
+HAND_WRITTEN = "### The client"
+
+
 def write(path: Path, text: str, version: str) -> None:
-    """Put ``text`` at the top of the changelog, replacing an entry of the same version."""
+    """Put ``text`` at the top of the changelog, replacing an entry of the same version but
+    keeping its hand-written section (``### The client``)."""
     current = path.read_text("utf-8") if path.exists() else f"{TITLE}\n"
     body = current.split("\n", 1)[1] if current.startswith(TITLE) else "\n" + current
     pattern = re.compile(rf"^## {re.escape(version)}:.*?(?=^## |\Z)", re.S | re.M)
+    old = pattern.search(body)
+    kept = ""
+    if old is not None and HAND_WRITTEN in old.group(0):
+        kept = HAND_WRITTEN + old.group(0).split(HAND_WRITTEN, 1)[1].split("\n### ", 1)[0]
     body = pattern.sub("", body).lstrip("\n")
-    path.write_text(f"{TITLE}\n\n{text.rstrip()}\n\n{body}".rstrip() + "\n", "utf-8")
+    head, _, rest = text.rstrip().partition("\n\n")
+    entry = f"{head}\n\n{kept.rstrip()}\n\n{rest}" if kept else text.rstrip()
+    path.write_text(f"{TITLE}\n\n{entry}\n\n{body}".rstrip() + "\n", "utf-8")
 
 
 def main(argv: list[str]) -> int:
@@ -123,11 +155,12 @@ def main(argv: list[str]) -> int:
     else:
         write(Path(args.output), text, version)
         print(f"wrote the {version} entry into {args.output}")
-    suggested = bump(current, result)
-    if version == current and suggested != current and result.changes:
+    previous = released_version(args.old)
+    if previous is not None and _key(version) < _key(bump(previous, result)):
         print(
-            f"these changes call for version {suggested} (docs/versioning.md): set it in "
-            "pyproject.toml",
+            f"these changes since {previous} call for version {bump(previous, result)} at least "
+            f"(docs/versioning.md), not {version}: set it in pyproject.toml",
             file=sys.stderr,
         )
+        return 1
     return 0

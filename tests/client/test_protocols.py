@@ -76,7 +76,7 @@ def test_request_matches_the_dictionary_sample(server: LocalServer, protocol: st
     # Same fields as the dictionary's sample, plus the envelope the client fills in.
     assert fields == {
         **SAMPLE_REQUEST,
-        "interfaceVersion": "TR_WS_2.55",
+        "interfaceVersion": "TR_WS_" + sogenactif.INTERFACE_VERSION,
         "keyVersion": "1",
         "merchantId": MERCHANT_ID,
         "seal": fields["seal"],
@@ -296,7 +296,8 @@ def test_card_order_matches_the_guide_sample(server: LocalServer, protocol: str)
     sent = request.json() if protocol == "rest" else _soap_input_as_json(request.body)
     envelope = {"interfaceVersion", "keyVersion", "merchantId", "seal", "sealAlgorithm"}
     assert {k: v for k, v in sent.items() if k not in envelope} == GUIDE_CARD_ORDER
-    assert sent["interfaceVersion"] == "IR_WS_2.55" and sent["sealAlgorithm"] == "SHA-256"
+    assert sent["interfaceVersion"] == "IR_WS_" + sogenactif.INTERFACE_VERSION
+    assert sent["sealAlgorithm"] == "SHA-256"
     assert verify_seal(sent, SECRET_KEY, "SHA-256")
     if protocol == "rest":  # same key order as the sample at every level, seal last
         assert list(sent) == [*sorted(set(sent) - {"seal"}), "seal"]

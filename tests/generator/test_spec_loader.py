@@ -12,6 +12,9 @@ import generator.spec
 from generator.spec import SpecError, Version, load_spec, loader, model
 
 SPEC = Path(__file__).resolve().parents[2] / "spec"
+# The spec's latest interface version, and one after it.
+LATEST = str(load_spec(SPEC).platform.latest_interface_version)
+AFTER = f"{LATEST.split('.')[0]}.{int(LATEST.split('.')[1]) + 1}"
 
 
 @pytest.fixture()
@@ -219,15 +222,15 @@ def test_since_after_the_latest_version_warns_with_file_and_line(spec_copy: Path
     _edit(
         path,
         "{field: paymentTokenConsumerMerchantId, presence: optional}",
-        '{field: paymentTokenConsumerMerchantId, presence: optional, since: "2.58"}',
+        f'{{field: paymentTokenConsumerMerchantId, presence: optional, since: "{AFTER}"}}',
     )
-    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if '"2.58"' in t)
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if f'"{AFTER}"' in t)
     spec = load_spec(spec_copy)
     assert spec.warnings == (
         f"spec/services/token.yaml:{line}: "
-        "token.paymentTokenGenerate.request.paymentTokenConsumerMerchantId: since 2.58 is later "
-        "than latest_interface_version 2.55 in platform.yaml: it is left out of every generated "
-        "client until the latest version is raised",
+        f"token.paymentTokenGenerate.request.paymentTokenConsumerMerchantId: since {AFTER} is "
+        f"later than latest_interface_version {LATEST} in platform.yaml: it is left out of every "
+        "generated client until the latest version is raised",
     )
     assert load_spec(SPEC).warnings == ()
 
@@ -254,7 +257,7 @@ def test_cli_warns_about_a_since_after_the_latest_version(
         ("abc", "argument --interface-version: 'abc' is not an interface version such as 2.53"),
         ("2.", "argument --interface-version: '2.' is not an interface version such as 2.53"),
         ("1.9", "interface version 1.9 is older than every function of the spec"),
-        ("2.99", "interface version 2.99 is newer than the latest in platform.yaml (2.55)"),
+        ("9.99", f"interface version 9.99 is newer than the latest in platform.yaml ({LATEST})"),
     ],
 )
 def test_cli_refuses_a_bad_interface_version_without_a_traceback(
