@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +25,7 @@ KEEP = 50
 class Exchange:
     """One request the simulator answered, as it may be shown."""
 
-    at: str  # when it was answered: the real UTC time, ISO 8601
+    at: str  # when it was answered, on the simulated clock (UTC, ISO 8601)
     protocol: str  # "REST" or "SOAP"
     service: str
     function: str
@@ -59,8 +59,9 @@ class Exchange:
 class Exchanges:
     """The last ``keep`` exchanges, oldest dropped first; safe to share between threads."""
 
-    def __init__(self, keep: int = KEEP) -> None:
+    def __init__(self, keep: int = KEEP, clock: Callable[[], datetime] | None = None) -> None:
         self.keep = keep
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._items: deque[Exchange] = deque(maxlen=keep)
         self._lock = threading.Lock()
 
@@ -75,7 +76,7 @@ class Exchanges:
         note: str = "",
     ) -> None:
         exchange = Exchange(
-            at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            at=self._clock().isoformat(timespec="milliseconds"),
             protocol=protocol,
             service=service,
             function=function,

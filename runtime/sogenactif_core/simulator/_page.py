@@ -62,14 +62,21 @@ header h1{margin:0 0 6px;font-size:20px;font-weight:600}
 header dl{display:flex;flex-wrap:wrap;gap:4px 22px;margin:0;font-size:13px;color:#d6e2f0}
 header dt{display:inline;font-weight:600;color:#fff}header dd{display:inline;margin:0 0 0 6px}
 main{padding:8px 28px 28px}
-section{background:#fff;border:1px solid #dde3ea;border-radius:8px;margin:18px 0;padding:16px 18px}
+section{background:#fff;border:1px solid #dde3ea;border-radius:8px;margin:18px 0;padding:16px 18px;
+overflow-x:auto}
 h2{margin:0 0 12px;font-size:16px;font-weight:600}
 h2 small{font-weight:400;color:#6b7785;font-size:13px;margin-left:6px}
 table{border-collapse:collapse;width:100%}
-th{text-align:left;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:#6b7785;
-font-weight:600;border-bottom:2px solid #dde3ea;padding:6px 8px}
-td{border-bottom:1px solid #edf0f3;padding:8px;vertical-align:top}
-tr:last-child td{border-bottom:0}
+table.list>thead>tr>th{text-align:left;font-size:12px;text-transform:uppercase;letter-spacing:.03em;
+color:#6b7785;font-weight:600;border-bottom:2px solid #dde3ea;padding:6px 8px}
+table.list>tbody>tr>td{border-bottom:1px solid #edf0f3;padding:9px 8px;vertical-align:top}
+table.list>tbody>tr:last-child>td{border-bottom:0}
+table.list>thead>tr>th.num{text-align:right}
+table.ops,table.amounts{width:auto;font-size:12.5px}
+table.amounts td{padding:0 0 2px 0}table.amounts td.muted{padding-right:12px}
+table.ops td{padding:0 10px 2px 0;white-space:nowrap;vertical-align:baseline}
+table.ops td.name{font-weight:600}
+.nowrap{white-space:nowrap}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .mono,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;
 font-size:12.5px}
@@ -80,16 +87,14 @@ white-space:nowrap;background:#e7ebf0;color:#3e4c59}
 .ok{background:#dcf3e4;color:#17663a}.credit{background:#ece4fb;color:#5b2f9e}
 .wait{background:#dceafb;color:#1c4f8f}.hold{background:#fdf0d5;color:#8a5a00}
 .bad{background:#fde2e1;color:#a3231f}.off{background:#e7ebf0;color:#52606d}
-ol.ops{margin:0;padding:0;list-style:none}
-ol.ops li{white-space:nowrap;font-size:12.5px;padding:1px 0}
-ol.ops .name{display:inline-block;min-width:9.5em;font-weight:600}
 .code{display:inline-block;min-width:2.2em;text-align:center;border-radius:4px;font-weight:600;
 padding:0 4px}
 .code.c00{background:#dcf3e4;color:#17663a}.code.cx{background:#fde2e1;color:#a3231f}
 details{border-top:1px solid #edf0f3}
 details:first-of-type{border-top:0}
-summary{cursor:pointer;padding:7px 4px;list-style-position:outside}
+summary{cursor:pointer;padding:7px 4px;font-size:13px}
 summary span{margin-right:12px}
+summary h2{display:inline;margin:0}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:12px;padding:0 4px 12px}
 .pair h3{margin:4px 0;font-size:12px;text-transform:uppercase;color:#6b7785;font-weight:600}
 pre{margin:0;background:#f7f9fb;border:1px solid #e3e8ee;border-radius:6px;padding:8px 10px;
@@ -178,6 +183,11 @@ def _when(stamp: str) -> str:
     return stamp.replace("T", " ").split("+")[0].split(".")[0]
 
 
+def _short(stamp: str) -> str:
+    """``2026-05-04T10:11:12+00:00`` -> ``05-04 10:11:12`` (the year is on the page's header)."""
+    return _when(stamp)[5:]
+
+
 def _transactions_section(
     shown: list[Transaction],
     histories: Mapping[tuple[str, str], list[Operation]],
@@ -193,37 +203,48 @@ def _transactions_section(
     for t in shown:
         card = masked(t.card.pan) if t.card.pan else ""
         ops = "".join(
-            f'<li><span class="name">{_e(o.name)}</span>{_code(o.response_code)} '
-            f'<span class="mono">{_e(_amount(o.amount, t.currency_code))}</span> '
-            f'→ {_e(o.status)} <span class="muted">{_e(_when(o.at))}</span></li>'
+            "<tr>"
+            f'<td class="name">{_e(o.name)}</td><td>{_code(o.response_code)}</td>'
+            f'<td class="num">{_e(_amount(o.amount, t.currency_code))}</td>'
+            f"<td>→ {_e(o.status)}</td>"
+            f'<td class="muted mono">{_e(_short(o.at))}</td>'
+            "</tr>"
             for o in histories.get((t.merchant_id, t.reference), [])
         )
-        dates = [f"created {_when(t.created_at)}"]
-        if t.capture_date:
-            dates.append(f"capture {t.capture_date}")
-        if t.capture_limit_date:
-            dates.append(f"validate by {t.capture_limit_date}")
+        when = ""
+        if t.capture_limit_date and t.status == "TO_VALIDATE":
+            when = f"validate by {t.capture_limit_date}"
+        elif t.capture_date and t.status in ("TO_CAPTURE", "TO_CREDIT"):
+            when = f"remitted after {t.capture_date}"
+        elif t.capture_date and t.status in ("CAPTURED", "CREDITED"):
+            when = f"capture day {t.capture_date}"
+        brand = t.card.brand + (f" · exp. {t.card.expiry}" if t.card.expiry else "")
+        amounts = [("authorised", t.origin_amount), ("current", t.current_amount)]
+        if t.refunded_amount:
+            amounts.append(("refunded", t.refunded_amount))
+        figures = "".join(
+            f'<tr><td class="muted">{label}</td>'
+            f'<td class="num">{_e(_amount(value, t.currency_code))}</td></tr>'
+            for label, value in amounts
+        )
         rows.append(
             "<tr>"
-            f'<td><div class="ref mono">{_e(t.reference)}</div>'
-            f'<div class="muted">{_e(t.merchant_id)} · {_e(t.origin)}</div></td>'
-            f'<td>{_badge(t.status)}<div class="muted">responseCode {_e(t.response_code)}'
-            f" · {_e(t.capture_mode)}</div></td>"
-            f'<td class="num">{_e(_amount(t.origin_amount, t.currency_code))}</td>'
-            f'<td class="num">{_e(_amount(t.current_amount, t.currency_code))}</td>'
-            f'<td class="num">{_e(_amount(t.refunded_amount, t.currency_code))}</td>'
-            f'<td><span class="mono">{_e(card)}</span>'
-            f'<div class="muted">{_e(t.card.brand)}'
-            f"{' · exp. ' + _e(t.card.expiry) if t.card.expiry else ''}</div></td>"
-            f'<td class="muted">{"<br>".join(_e(d) for d in dates)}</td>'
-            f'<td><ol class="ops">{ops}</ol></td>'
+            f'<td class="nowrap"><div class="ref mono">{_e(t.reference)}</div>'
+            f'<div class="muted">{_e(t.merchant_id)}</div>'
+            f'<div class="muted">{_e(t.origin)} · {_e(_short(t.created_at))}</div></td>'
+            f'<td>{_badge(t.status)}<div class="muted">responseCode {_e(t.response_code)}</div>'
+            f'<div class="muted">{_e(t.capture_mode)}</div></td>'
+            f'<td><table class="amounts">{figures}</table></td>'
+            f'<td class="nowrap"><div class="mono">{_e(card)}</div>'
+            f'<div class="muted">{_e(brand)}</div>'
+            f'<div class="muted">{_e(when)}</div></td>'
+            f'<td><table class="ops">{ops}</table></td>'
             "</tr>"
         )
     return (
         head
-        + '<table id="transactions"><thead><tr><th>Reference</th><th>Status</th>'
-        + '<th class="num">Authorised</th><th class="num">Current</th>'
-        + '<th class="num">Refunded</th><th>Card</th><th>Dates</th><th>History</th>'
+        + '<table id="transactions" class="list"><thead><tr><th>Reference</th><th>Status</th>'
+        + "<th>Amounts</th><th>Card</th><th>History</th>"
         + "</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></section>"
@@ -239,7 +260,7 @@ def _fields(value: Mapping[str, Any] | None) -> str:
 def _exchanges_section(exchanges: Iterable[Exchange], keep: int) -> str:
     items = list(exchanges)
     head = (
-        f"<section><h2>Recent exchanges<small>the last {keep} at most, newest first; "
+        f"<section><h2>Recent exchanges<small>the last {keep} at most, newest first, on the simulated clock; "
         "card data masked</small></h2>"
     )
     if not items:
@@ -284,7 +305,7 @@ def _endpoints_section(platform: Platform) -> str:
         "POST /_simulator/reset",
     ]
     return (
-        '<section><details><summary><h2 style="display:inline">Endpoints</h2>'
+        "<section><details><summary><h2>Endpoints</h2>"
         f'<small class="muted"> {len(rest)} functions over REST and SOAP, and the control '
         "interface</small></summary>"
         '<ul class="endpoints mono">'

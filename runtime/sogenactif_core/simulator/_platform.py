@@ -233,7 +233,8 @@ class Platform:
         self._keys_lock = threading.Lock()
         self._served_lock = threading.Lock()
         self.served = 0
-        self.exchanges = Exchanges()  # the last requests and answers, masked (the page shows them)
+        # The last requests and answers, masked, timed on the simulated clock (the page shows them).
+        self.exchanges = Exchanges(clock=self.now)
         self.base_url = ""  # where the simulator listens, for the redirection URLs it hands out
         self.default_merchant_id = ""  # the first shop's
         for shop in shops:
