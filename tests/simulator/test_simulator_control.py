@@ -269,9 +269,16 @@ def test_cli_control_errors(
     monkeypatch.setenv("SOGENACTIF_SIMULATOR_URL", url)
     assert main(["health"]) == 1  # the URL from the environment
     assert "no simulator answering at " + url in capsys.readouterr().err
-    with pytest.raises(SystemExit) as info:
-        main(["advance-days", "-2"])
-    assert info.value.code == 2
+    for wrong in (
+        ["advance-days", "-2"],
+        ["advance-days", "two"],
+        ["transactions", "--limit", "x"],
+        ["--max-connections", "0"],
+        ["serve", "--request-timeout", "-1"],
+    ):
+        with pytest.raises(SystemExit) as info:
+            main(wrong)
+        assert info.value.code == 2, wrong
 
 
 @pytest.mark.slow
