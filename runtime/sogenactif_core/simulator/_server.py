@@ -18,9 +18,10 @@
 Every request gets an answer: whatever goes wrong while it is handled is answered HTTP 500 (the
 log line masks card numbers). Connections are bounded, so clients that stall cannot pin threads:
 
-- a request (its line, headers and body) must arrive within ``request_timeout`` seconds of its
-  first byte, or of the connection's opening: past it, it is answered 408 and the connection
-  closed (a byte now and then does not stretch the deadline);
+- a request (its line, headers and body) must arrive whole within ``request_timeout`` seconds
+  of its first byte: past it, it is answered 408 and the connection closed (a byte now and then
+  does not stretch the deadline); a new connection that sends nothing for ``request_timeout``
+  seconds is closed;
 - a keep-alive connection waits ``idle_timeout`` seconds for its next request, then is closed;
 - at most ``max_connections`` connections are served at once, each by its own thread; when all
   are taken, idle keep-alive connections are closed to make room, and a connection that still
