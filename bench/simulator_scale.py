@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The simulator's throughput with 100,000 stored transactions against a fresh one (issue 12).
 
-    python bench/simulator_scale.py [--stored 100000] [--calls 1500] [--rounds 5]
+    python bench/simulator_scale.py [--stored 100000] [--calls 400] [--rounds 9]
 
 Two simulators run in this process (in memory, the default test shop): a fresh one, and one
 holding ``--stored`` transactions inserted straight through its store (what a long test session
@@ -13,8 +13,8 @@ validate, captured or refused, with their operation). Against each, one keep-ali
 - ``cardOrder``: a new transactionReference each call, sealed per call (a write).
 
 Both simulators are measured in alternating rounds (fresh then stored, stored then fresh …)
-and each figure is the median over the rounds; the ratio is stored/fresh (1.0: the stored transactions
-cost nothing). The goal is a ratio of at least 0.85 per function; the exit status is 1 when a
+and each figure is the median over the rounds; the ratio is the median of the per-round ratios
+stored/fresh (1.0: the stored transactions cost nothing). The goal is a ratio of at least 0.85 per function; the exit status is 1 when a
 line misses it. Timings are never asserted by the test suite: tests/simulator checks the
 behaviour that makes a call's cost independent of the stored transactions.
 """
@@ -78,8 +78,9 @@ def fill(sim: Simulator, count: int) -> None:
                     capture_mode="VALIDATION" if status == "TO_VALIDATE" else "AUTHOR_CAPTURE",
                     capture_day=1 + n % 5,
                     created_at=stamp,
-                    card=Card("4100000000000000" if code == "00" else "4100000000000005",
-                              EXPIRY, "VISA"),
+                    card=Card(
+                        "4100000000000000" if code == "00" else "4100000000000005", EXPIRY, "VISA"
+                    ),
                     capture_date=capture_date,
                     capture_limit_date=limit,
                     details={"acquirerResponseCode": code},
@@ -153,8 +154,8 @@ def rate(call: Any, calls: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stored", type=int, default=100_000, help="transactions (100000)")
-    parser.add_argument("--calls", type=int, default=1500, help="calls per round (1500)")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (5)")
+    parser.add_argument("--calls", type=int, default=400, help="calls per round (400)")
+    parser.add_argument("--rounds", type=int, default=9, help="alternating rounds (9)")
     args = parser.parse_args(argv)
 
     with Simulator() as fresh, Simulator() as stored:
@@ -183,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, figures in results.items():
             fresh_rate = statistics.median(figures["fresh"])
             stored_rate = statistics.median(figures["stored"])
-            ratio = stored_rate / fresh_rate
+            # The median of the per-round ratios: a slow patch of the machine hits one round.
+            ratio = statistics.median(
+                s / f for s, f in zip(figures["stored"], figures["fresh"], strict=True)
+            )
             ok = ratio >= GOAL
             missed |= not ok
             print(
