@@ -32,7 +32,7 @@ if [ -z "$browser" ]; then
 fi
 
 export PYTHONPATH="$PWD/generated:$PWD/runtime${PYTHONPATH:+:$PYTHONPATH}"
-work="$(mktemp -d)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/sogenactif-browser-test.XXXXXX")"
 server=""
 cleanup() {
     if [ -n "$server" ]; then kill "$server" 2> /dev/null || true; wait "$server" 2> /dev/null || true; fi
