@@ -128,6 +128,7 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
         "testing/__init__.py": "testing_init.py.j2",
         "testing/__main__.py": "testing_main.py.j2",
         "testing/pytest_plugin.py": "pytest_plugin.py.j2",
+        "testing/_pytest11.py": "pytest_entry.py.j2",
     }
     files = {path: env.get_template(name).render(ctx) for path, name in one_per_package.items()}
     files["py.typed"] = ""

@@ -12,8 +12,15 @@
 
 Also as pytest fixtures (``sogenactif_simulator``, ``sogenactif_client``: see
 ``sogenactif.testing.pytest_plugin``) and from a shell: ``python -m sogenactif.testing --port 8080``.
-What it checks and how it behaves: :class:`Simulator`, and the engine's documentation in
-``sogenactif_core.simulator``. :class:`MockTransport` (no server at all) is re-exported here.
+
+Control it: ``sim.advance_days(1)`` (the remittances of the day), ``sim.reset()``,
+``sim.transactions()``, ``sim.exchanges()``; for a simulator in another process,
+``SimulatorControl("http://127.0.0.1:8080")`` (same methods, over the JSON endpoints under
+``/_simulator/``) or ``python -m sogenactif.testing advance-days 1 | reset | transactions |
+health [--url URL]``. Its page, at the base URL, shows the transactions and the recent exchanges.
+What it checks and how it behaves: :class:`Simulator`, ``docs/simulator.md`` and the engine's
+documentation in ``sogenactif_core.simulator``. :class:`MockTransport` (no server at all) is
+re-exported here.
 """
 
 from __future__ import annotations
@@ -29,9 +36,12 @@ from sogenactif_core.simulator import (
     DEFAULT_SHOP,
     TEST_PREFIXES,
     Card,
+    Exchange,
     MockTransport,
     Operation,
     Shop,
+    SimulatorControl,
+    SimulatorControlError,
     Transaction,
     WireCall,
 )
@@ -47,10 +57,13 @@ __all__ = [
     "DEFAULT_SHOP",
     "TEST_PREFIXES",
     "Card",
+    "Exchange",
     "MockTransport",
     "Operation",
     "Shop",
     "Simulator",
+    "SimulatorControl",
+    "SimulatorControlError",
     "Transaction",
     "WireCall",
 ]

@@ -19,7 +19,17 @@ It behaves like the platform for every function of the generated dictionary:
   24, a reused transactionReference 94; 3-D Secure goes through a simulated ACS
   (:meth:`Simulator.pa_res`) and payment providers through a simulated redirection
   (``_behaviour``); :meth:`Simulator.advance_days` runs the remittances (captures);
-- every response is sealed over its fields, in the dictionary's (unsorted) order.
+- every response is sealed over its fields, in the dictionary's (unsorted) order;
+- every request gets an answer and connections are bounded (``_server``): a request must
+  arrive within ``request_timeout`` seconds (else 408), an idle keep-alive connection is closed
+  after ``idle_timeout``, at most ``max_connections`` are served at once; a call costs the same
+  whatever the number of stored transactions (``_store``).
+
+It is controlled from Python (:meth:`Simulator.advance_days`, :meth:`Simulator.reset`,
+:meth:`Simulator.transactions`, :meth:`Simulator.exchanges`), over HTTP (JSON endpoints under
+``/_simulator/``), with :class:`SimulatorControl` for a simulator in another process, and from
+the command line (``python -m sogenactif.testing advance-days 1``: ``_cli``). Its page, at ``/``,
+shows the transactions and the recent exchanges, card data masked (``_page``).
 
 The default shop is the public test shop of the Office Server JSON guide (merchantId
 201040040170001, key version 1). Add shops with ``Simulator(shops=[Shop(...), ...])`` or
@@ -37,8 +47,10 @@ from .._dictionary import DataDictionary
 from .._transport import MockTransport, WireCall
 from ._behaviour import BEHAVIOURS, not_available, pa_res
 from ._cards import AUTHORISATION_CODES, TEST_PREFIXES
+from ._control import SimulatorControl, SimulatorControlError
+from ._exchanges import Exchange
 from ._platform import Platform, Shop
-from ._server import SimulatorServer
+from ._server import IDLE_TIMEOUT, MAX_CONNECTIONS, REQUEST_TIMEOUT, SimulatorServer
 from ._store import Card, Operation, Store, Transaction
 
 if TYPE_CHECKING:
@@ -54,10 +66,13 @@ __all__ = [
     "DEFAULT_SHOP",
     "TEST_PREFIXES",
     "Card",
+    "Exchange",
     "MockTransport",
     "Operation",
     "Shop",
     "Simulator",
+    "SimulatorControl",
+    "SimulatorControlError",
     "Transaction",
     "WireCall",
 ]
@@ -73,9 +88,12 @@ class Simulator:
     """A simulated Office Server listening on ``host:port`` (a free port by default).
 
     ``with Simulator() as sim:`` starts it and stops it; so do :meth:`start` and :meth:`stop`.
-    ``db`` is ``":memory:"`` (default) or a SQLite file kept across runs. ``shops`` replaces the
-    default test shop (the first one gives :attr:`merchant_id`, :attr:`secret_key`,
-    :attr:`key_version`).
+    ``db`` is ``":memory:"`` (default) or a SQLite file kept across runs (one simulator per
+    file). ``shops`` replaces the default test shop (the first one gives :attr:`merchant_id`,
+    :attr:`secret_key`, :attr:`key_version`). ``request_timeout`` (10 s): the time a request
+    has to arrive, from its first byte (408 after it); ``idle_timeout`` (60 s): how long a
+    keep-alive connection waits for its next request; ``max_connections`` (64): connections
+    served at once.
     """
 
     #: The dictionary the simulated platform serves (set by the generated subclass).
@@ -88,12 +106,22 @@ class Simulator:
         db: str | Path = ":memory:",
         host: str = "127.0.0.1",
         port: int = 0,
+        request_timeout: float = REQUEST_TIMEOUT,
+        idle_timeout: float = IDLE_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         self.shops: list[Shop] = list(shops) if shops is not None else [DEFAULT_SHOP]
         if not self.shops:
             raise ValueError("the simulator needs at least one shop")
+        if not (request_timeout > 0 and idle_timeout > 0):
+            raise ValueError("timeouts are positive numbers of seconds")
+        if max_connections < 1:
+            raise ValueError("max_connections is at least 1")
         self.host = host
         self.requested_port = port
+        self.request_timeout = request_timeout
+        self.idle_timeout = idle_timeout
+        self.max_connections = max_connections
         self.store = Store(db)
         self.platform = Platform(
             self._dictionary, self.store, self.shops, BEHAVIOURS, not_available
@@ -106,7 +134,13 @@ class Simulator:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        self._server = SimulatorServer((self.host, self.requested_port), self.platform)
+        self._server = SimulatorServer(
+            (self.host, self.requested_port),
+            self.platform,
+            request_timeout=self.request_timeout,
+            idle_timeout=self.idle_timeout,
+            max_connections=self.max_connections,
+        )
         self.platform.base_url = self.base_url
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -195,14 +229,29 @@ class Simulator:
         credits, expiries); returns how many transactions changed status."""
         return self.platform.advance_days(days)
 
+    def reset(self) -> None:
+        """Back to a fresh simulator: no transaction, wallet, token, pending payment or recent
+        exchange, the clock on the real day. Shops and keys stay; so do the URL and the port."""
+        self.platform.reset()
+
     def transaction(self, reference: str, merchant_id: str | None = None) -> Transaction | None:
         with self.store.atomic():
             return self.store.transaction(merchant_id or self.merchant_id, reference)
 
-    def transactions(self, merchant_id: str | None = None) -> list[Transaction]:
-        """Every transaction (of one shop, or of all), oldest first."""
+    def transactions(
+        self, merchant_id: str | None = None, *, limit: int | None = None
+    ) -> list[Transaction]:
+        """Every transaction (of one shop, or of all; the ``limit`` most recent), oldest first."""
         with self.store.atomic():
-            return self.store.transactions(merchant_id)
+            return self.store.transactions(merchant_id, limit)
+
+    def exchanges(self) -> list[Exchange]:
+        """The recent requests and answers (the last 50), newest first, card data masked."""
+        return self.platform.exchanges.recent()
+
+    def control(self) -> SimulatorControl:
+        """A :class:`SimulatorControl` of this simulator, through its HTTP control interface."""
+        return SimulatorControl(self.base_url)
 
     def operations(self, reference: str, merchant_id: str | None = None) -> list[Operation]:
         with self.store.atomic():

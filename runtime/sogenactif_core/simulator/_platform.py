@@ -43,11 +43,13 @@ from ._checks import (
     split_interface_version,
     version,
 )
+from ._exchanges import Exchanges
 from ._store import Store
 
 _MERCHANT_ID = re.compile(r"^[0-9]{15}$")
 _KEY_VERSION = re.compile(r"^[0-9]{1,10}$")
 _LOWEST_VERSION: Version = (2, 0)
+MAX_DAYS = 36_500  # what advance_days takes at once (a hundred years)
 # The values of redirectionStatusCode a refusal can take (spec/enums/redirectionStatusCode.yaml).
 _REDIRECTION_CODES = frozenset({"03", "12", "30", "34", "94", "99"})
 
@@ -231,7 +233,10 @@ class Platform:
         self._keys_lock = threading.Lock()
         self._served_lock = threading.Lock()
         self.served = 0
+        # The last requests and answers, masked, timed on the simulated clock (the page shows them).
+        self.exchanges = Exchanges(clock=self.now)
         self.base_url = ""  # where the simulator listens, for the redirection URLs it hands out
+        self.default_merchant_id = ""  # the first shop's
         for shop in shops:
             self.add_shop(shop)
 
@@ -248,6 +253,13 @@ class Platform:
             keys = dict(self._keys.get(shop.merchant_id, {}))
             keys[shop.key_version] = shop.secret_key
             self._keys[shop.merchant_id] = keys
+            if not self.default_merchant_id:
+                self.default_merchant_id = shop.merchant_id
+
+    def key_versions(self) -> dict[str, list[int]]:
+        """Every shop's merchantId with its key versions (never the keys)."""
+        with self._keys_lock:
+            return {merchant: sorted(keys) for merchant, keys in self._keys.items()}
 
     def key(self, merchant_id: str, key_version: int) -> str | None:
         return self._keys.get(merchant_id, {}).get(key_version)
@@ -261,10 +273,20 @@ class Platform:
         how many transactions changed status (captured, credited or expired)."""
         if days < 0:
             raise ValueError("the clock only goes forward")
+        if days > MAX_DAYS:
+            raise ValueError(f"the clock moves at most {MAX_DAYS} days at a time")
         with self.store.atomic():
             self.store.add_days(days)
             now = self.now()
             return self.store.settle(now.date(), now.isoformat(timespec="seconds"))
+
+    def reset(self) -> None:
+        """Back to a fresh platform: no transaction, wallet, token or pending payment, the real
+        day, no recent exchange, no request served. Shops and their keys stay."""
+        self.store.reset()
+        self.exchanges.clear()
+        with self._served_lock:
+            self.served = 0
 
     # ------------------------------------------------------------------ requests
 

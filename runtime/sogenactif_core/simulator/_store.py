@@ -5,6 +5,14 @@ writes run in one SQLite transaction (``BEGIN IMMEDIATE``), so concurrent reques
 serialised and a transactionReference can never be taken twice. A file database is opened in WAL
 mode and survives restarts; ``":memory:"`` (the default) lives as long as the store.
 Test card numbers are kept in clear: this database is for test data only.
+
+A request costs the same whatever the number of stored transactions: every look-up a request
+makes goes through an index, and the remittances (:meth:`Store.settle`, run before each request)
+cost nothing until a day when something falls due. The store keeps the earliest capture or
+validation limit date of the transactions still waiting (:attr:`Store.earliest_due`, lowered by
+every insert or update that sets a sooner one): while the simulated day is not past it, ``settle``
+runs no SQL at all; when it is, the due transactions are found by an index range scan on
+``(status, date)``, so the work is proportional to what is due, not to what is stored.
 """
 
 from __future__ import annotations
@@ -20,6 +28,16 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = "1"
+
+# Status waiting for a remittance -> (status after it, the date column that says when, operation).
+# A transaction is due when its date is before the simulated day.
+DUE: dict[str, tuple[str, str, str]] = {
+    "TO_CAPTURE": ("CAPTURED", "capture_date", "remittance"),
+    "TO_CREDIT": ("CREDITED", "capture_date", "remittance"),
+    "TO_VALIDATE": ("EXPIRED", "capture_limit_date", "expiry"),
+}
+# What earliest_due holds when no transaction waits: after every ISO date.
+NOTHING_DUE = "9999-12-31"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -48,7 +66,9 @@ CREATE TABLE IF NOT EXISTS transactions (
     details TEXT NOT NULL,
     UNIQUE (merchant_id, reference)
 );
-CREATE INDEX IF NOT EXISTS transactions_status ON transactions (status);
+DROP INDEX IF EXISTS transactions_status;
+CREATE INDEX IF NOT EXISTS transactions_capture ON transactions (status, capture_date);
+CREATE INDEX IF NOT EXISTS transactions_limit ON transactions (status, capture_limit_date);
 CREATE TABLE IF NOT EXISTS operations (
     id INTEGER PRIMARY KEY,
     merchant_id TEXT NOT NULL,
@@ -59,6 +79,7 @@ CREATE TABLE IF NOT EXISTS operations (
     status TEXT NOT NULL,
     at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS operations_transaction ON operations (merchant_id, reference);
 CREATE TABLE IF NOT EXISTS wallets (
     merchant_id TEXT NOT NULL,
     wallet_id TEXT NOT NULL,
@@ -87,6 +108,7 @@ CREATE TABLE IF NOT EXISTS pending (
     details TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS pending_transaction ON pending (merchant_id, reference);
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -97,7 +119,11 @@ CREATE TABLE IF NOT EXISTS tokens (
     details TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS tokens_pan ON tokens (kind, merchant_id, pan);
 """
+
+# Every table a reset empties (the clock goes back to the real day too).
+_STATE_TABLES = ("transactions", "operations", "wallets", "payment_means", "pending", "tokens")
 
 
 @dataclass(frozen=True)
@@ -188,6 +214,8 @@ class Store:
             self.path, check_same_thread=False, isolation_level=None, timeout=30.0
         )
         self._conn.row_factory = sqlite3.Row
+        # The earliest date of a transaction waiting for a remittance; None: not known yet.
+        self.earliest_due: str | None = None
         if self.path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -214,6 +242,8 @@ class Store:
                 yield
             except BaseException:
                 self._conn.execute("ROLLBACK")
+                # What was rolled back may have moved the earliest due date: look again.
+                self.earliest_due = None
                 raise
             self._conn.execute("COMMIT")
 
@@ -240,37 +270,68 @@ class Store:
 
     def settle(self, today: date, at: str) -> int:
         """The remittances of every day before ``today``: captures and credits fall due, the
-        transactions left unvalidated past their limit expire. Returns how many changed."""
+        transactions left unvalidated past their limit expire. Returns how many changed.
+
+        Runs no SQL while ``today`` is not past :attr:`earliest_due`; otherwise reads only the
+        due transactions (an index range scan per status), then finds the next earliest date."""
         day = today.isoformat()
         changed = 0
+        with self._lock:
+            known = self.earliest_due
+            if known is not None and day <= known:
+                return 0  # the usual case: not even a BEGIN
         with self.atomic():
-            for old, new, column in (
-                ("TO_CAPTURE", "CAPTURED", "capture_date"),
-                ("TO_CREDIT", "CREDITED", "capture_date"),
-                ("TO_VALIDATE", "EXPIRED", "capture_limit_date"),
-            ):
-                rows = self._conn.execute(
-                    f"SELECT merchant_id, reference, current_amount FROM transactions "  # noqa: S608 - constant names
-                    f"WHERE status = ? AND {column} < ?",
-                    (old, day),
-                ).fetchall()
-                for row in rows:
-                    self._conn.execute(
-                        "UPDATE transactions SET status = ?, last_operation_at = ? "
-                        "WHERE merchant_id = ? AND reference = ?",
-                        (new, at, row["merchant_id"], row["reference"]),
-                    )
-                    self.add_operation(
-                        row["merchant_id"],
-                        row["reference"],
-                        "remittance" if new != "EXPIRED" else "expiry",
-                        row["current_amount"],
-                        "00",
-                        new,
-                        at,
-                    )
-                changed += len(rows)
+            if self.earliest_due is None:
+                self.earliest_due = self._earliest_due()
+            if day <= self.earliest_due:
+                return 0
+            for old, (new, column, operation) in DUE.items():
+                # Constant names only: no request value reaches the SQL text.
+                where = f"WHERE status = ? AND {column} < ?"
+                copy = (
+                    "INSERT INTO operations (merchant_id, reference, name, amount, response_code,"  # noqa: S608
+                    " status, at) SELECT merchant_id, reference, ?, current_amount, '00', ?, ?"
+                    f" FROM transactions {where} ORDER BY {column}, id"
+                )
+                self._conn.execute(copy, (operation, new, at, old, day))
+                cursor = self._conn.execute(
+                    f"UPDATE transactions SET status = ?, last_operation_at = ? {where}",  # noqa: S608
+                    (new, at, old, day),
+                )
+                changed += cursor.rowcount
+            self.earliest_due = self._earliest_due()
         return changed
+
+    def _earliest_due(self) -> str:
+        """The earliest date of a transaction waiting for a remittance (an index look-up per
+        status), or NOTHING_DUE."""
+        earliest = NOTHING_DUE
+        for status, (_new, column, _operation) in DUE.items():
+            row = self._one(
+                f"SELECT MIN({column}) FROM transactions WHERE status = ?",  # noqa: S608
+                (status,),
+            )
+            if row is not None and row[0] is not None and str(row[0]) < earliest:
+                earliest = str(row[0])
+        return earliest
+
+    def _may_fall_due(self, t: Transaction) -> None:
+        """Lower :attr:`earliest_due` when ``t`` waits for a remittance from an earlier date."""
+        due = DUE.get(t.status)
+        if due is None or self.earliest_due is None:
+            return
+        when = t.capture_date if due[1] == "capture_date" else t.capture_limit_date
+        if when is not None and when < self.earliest_due:
+            self.earliest_due = when
+
+    def reset(self) -> None:
+        """Forget every transaction, operation, wallet, pending payment and token; the clock
+        goes back to the real day. Shops are not the store's: they stay."""
+        with self.atomic():
+            for table in _STATE_TABLES:
+                self._conn.execute(f"DELETE FROM {table}")  # noqa: S608 - constant names
+            self._conn.execute("UPDATE meta SET value = '0' WHERE key = 'day_offset'")
+            self.earliest_due = NOTHING_DUE
 
     # ------------------------------------------------------------------ transactions
 
@@ -306,6 +367,7 @@ class Store:
             )
         except sqlite3.IntegrityError:
             return False
+        self._may_fall_due(t)
         self.add_operation(
             t.merchant_id,
             t.reference,
@@ -331,13 +393,19 @@ class Store:
         )
         return None if row is None else _transaction(row)
 
-    def transactions(self, merchant_id: str | None = None) -> list[Transaction]:
-        if merchant_id is None:
-            rows = self._conn.execute("SELECT * FROM transactions ORDER BY id").fetchall()
+    def transactions(
+        self, merchant_id: str | None = None, limit: int | None = None
+    ) -> list[Transaction]:
+        """Every transaction (of one shop, or of all), oldest first; with ``limit``, the
+        ``limit`` most recent ones (still oldest first)."""
+        where, args = ("", ()) if merchant_id is None else ("WHERE merchant_id = ?", (merchant_id,))
+        if limit is None:
+            sql = f"SELECT * FROM transactions {where} ORDER BY id"  # noqa: S608 - constant
+            rows = self._conn.execute(sql, args).fetchall()
         else:
-            rows = self._conn.execute(
-                "SELECT * FROM transactions WHERE merchant_id = ? ORDER BY id", (merchant_id,)
-            ).fetchall()
+            sql = f"SELECT * FROM transactions {where} ORDER BY id DESC LIMIT ?"  # noqa: S608
+            rows = self._conn.execute(sql, (*args, max(limit, 0))).fetchall()
+            rows.reverse()
         return [_transaction(r) for r in rows]
 
     def update_transaction(self, t: Transaction) -> None:
@@ -358,6 +426,7 @@ class Store:
                 t.reference,
             ),
         )
+        self._may_fall_due(t)
 
     def add_operation(
         self,
