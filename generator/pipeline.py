@@ -134,7 +134,7 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
     files["py.typed"] = ""
     # The package's one-line summary, for its metadata (pyproject.toml reads it): no header, as
     # it is the summary itself.
-    files["SUMMARY.txt"] = summary(spec) + "\n"
+    files["SUMMARY.txt"] = summary(spec)  # one line, no final newline (a summary has none)
     for service, view in zip(spec.services, services, strict=True):
         files[f"services/{view.module}.py"] = env.get_template("service.py.j2").render(
             ctx, service=view
