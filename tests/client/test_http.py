@@ -162,6 +162,41 @@ def test_own_pool_sends_exactly_what_it_is_given_and_reuses_its_connection(
     sender.close()
 
 
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_own_pool_sends_head_and_small_body_in_one_write(
+    raw: KeepAliveServer, tls: KeepAliveServer, scheme: str, monkeypatch: Any
+) -> None:
+    """Performance (issue 16): one ``sendall`` per request holds the head and a small body; a
+    body over ``ONE_WRITE_MAX`` goes as urllib3 sends it. The server gets the same request."""
+    from sogenactif_core import _http_pool
+
+    writes: list[bytes] = []
+    for cls in (socket.socket, ssl.SSLSocket):
+        original = cls.sendall
+
+        def record(self: Any, data: Any, *args: Any, _original: Any = original) -> Any:
+            if bytes(data) != REPLY:  # the test server's own writes, in this process too
+                writes.append(bytes(data))
+            return _original(self, data, *args)
+
+        monkeypatch.setattr(cls, "sendall", record)
+    server = raw if scheme == "http" else tls
+    sender = PoolSender(TIMEOUTS, verify=str(TLS / "localhost.pem"))
+    url = server.base_url + "/rs-services/v2/checkout/cardOrder"
+    small, large = PAN_BODY, b"x" * (_http_pool.ONE_WRITE_MAX + 1)
+    for body, count in ((small, 1), (small, 1), (large, 2)):
+        writes.clear()
+        reply = sender.post(url, body, HEADERS, time.monotonic() + 10)
+        assert reply.status_code == 200
+        head, _, sent = server.requests[-1].partition(b"\r\n\r\n")
+        assert sent == body
+        assert head.count(b"Content-Length:") == 1
+        assert f"Content-Length: {len(body)}".encode() in head
+        assert len(writes) == count
+        assert b"".join(writes) == server.requests[-1]
+    sender.close()
+
+
 def test_a_client_sends_its_user_agent_and_offers_compression(raw: KeepAliveServer) -> None:
     client = sogenactif.Client(
         merchant_id="201040040170001",
