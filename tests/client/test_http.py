@@ -197,6 +197,31 @@ def test_own_pool_sends_head_and_small_body_in_one_write(
     sender.close()
 
 
+def test_own_pool_follows_the_managers_pools_when_it_replaces_them() -> None:
+    """The pool of a URL is found by a key worked out once (issue 16); the manager may close and
+    replace it (more origins than ``num_pools``, or ``close()``): calls go on, pooled again."""
+    servers = [KeepAliveServer() for _ in range(10)]  # more origins than the manager keeps
+    try:
+        sender = PoolSender(TIMEOUTS)
+        for _ in range(2):
+            for server in servers:
+                for path in ("/rs-services/v2/a/b", "/rs-services/v2/a/c"):
+                    reply = sender.post(server.base_url + path, PAN_BODY, HEADERS, None)
+                    assert reply.status_code == 200 and reply.body == b"{}"
+        assert all(len(s.requests) == 4 for s in servers)
+        # Evicted pools were closed and replaced: a new connection for each, never a failure.
+        assert all(s.connections == 2 for s in servers)
+        sender.close()
+        assert sender.post(servers[0].base_url + "/x", PAN_BODY, HEADERS, None).status_code == 200
+        before = servers[0].connections
+        sender.post(servers[0].base_url + "/x", PAN_BODY, HEADERS, None)
+        assert servers[0].connections == before  # pooled again
+        sender.close()
+    finally:
+        for server in servers:
+            server.close()
+
+
 def test_a_client_sends_its_user_agent_and_offers_compression(raw: KeepAliveServer) -> None:
     client = sogenactif.Client(
         merchant_id="201040040170001",
