@@ -63,6 +63,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", nargs="+", choices=FIGURES, default=list(FIGURES))
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     rows: list[Row] = []
     only, quick = set(args.only), args.quick
 
@@ -100,7 +101,9 @@ def main(argv: list[str]) -> int:
     print(
         f"\n{len(rows)} figures in {time.perf_counter() - started:.0f} s on {os.cpu_count()} "
         f"CPUs, Python {sys.version.split()[0]}. Ratios: client / baseline (throughput: client "
-        "/ baseline calls per second); medians of interleaved measurements."
+        "/ baseline calls per second); medians of interleaved measurements. Load average (1 min) "
+        f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after: above the number of CPUs, "
+        "other processes share the machine and the figures are noisier."
     )
     return 0 if all(r.ok is not False for r in rows) else 1
 
