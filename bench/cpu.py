@@ -46,7 +46,6 @@ def _cart_sides(items: int) -> tuple[Any, Any, Any, dict[str, Any]]:
     """(keyword checks, model path, seal string) of a cardOrder with ``items`` products."""
     from sogenactif.seal import seal_string
     from sogenactif.services.checkout import CARD_ORDER
-    from sogenactif_core._client import _request_model
     from sogenactif_core._wire import encode_keywords, encode_request
 
     keywords = samples.card_order_with_cart(items)
@@ -59,8 +58,8 @@ def _cart_sides(items: int) -> tuple[Any, Any, Any, dict[str, Any]]:
     def checks() -> Any:
         return encode_keywords(CARD_ORDER, given)
 
-    def model_path() -> Any:
-        return encode_request(CARD_ORDER, _request_model(CARD_ORDER, given))
+    def model_path() -> Any:  # what a request model (or a declined keyword value) goes through
+        return encode_request(CARD_ORDER, CARD_ORDER.request_model.model_validate(given))
 
     def seal() -> str:
         return seal_string(fields)

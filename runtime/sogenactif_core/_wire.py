@@ -318,7 +318,7 @@ def _member_check(rule: FieldRule, required: bool) -> str | None:
         match = _INTEGER_FORMAT.fullmatch(rule.format)
         if rule.enum_values is not None or rule.pattern is not None or match is None:
             return None
-        return f"(?:0|[1-9][0-9]{{0,{int(match.group(1)) - 1}}})"
+        return f"(?:0|[1-9][0-9]{{0,{int(match.group(1)) - 1}}}+)"
     if rule.enum_values is not None:
         if any(_SEP in value for value in rule.enum_values):
             return None
@@ -329,9 +329,11 @@ def _member_check(rule: FieldRule, required: bool) -> str | None:
             return None
         check = f"(?:{rule.pattern[1:-1]})"
     elif rule.format:
-        check = f"(?:{format_pattern(rule.format)[1:-1]})"
+        # Possessive repeats ("{0,n}+": the only braces a format's pattern holds): a character
+        # class that cannot match NUL never gives back characters to reach the NUL that follows.
+        check = f"(?:{format_pattern(rule.format)[1:-1].replace('}', '}+')})"
     else:
-        check = f"[^{_SEP}]*"
+        check = f"[^{_SEP}]*+"
     return f"(?=[^{_SEP}]){check}" if required else check
 
 

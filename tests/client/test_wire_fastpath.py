@@ -427,11 +427,5 @@ def test_the_benchmark_cart_is_checked_as_a_whole_and_a_bad_item_is_named() -> N
     cart[500] = {**cart[500], "productCode": "x" * 51}
     assert _wire._encode_item_list(cart, item) is None
     with pytest.raises(sogenactif.RequestValidationError) as info:
-        _wire.encode_request(CARD_ORDER, _model_request(CARD_ORDER, keywords))
+        _wire.encode_request(CARD_ORDER, CARD_ORDER.request_model.model_validate(keywords))
     assert "shoppingCartDetail.shoppingCartItemList[500].productCode" in str(info.value)
-
-
-def _model_request(fn: FunctionSpec[Any, Any], given: dict[str, Any]) -> Any:
-    from sogenactif_core._client import _request_model
-
-    return _request_model(fn, given)
