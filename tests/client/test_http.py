@@ -360,6 +360,81 @@ def test_proxy_option_with_credentials(raw: KeepAliveServer) -> None:
         proxy.close()
 
 
+class TunnelProxy:
+    """An HTTP proxy for HTTPS: records each CONNECT request exactly as received (with anything
+    sent after it before the tunnel opened), then relays bytes both ways."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.connects: list[bytes] = []
+        self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
+
+    def _tunnel(self, conn: socket.socket) -> None:
+        received = b""
+        while b"\r\n\r\n" not in received:
+            data = conn.recv(65536)
+            if not data:
+                return
+            received += data
+        self.connects.append(received)
+        host, _, port = received.split(b" ")[1].decode().rpartition(":")
+        upstream = socket.create_connection((host, int(port)))
+        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def relay(source: socket.socket, target: socket.socket) -> None:
+            try:
+                while data := source.recv(65536):
+                    target.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (source, target):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        threading.Thread(target=relay, args=(upstream, conn), daemon=True).start()
+        relay(conn, upstream)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_https_through_a_proxy_tunnel_sends_the_body_only_inside_it(tls: KeepAliveServer) -> None:
+    """The body goes out with the request's head (issue 16), never with the proxy's CONNECT:
+    the proxy sees a bare CONNECT, the server the whole request, through one tunnel."""
+    proxy = TunnelProxy()
+    try:
+        sender = PoolSender(
+            TIMEOUTS, proxies={"https": proxy.base_url}, verify=str(TLS / "localhost.pem")
+        )
+        for _ in range(2):
+            reply = sender.post(tls.base_url + "/rs-services/v2/x/y", PAN_BODY, HEADERS, None)
+            assert reply.status_code == 200 and reply.body == b"{}"
+            head, _, sent = tls.requests[-1].partition(b"\r\n\r\n")
+            assert sent == PAN_BODY
+            assert head.startswith(b"POST /rs-services/v2/x/y HTTP/1.1\r\n")
+        assert len(proxy.connects) == 1  # one tunnel, kept
+        connect = proxy.connects[0]
+        assert connect.startswith(f"CONNECT {tls.base_url.removeprefix('https://')} ".encode())
+        assert connect.endswith(b"\r\n\r\n") and PAN_BODY not in connect
+        sender.close()
+    finally:
+        proxy.close()
+
+
 def test_proxy_choice_by_scheme(monkeypatch: Any) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "proxy.example:3128")
     assert _proxy_for("https://office-server.example/x", None, True) == "http://proxy.example:3128"
