@@ -4,6 +4,8 @@ with its shopping cart (two products), and a realistic sealed cardOrder response
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -69,6 +71,7 @@ CARD_ORDER_RESPONSE: dict[str, Any] = {
     "transactionReference": "SIM20230405100157",
 }
 
+WSDL_DIR = Path(__file__).resolve().parent.parent / "generated/sogenactif/wsdl"
 REST_PATH = "/rs-services/v2/checkout/cardOrder"
 SOAP_PATH = "/services/v2/checkout"
 SOAP_NS = "urn:sips:cn:contract:office:checkout:v2"
@@ -112,3 +115,55 @@ def soap_envelope(
         f'<{function} xmlns="{SOAP_NS}"><{wrapper}>{_xml(fields, list_items)}</{wrapper}>'
         f"</{function}></soap:Body></soap:Envelope>"
     ).encode()
+
+
+def xsd_order(service: str, type_name: str) -> list[str]:
+    """The element names of complex type ``type_name`` in the service's generated XSD, in their
+    sequence's order (read with a regular expression: the generated XSD is one element a line)."""
+    text = (WSDL_DIR / f"{service}.xsd").read_text("utf-8")
+    start = text.index(f'<xsd:complexType name="{type_name}">')
+    end = text.index("</xsd:complexType>", start)
+    return re.findall(r'<xsd:element name="([^"]+)"', text[start:end])
+
+
+def in_xsd_order(fields: dict[str, Any], order: list[str]) -> dict[str, Any]:
+    """``fields`` in the order a schema-driven server writes them (the XSD's sequence). The
+    client reads replies by name in any order; zeep needs the schema's order (out of order, it
+    leaves ``responseCode`` as None), so the canned SOAP reply is written in it for both."""
+    rank = {name: i for i, name in enumerate(order)}
+    return {name: fields[name] for name in sorted(fields, key=lambda n: rank.get(n, len(rank)))}
+
+
+def zeep_shape(value: Any, list_items: dict[str, str], name: str = "") -> Any:
+    """Wire fields as zeep takes them: a list as its wrapper holding the items' element."""
+    if isinstance(value, dict):
+        return {k: zeep_shape(v, list_items, k) for k, v in value.items()}
+    if isinstance(value, list):
+        item = list_items.get(name, name[:-4])
+        return {item: [zeep_shape(v, list_items) for v in value]}
+    return value
+
+
+def cart_item(i: int) -> dict[str, str]:
+    """One product of a shopping cart, as in the guide's sample."""
+    return {
+        "productCategory": "Physical",
+        "productCode": f"CodeProd{i}",
+        "productDescription": f"Prod_Description{i}",
+        "productName": f"productName{i}",
+        "productQuantity": "2",
+        "productSKU": f"productSKU{i}",
+        "productTaxRate": "0",
+        "productUnitAmount": "10",
+        "productUnitTaxAmount": "240",
+    }
+
+
+def card_order_with_cart(items: int) -> dict[str, Any]:
+    """The benchmark's cardOrder keywords with a cart of ``items`` products."""
+    cart = {
+        "shoppingCartItemList": [cart_item(i) for i in range(1, items + 1)],
+        "shoppingCartTotalAmount": str(20 * items),
+        "shoppingCartTotalTaxAmount": str(480 * items),
+    }
+    return {**CARD_ORDER_KEYWORDS, "shopping_cart_detail": cart}

@@ -9,6 +9,12 @@
 
 Reprs mask card numbers, CSC values and tokens, and Pydantic's own validation errors never
 show the rejected input (``hide_input_in_errors``).
+
+Performance (issue 16): every model is built lazily (``defer_build``): importing a service's
+models creates the classes, and Pydantic builds a model's validator and serializer when it is
+first used. A process that makes a cardOrder builds the cardOrder response and its containers,
+not the fifty other models of the service (nor the request model, which a keyword call with
+plain values never needs).
 """
 
 from __future__ import annotations
@@ -70,7 +76,11 @@ class RequestModel(_Model):
     """Base of the request models: refuses unknown fields."""
 
     model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, use_enum_values=True, hide_input_in_errors=True
+        extra="forbid",
+        populate_by_name=True,
+        use_enum_values=True,
+        hide_input_in_errors=True,
+        defer_build=True,
     )
 
 
@@ -81,14 +91,20 @@ class ContainerModel(_Model):
     """
 
     model_config = ConfigDict(
-        extra="allow", populate_by_name=True, use_enum_values=True, hide_input_in_errors=True
+        extra="allow",
+        populate_by_name=True,
+        use_enum_values=True,
+        hide_input_in_errors=True,
+        defer_build=True,
     )
 
 
 class ResponseModel(_Model):
     """Base of the response models: keeps unknown fields, exposes ``raw`` and ``sealed``."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, hide_input_in_errors=True, defer_build=True
+    )
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _sealed: bool = PrivateAttr(default=False)

@@ -69,10 +69,13 @@ def write_fields(
         listed += [name for name in fields if name not in known]
     for name in listed:
         value = fields[name]
+        tag = f"{prefix}:{name}" if prefix else name
+        if type(value) is str:  # most values (performance, issue 16: tested first)
+            append(f"<{tag}>{escape(value)}</{tag}>")
+            continue
         if value is None:
             continue
         rule = rules.get(name) if rules is not None else None
-        tag = f"{prefix}:{name}" if prefix else name
         if isinstance(value, Mapping):
             children = rule.children if rule is not None else None
             append(f"<{tag}>")
@@ -87,7 +90,9 @@ def write_fields(
             for entry in value:
                 if entry is None:
                     continue
-                if isinstance(entry, Mapping):
+                if type(entry) is str:
+                    append(f"<{item_tag}>{escape(entry)}</{item_tag}>")
+                elif isinstance(entry, Mapping):
                     append(f"<{item_tag}>")
                     write_fields(parts, entry, prefix, list(children or ()), children, list_items)
                     append(f"</{item_tag}>")

@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from itertools import chain, repeat
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from ._errors import RequestValidationError
+from ._formats import format_pattern
 from ._masked import Masked
 from ._metadata import FieldRule, FunctionSpec, version_key
 from ._redact import mask_fields, redact_value
@@ -391,6 +394,10 @@ def _encode_value(
             return None
         item = rule.item
         assert item is not None
+        if strict and pin is None and item.kind == "container" and type(value) is list:
+            checked = _encode_item_list(value, item)  # issue 16: a cart checked as a whole
+            if checked is not None:
+                return checked
         return [
             _encode_value(v, item, f"{path}[{i}]", problems, strict, pin, unknown)
             for i, v in enumerate(value)
@@ -422,6 +429,123 @@ def _encode_value(
         if text or not rule.empty_allowed:
             problems.append((path, f"must be {rule.meaning} ({rule.format})"))
     return text
+
+
+# --------------------------------------------------------------------------- lists of containers
+#
+# Performance (issue 16): the items of a list of containers (a shopping cart of a thousand
+# products …) carry the same names, item after item, and their members are plain text. Their
+# checks are compiled once per (item rule, names), the way seal.py precompiles its plans, into:
+#
+# - an ``itemgetter`` of the names in ASCII order (the order of the wire fields);
+# - one regular expression for one item: each member's check (its format or pattern, its enum's
+#   values, non-empty when required; for a number, canonical digits as strict mode wants them)
+#   in that order, separated by NUL, repeated for the following items.
+#
+# A call then joins every value of every item with NUL and matches the string once, in C. The
+# string holds exactly one NUL fewer than values (counted: no value holds a NUL), and no member's
+# check matches a NUL, so each value is matched by its own member's check. Anything else (another
+# type, other names, a member that is not text, a value that fails) returns None, and the item
+# by item path decides and explains, with the same result for the calls this path accepts
+# (tests/client/test_wire_fastpath.py checks it).
+
+_SEP = "\x00"
+# Custom patterns compiled into a list plan: anchored, and made of what cannot match a NUL (no
+# ".", no escapes, no negated class).
+_SAFE_PATTERN = re.compile(r"\^[0-9A-Za-z\[\]\-{},()|?:]*\$")
+_INTEGER_FORMAT = re.compile(r"N([1-9][0-9]*)")
+
+
+class _ListPlan(NamedTuple):
+    names: tuple[str, ...]  # in ASCII order
+    values: Any  # itemgetter of those names
+    regex: re.Pattern[str]  # one or more items' values, NUL-separated, in that order
+
+
+_LIST_PLANS: dict[tuple[int, tuple[str, ...]], tuple[FieldRule, _ListPlan | None]] = {}
+
+
+def _member_check(rule: FieldRule, required: bool) -> str | None:
+    """The regular expression (no anchors) of what strict mode accepts for ``rule``'s text, or
+    None when the plan cannot hold it (card data, which must come out masked, included)."""
+    if not rule.is_text or rule.sensitive:
+        return None
+    if rule.kind == "integer":
+        # Strict mode wants canonical digits ("0", "25"; not "", "025"); then the format.
+        match = _INTEGER_FORMAT.fullmatch(rule.format)
+        if rule.enum_values is not None or rule.pattern is not None or match is None:
+            return None
+        return f"(?:0|[1-9][0-9]{{0,{int(match.group(1)) - 1}}}+)"
+    if rule.enum_values is not None:
+        if any(_SEP in value for value in rule.enum_values):
+            return None
+        check = "|".join(re.escape(value) for value in sorted(rule.enum_values, reverse=True))
+        check = f"(?:{check})?"  # "" is accepted (absent)
+    elif rule.pattern is not None:
+        if not _SAFE_PATTERN.fullmatch(rule.pattern):
+            return None
+        check = f"(?:{rule.pattern[1:-1]})"
+    elif rule.format:
+        # Possessive repeats ("{0,n}+": the only braces a format's pattern holds): a character
+        # class that cannot match NUL never gives back characters to reach the NUL that follows.
+        check = f"(?:{format_pattern(rule.format)[1:-1].replace('}', '}+')})"
+    else:
+        check = f"[^{_SEP}]*+"
+    return f"(?=[^{_SEP}]){check}" if required else check
+
+
+def _list_plan(item: FieldRule, names: tuple[str, ...]) -> _ListPlan | None:
+    key = (id(item), names)
+    entry = _LIST_PLANS.get(key)
+    if entry is not None and entry[0] is item:
+        return entry[1]
+    plan: _ListPlan | None = None
+    children = item.children or {}
+    required = item.required_children
+    ordered = tuple(sorted(names))
+    checks = [
+        _member_check(children[name], name in required) if name in children else None
+        for name in ordered
+    ]
+    if len(ordered) > 1 and set(required) <= set(names) and None not in checks:
+        one = _SEP.join(str(check) for check in checks)
+        plan = _ListPlan(ordered, itemgetter(*ordered), re.compile(f"{one}(?:{_SEP}{one})*"))
+    if len(_LIST_PLANS) < _MAX_PLANS:
+        _LIST_PLANS[key] = (item, plan)  # the rule kept too: an id is unique only while it lives
+    return plan
+
+
+def _encode_item_list(items: list[Any], item: FieldRule) -> list[dict[str, Any]] | None:
+    """The wire form of a list of containers whose items are dicts of the same names holding
+    plain text that passes every check; None for anything else (the caller then goes item by
+    item)."""
+    if not items or set(map(type, items)) != {dict}:
+        return None
+    names = tuple(items[0])
+    plan = _list_plan(item, names)
+    if plan is None:
+        return None
+    rows: list[tuple[str, ...]] | None = None
+    if names == plan.names and set(map(tuple, items)) == {names}:
+        # Every item has the names in ASCII order already: its values are in the plan's order.
+        values: Any = map(dict.values, items)
+    elif set(map(len, items)) == {len(names)}:
+        try:  # as many names as the first item, every one of them: the same names
+            rows = list(map(plan.values, items))
+        except KeyError:
+            return None
+        values = rows
+    else:
+        return None
+    flat = list(chain.from_iterable(values))
+    if set(map(type, flat)) != {str}:
+        return None
+    joined = _SEP.join(flat)
+    if joined.count(_SEP) != len(flat) - 1 or not plan.regex.fullmatch(joined):
+        return None
+    if rows is None:
+        return list(map(dict.copy, items))  # already the wire form: in ASCII order, plain text
+    return list(map(dict, map(zip, repeat(plan.names), rows)))
 
 
 def seal_request(

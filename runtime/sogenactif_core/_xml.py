@@ -66,15 +66,16 @@ class _Builder:
         self.root: Node | None = None
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
-        namespace, local = _split(name)
+        namespace, _, local = name.rpartition(" ")  # _split, inlined: once per element
         node = Node(namespace, local, attributes)
-        if self.stack:
-            self.stack[-1].children.append(node)
+        stack = self.stack
+        if stack:
+            stack[-1].children.append(node)
+            if len(stack) >= MAX_DEPTH:
+                raise XMLError(f"elements nested more than {MAX_DEPTH} deep")
         elif self.root is None:
             self.root = node
-        if len(self.stack) >= MAX_DEPTH:
-            raise XMLError(f"elements nested more than {MAX_DEPTH} deep")
-        self.stack.append(node)
+        stack.append(node)
 
     def end(self, name: str) -> None:
         self.stack.pop()

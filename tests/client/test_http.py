@@ -164,6 +164,66 @@ def test_own_pool_sends_exactly_what_it_is_given_and_reuses_its_connection(
     sender.close()
 
 
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_own_pool_sends_head_and_small_body_in_one_write(
+    raw: KeepAliveServer, tls: KeepAliveServer, scheme: str, monkeypatch: Any
+) -> None:
+    """Performance (issue 16): one ``sendall`` per request holds the head and a small body; a
+    body over ``ONE_WRITE_MAX`` goes as urllib3 sends it. The server gets the same request."""
+    from sogenactif_core import _http_pool
+
+    writes: list[bytes] = []
+    for cls in (socket.socket, ssl.SSLSocket):
+        original = cls.sendall
+
+        def record(self: Any, data: Any, *args: Any, _original: Any = original) -> Any:
+            if bytes(data) != REPLY:  # the test server's own writes, in this process too
+                writes.append(bytes(data))
+            return _original(self, data, *args)
+
+        monkeypatch.setattr(cls, "sendall", record)
+    server = raw if scheme == "http" else tls
+    sender = PoolSender(TIMEOUTS, verify=str(TLS / "localhost.pem"))
+    url = server.base_url + "/rs-services/v2/checkout/cardOrder"
+    small, large = PAN_BODY, Masked(b"x" * (_http_pool.ONE_WRITE_MAX + 1), "body")
+    for body, count in ((small, 1), (small, 1), (large, 2)):
+        writes.clear()
+        reply = sender.post(url, body, HEADERS, time.monotonic() + 10)
+        assert reply.status_code == 200
+        head, _, sent = server.requests[-1].partition(b"\r\n\r\n")
+        assert sent == body.reveal()
+        assert head.count(b"Content-Length:") == 1
+        assert f"Content-Length: {len(body.reveal())}".encode() in head
+        assert len(writes) == count
+        assert b"".join(writes) == server.requests[-1]
+    sender.close()
+
+
+def test_own_pool_follows_the_managers_pools_when_it_replaces_them() -> None:
+    """The pool of a URL is found by a key worked out once (issue 16); the manager may close and
+    replace it (more origins than ``num_pools``, or ``close()``): calls go on, pooled again."""
+    servers = [KeepAliveServer() for _ in range(10)]  # more origins than the manager keeps
+    try:
+        sender = PoolSender(TIMEOUTS)
+        for _ in range(2):
+            for server in servers:
+                for path in ("/rs-services/v2/a/b", "/rs-services/v2/a/c"):
+                    reply = sender.post(server.base_url + path, PAN_BODY, HEADERS, None)
+                    assert reply.status_code == 200 and reply.body.reveal() == b"{}"
+        assert all(len(s.requests) == 4 for s in servers)
+        # Evicted pools were closed and replaced: a new connection for each, never a failure.
+        assert all(s.connections == 2 for s in servers)
+        sender.close()
+        assert sender.post(servers[0].base_url + "/x", PAN_BODY, HEADERS, None).status_code == 200
+        before = servers[0].connections
+        sender.post(servers[0].base_url + "/x", PAN_BODY, HEADERS, None)
+        assert servers[0].connections == before  # pooled again
+        sender.close()
+    finally:
+        for server in servers:
+            server.close()
+
+
 def test_a_client_sends_its_user_agent_and_offers_compression(raw: KeepAliveServer) -> None:
     client = sogenactif.Client(
         merchant_id="201040040170001",
@@ -298,6 +358,81 @@ def test_proxy_option_with_credentials(raw: KeepAliveServer) -> None:
         # "us@er:p:ss" in base64
         assert b"proxy-authorization: basic dxnazxi6cdpzcw==" in head
         assert raw.requests == []
+    finally:
+        proxy.close()
+
+
+class TunnelProxy:
+    """An HTTP proxy for HTTPS: records each CONNECT request exactly as received (with anything
+    sent after it before the tunnel opened), then relays bytes both ways."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.connects: list[bytes] = []
+        self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
+
+    def _tunnel(self, conn: socket.socket) -> None:
+        received = b""
+        while b"\r\n\r\n" not in received:
+            data = conn.recv(65536)
+            if not data:
+                return
+            received += data
+        self.connects.append(received)
+        host, _, port = received.split(b" ")[1].decode().rpartition(":")
+        upstream = socket.create_connection((host, int(port)))
+        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def relay(source: socket.socket, target: socket.socket) -> None:
+            try:
+                while data := source.recv(65536):
+                    target.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (source, target):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        threading.Thread(target=relay, args=(upstream, conn), daemon=True).start()
+        relay(conn, upstream)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_https_through_a_proxy_tunnel_sends_the_body_only_inside_it(tls: KeepAliveServer) -> None:
+    """The body goes out with the request's head (issue 16), never with the proxy's CONNECT:
+    the proxy sees a bare CONNECT, the server the whole request, through one tunnel."""
+    proxy = TunnelProxy()
+    try:
+        sender = PoolSender(
+            TIMEOUTS, proxies={"https": proxy.base_url}, verify=str(TLS / "localhost.pem")
+        )
+        for _ in range(2):
+            reply = sender.post(tls.base_url + "/rs-services/v2/x/y", PAN_BODY, HEADERS, None)
+            assert reply.status_code == 200 and reply.body.reveal() == b"{}"
+            head, _, sent = tls.requests[-1].partition(b"\r\n\r\n")
+            assert sent == PAN_BODY.reveal()
+            assert head.startswith(b"POST /rs-services/v2/x/y HTTP/1.1\r\n")
+        assert len(proxy.connects) == 1  # one tunnel, kept
+        connect = proxy.connects[0]
+        assert connect.startswith(f"CONNECT {tls.base_url.removeprefix('https://')} ".encode())
+        assert connect.endswith(b"\r\n\r\n") and PAN_BODY.reveal() not in connect
+        sender.close()
     finally:
         proxy.close()
 

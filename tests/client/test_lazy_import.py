@@ -62,3 +62,38 @@ def test_httpx_comes_with_the_async_client_alone() -> None:
         "environment='http://127.0.0.1:9')\n"
     )
     assert "httpx" in loaded_after(code)
+
+
+@pytest.mark.slow
+def test_models_are_built_on_first_use_only() -> None:
+    """Performance (issue 16): a service's models are classes at import; Pydantic builds a
+    model's validator when it is first used. A keyword cardOrder builds its response model (and
+    the containers it holds), never the other models of the service."""
+    code = CLIENT.format(extra="") + (
+        "from sogenactif import MockTransport\n"
+        "from sogenactif.seal import compute_seal\n"
+        "from sogenactif.models import checkout as m\n"
+        "reply = {'responseCode': '00', 'transactionReference': 'R1'}\n"
+        "reply['seal'] = compute_seal(reply, 'k')\n"
+        "c.transport = MockTransport(lambda call: dict(reply))\n"
+        "before = {n: getattr(m, n).__pydantic_complete__ for n in "
+        "('CardOrderRequest', 'CardOrderResponse', 'WalletOrderResponse')}\n"
+        "r = c.checkout.card_order(amount=100, currency_code='978', "
+        "transaction_reference='R1', order_channel='INTERNET')\n"
+        "assert r.response_code == '00' and r.sealed\n"
+        "after = {n: getattr(m, n).__pydantic_complete__ for n in before}\n"
+        "import json\n"
+        "print(json.dumps([before, after]))\n"
+    )
+    path = [str(ROOT / "generated"), str(ROOT / "runtime"), str(ROOT)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    before, after = json.loads(result.stdout.splitlines()[-1])
+    assert not any(before.values())
+    assert after == {
+        "CardOrderRequest": False,  # plain keyword values: encoded without the request model
+        "CardOrderResponse": True,
+        "WalletOrderResponse": False,
+    }

@@ -351,3 +351,19 @@ def test_a_doctype_is_refused_whatever_the_encoding(encoding: str) -> None:
     call = WireCall("token", "paymentTokenGenerate", {})
     with pytest.raises(sogenactif.UnsafeXMLError):
         CODEC.decode(call, http_reply(200, "text/xml", text.encode(encoding)))
+
+
+
+def test_xml_depth_is_bounded() -> None:
+    """The reader refuses documents nested deeper than MAX_DEPTH, and reads one that deep."""
+    from sogenactif_core import _xml
+
+    def nested(depth: int) -> bytes:
+        return ("<a>" * depth + "x" + "</a>" * depth).encode()
+
+    node = _xml.parse(nested(_xml.MAX_DEPTH))
+    for _ in range(_xml.MAX_DEPTH - 1):
+        node = node.children[0]
+    assert node.text == "x" and node.children == []
+    with pytest.raises(_xml.XMLError, match="nested more than"):
+        _xml.parse(nested(_xml.MAX_DEPTH + 1))

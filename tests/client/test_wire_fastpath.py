@@ -7,6 +7,7 @@ import importlib
 import pkgutil
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -327,3 +328,109 @@ def test_required_fields_of_the_rules_are_those_of_the_models() -> None:
 
     checked = sum(check(fn.request_model, fn.request_fields, fn.qualified_name) for fn in FUNCTIONS)
     assert checked > len(FUNCTIONS)  # containers were reached too
+
+
+# --------------------------------------------------------------------------- lists of containers
+# Issue 16: a list of containers (a shopping cart) is checked as a whole by one compiled regular
+# expression; whatever it accepts is exactly what the item-by-item path gives.
+
+
+def _container_lists() -> list[FieldRule]:
+    return [
+        r
+        for r in _all_rules()
+        if r.kind == "list" and r.item is not None and r.item.kind == "container"
+    ]
+
+
+def _item_by_item(items: list[Any], item: FieldRule) -> tuple[list[Any], list[Any]]:
+    problems: list[tuple[str, str]] = []
+    out = [_wire._encode_value(v, item, f"x[{i}]", problems, True) for i, v in enumerate(items)]
+    return out, problems
+
+
+_ITEM_TEXT = st.one_of(
+    st.sampled_from(["", "0", "7", "25", "007", "Physical", "CodeProd1", "é", "a\x00b", "\n"]),
+    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60),
+    st.text(alphabet="0123456789", max_size=14),
+    st.text(max_size=6),
+)
+_ITEM_VALUE = st.one_of(_ITEM_TEXT, _ITEM_TEXT, _ITEM_TEXT, st.none(), st.integers(-1, 99))
+
+
+def _plain_text_for(rule: FieldRule) -> st.SearchStrategy[Any]:
+    if rule.kind == "integer":
+        return st.integers(0, 10**12).map(str)
+    if rule.enum_values:
+        return st.sampled_from(sorted(rule.enum_values))
+    if rule.regex is not None:
+        return st.from_regex(rule.regex, fullmatch=True)
+    return st.text(max_size=6)
+
+
+@st.composite
+def _item_lists(draw: st.DrawFn) -> tuple[FieldRule, list[Any]]:
+    rule = draw(st.sampled_from(_container_lists()))
+    item = rule.item
+    assert item is not None and item.children
+    names = sorted(item.children)
+    shape = draw(st.lists(st.sampled_from(names), unique=True, min_size=1, max_size=len(names)))
+    shape += [n for n in item.required_children if n not in shape]
+    if draw(st.integers(0, 9)) == 0:
+        shape.append("unknownName")
+    if draw(st.booleans()):
+        shape = sorted(shape)
+
+    def member(name: str) -> Any:
+        rule = item.children.get(name) if item.children else None
+        if rule is None or draw(st.integers(0, 4)) == 0:
+            return draw(_ITEM_VALUE)  # anything, most of it refused somewhere
+        return draw(_plain_text_for(rule))  # what the dictionary accepts, usually
+
+    def one() -> dict[str, Any]:
+        keys = shape if draw(st.integers(0, 9)) else draw(st.permutations(shape))
+        value = {n: member(n) for n in keys}
+        if draw(st.integers(0, 9)) == 0 and value:
+            value.pop(draw(st.sampled_from(sorted(value))))
+        return value
+
+    return rule, [one() for _ in range(draw(st.integers(0, 4)))]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_item_lists())
+def test_a_list_checked_as_a_whole_gives_what_item_by_item_gives(
+    case: tuple[FieldRule, list[Any]],
+) -> None:
+    rule, items = case
+    assert rule.item is not None
+    fast = _wire._encode_item_list(items, rule.item)
+    if fast is not None:
+        out, problems = _item_by_item(items, rule.item)
+        assert problems == []
+        assert [list(d.items()) for d in fast] == [list(d.items()) for d in out]  # order too
+        assert all(a is not b for a, b in zip(fast, items, strict=True))  # copies
+
+
+def test_the_benchmark_cart_is_checked_as_a_whole_and_a_bad_item_is_named() -> None:
+    import sogenactif
+    from bench.samples import card_order_with_cart
+    from sogenactif.services.checkout import CARD_ORDER
+
+    keywords = card_order_with_cart(1000)
+    cart = keywords["shopping_cart_detail"]["shoppingCartItemList"]
+    item = CARD_ORDER.request_fields["shoppingCartDetail"].children["shoppingCartItemList"].item  # type: ignore[index, union-attr]
+    assert _wire._encode_item_list(cart, item) is not None
+    fields = _wire.encode_keywords(CARD_ORDER, keywords)
+    assert fields is not None
+    assert fields == _model_path(CARD_ORDER, keywords)
+    # The same names in another order: checked as a whole too, sent in ASCII order.
+    shuffled = [dict(reversed(list(d.items()))) for d in cart]
+    again = _wire._encode_item_list(shuffled, item)
+    assert again is not None and [list(d) for d in again] == [sorted(d) for d in cart]
+    # One bad value among a thousand: the item-by-item path names it.
+    cart[500] = {**cart[500], "productCode": "x" * 51}
+    assert _wire._encode_item_list(cart, item) is None
+    with pytest.raises(sogenactif.RequestValidationError) as info:
+        _wire.encode_request(CARD_ORDER, CARD_ORDER.request_model.model_validate(keywords))
+    assert "shoppingCartDetail.shoppingCartItemList[500].productCode" in str(info.value)
