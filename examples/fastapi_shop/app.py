@@ -7,10 +7,10 @@
 
 Amounts are in cents of euro. How to run it: README.md beside this file.
 
-The endpoints are plain ``def``: FastAPI runs them in its thread pool, where the (thread-safe)
-sync client belongs. The client is created in ``make_client`` only and reaches the endpoints
-through the ``Platform`` dependency, so moving to an async client later changes those two places
-and turns the endpoints into ``async def`` with ``await``.
+The endpoints are ``async def`` and await ``sogenactif.AsyncClient`` (``pip install
+'sogenactif[async]'``): one client for the application, created in ``make_client`` and closed
+by the lifespan, pooled, reaching the endpoints through the ``Platform`` dependency.
+``SOGENACTIF_PROTOCOL`` chooses REST (default) or SOAP: the same code either way.
 """
 
 from __future__ import annotations
@@ -35,14 +35,15 @@ EURO = "978"
 TEST_SHOP_ID, TEST_SHOP_KEY = "201040040170001", "rxSP61eeP_oNi5TxCD7Ngy9YcwC8MLw6OlmFGGcsY54"
 
 
-def make_client() -> sogenactif.Client:
-    """The shop's one client (thread-safe), configured from the environment."""
-    return sogenactif.Client(
+def make_client() -> sogenactif.AsyncClient:
+    """The shop's one client, configured from the environment."""
+    return sogenactif.AsyncClient(
         merchant_id=os.environ.get("SOGENACTIF_MERCHANT_ID", TEST_SHOP_ID),
         secret_key=os.environ.get("SOGENACTIF_SECRET_KEY", TEST_SHOP_KEY),
         key_version=int(os.environ.get("SOGENACTIF_KEY_VERSION", "1")),
         # "production", "test" or a URL; default: `python -m sogenactif.testing` on this machine
         environment=os.environ.get("SOGENACTIF_ENVIRONMENT", "http://127.0.0.1:8080"),
+        protocol="soap" if os.environ.get("SOGENACTIF_PROTOCOL") == "soap" else "rest",
         # An answer without a seal (UnsignedResponseError) is never taken for an approval.
         require_response_seal=True,
     )
@@ -50,7 +51,7 @@ def make_client() -> sogenactif.Client:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    with make_client() as client:
+    async with make_client() as client:
         app.state.sogenactif = client
         yield
 
@@ -58,11 +59,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 app = FastAPI(title="Sogenactif shop example", lifespan=lifespan)
 
 
-def get_client(request: Request) -> sogenactif.Client:
+def get_client(request: Request) -> sogenactif.AsyncClient:
     return request.app.state.sogenactif
 
 
-Platform = Annotated[sogenactif.Client, Depends(get_client)]
+Platform = Annotated[sogenactif.AsyncClient, Depends(get_client)]
 
 
 class Payment(BaseModel):
@@ -110,10 +111,10 @@ async def invalid_body(request: Request, exc: RequestValidationError) -> JSONRes
 
 
 @app.post("/payments", status_code=201)
-def pay(payment: Payment, client: Platform) -> Any:
+async def pay(payment: Payment, client: Platform) -> Any:
     reference = uuid.uuid4().hex  # transactionReference (AN35): keep it with the order
     try:
-        resp = client.checkout.card_order(
+        resp = await client.checkout.card_order(
             transaction_reference=reference,
             amount=payment.amount,
             currency_code=EURO,
@@ -139,10 +140,10 @@ def pay(payment: Payment, client: Platform) -> Any:
 
 
 @app.post("/payments/{reference}/refund")
-def refund(reference: str, body: Refund, client: Platform) -> Any:
+async def refund(reference: str, body: Refund, client: Platform) -> Any:
     # A real shop lets only its staff (authenticated) refund.
     try:
-        resp = client.cash_management.refund(
+        resp = await client.cash_management.refund(
             transaction_reference=reference, operation_amount=body.amount, currency_code=EURO
         )
     except sogenactif.SogenactifError as exc:
@@ -160,9 +161,9 @@ def refund(reference: str, body: Refund, client: Platform) -> Any:
 
 
 @app.get("/payments/{reference}")
-def look_up(reference: str, client: Platform) -> Any:
+async def look_up(reference: str, client: Platform) -> Any:
     try:
-        resp = client.diagnostic.get_transaction_data(transaction_reference=reference)
+        resp = await client.diagnostic.get_transaction_data(transaction_reference=reference)
     except sogenactif.SogenactifError as exc:
         return failed(exc, reference)
     if resp.response_code != "00":  # 25: unknown transaction

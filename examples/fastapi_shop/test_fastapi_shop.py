@@ -34,9 +34,10 @@ def sim() -> Iterator[Simulator]:
         yield simulator
 
 
-@pytest.fixture
-def env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shop's settings, pointing at the simulator."""
+@pytest.fixture(params=["rest", "soap"])
+def env(sim: Simulator, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """The shop's settings, pointing at the simulator, over each protocol."""
+    monkeypatch.setenv("SOGENACTIF_PROTOCOL", request.param)
     monkeypatch.setenv("SOGENACTIF_ENVIRONMENT", sim.base_url)
     monkeypatch.setenv("SOGENACTIF_MERCHANT_ID", sim.merchant_id)
     monkeypatch.setenv("SOGENACTIF_SECRET_KEY", sim.secret_key)
