@@ -473,6 +473,40 @@ CARD_ORDER = {
 }
 
 
+# --------------------------------------------------------------------------- an integrator's suite
+
+
+def run_pytest_project(folder: Path, tests: str, *, env: Mapping[str, str] | None = None) -> str:
+    """Run ``tests`` (a test module's text) in ``folder`` as an integrator's suite, with the
+    simulator's plugin named by ``-p``, in a fresh interpreter; its output (it must pass)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    test_file = folder / "test_integrator.py"
+    test_file.write_text(textwrap.dedent(tests))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "sogenactif.testing.pytest_plugin",
+            "-p",
+            "no:cacheprovider",
+            str(test_file),
+        ],
+        cwd=folder,
+        env=dict(env) if env is not None else {**os.environ, "PYTHONPATH": PACKAGE_PATH},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 # --------------------------------------------------------------------------- card data in frames
 
 SPACED_PAN = " ".join(PAN[i : i + 4] for i in range(0, 16, 4))

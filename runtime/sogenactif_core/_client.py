@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ._attempts import Attempts, Done
 from ._base import RequestModel
 from ._client_core import ClientCore, ResponseT
-from ._errors import ConfigurationError, SogenactifError
-from ._http import DEFAULT_MAX_RESPONSE_BYTES
+from ._errors import SogenactifError
 from ._http_transport import HttpTransport
-from ._masked import Masked
 from ._metadata import FunctionSpec
 from ._redact import mask_fields, redact
-from ._retry import RetryPolicy
 from ._transport import Transport
 
 if TYPE_CHECKING:
@@ -33,62 +30,7 @@ class BaseClient(ClientCore):
     pool (``PoolSender``), or a ``requests.Session`` of the caller's (``session=``), or any
     :class:`~sogenactif.Transport` (``transport=``, e.g. a :class:`~sogenactif.MockTransport`)."""
 
-    def __init__(
-        self,
-        merchant_id: str,
-        secret_key: str,
-        key_version: int = 1,
-        environment: str = "test",
-        protocol: Literal["rest", "soap"] = "rest",
-        timeout: float | tuple[float, float] = 30.0,
-        *,
-        connect_timeout: float | None = None,
-        seal_algorithm: str | None = None,
-        intermediate_service_provider_id: str | None = None,
-        require_response_seal: bool = False,
-        accept_unsigned_test_responses: bool = False,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        retry: RetryPolicy | None = None,
-        interface_version: str | None = None,
-        proxies: Mapping[str, str] | None = None,
-        verify: bool | str = True,
-        cert: str | tuple[str, str] | None = None,
-        trust_env: bool = True,
-        soap_namespaces: Mapping[str, str] | None = None,
-        soap_paths: Mapping[str, str] | None = None,
-        session: requests.Session | None = None,
-        transport: Transport | None = None,
-    ) -> None:
-        secret = Masked(secret_key, "secret")  # never in clear in this frame
-        del secret_key
-        if session is not None and (proxies is not None or verify is not True or cert is not None):
-            raise ConfigurationError(
-                "proxies, verify and cert configure the client's own connections: with a "
-                "session of your own, set them on the session"
-            )
-        super().__init__(
-            merchant_id,
-            secret,
-            key_version,
-            environment,
-            protocol,
-            timeout,
-            connect_timeout=connect_timeout,
-            seal_algorithm=seal_algorithm,
-            intermediate_service_provider_id=intermediate_service_provider_id,
-            require_response_seal=require_response_seal,
-            accept_unsigned_test_responses=accept_unsigned_test_responses,
-            max_response_bytes=max_response_bytes,
-            retry=retry,
-            interface_version=interface_version,
-            proxies=proxies,
-            verify=verify,
-            cert=cert,
-            trust_env=trust_env,
-            soap_namespaces=soap_namespaces,
-            soap_paths=soap_paths,
-        )
-        self.transport = transport if transport is not None else self._new_transport(session)
+    transport: Transport
 
     def _new_transport(self, session: requests.Session | None) -> Transport:
         options = self.connection_options

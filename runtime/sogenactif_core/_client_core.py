@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -51,6 +51,9 @@ from ._wire import (
     unknown_field_message,
 )
 from .seal import ALGORITHMS, verify_seal
+
+if TYPE_CHECKING:
+    import requests
 
 logger = logging.getLogger("sogenactif")
 
@@ -94,7 +97,12 @@ class ClientCore:
         trust_env: bool = True,
         soap_namespaces: Mapping[str, str] | None = None,
         soap_paths: Mapping[str, str] | None = None,
+        session: requests.Session | None = None,
+        transport: Any = None,
     ) -> None:
+        """The settings of ``sogenactif.Client`` and ``sogenactif.AsyncClient`` (README); a
+        transport of the client's own is made unless ``transport`` is given (``session``: a
+        ``requests.Session`` of the caller's, for the sync client)."""
         # The key is held masked from the first line: a frame of this method never shows it.
         secret = secret_key if type(secret_key) is Masked else Masked(secret_key, "secret")
         del secret_key
@@ -128,6 +136,11 @@ class ClientCore:
             or max_response_bytes < 1024
         ):
             raise ConfigurationError("max_response_bytes must be a whole number, 1024 or more")
+        if session is not None and (proxies is not None or verify is not True or cert is not None):
+            raise ConfigurationError(
+                "proxies, verify and cert configure the client's own connections: with a "
+                "session of your own, set them on the session"
+            )
         if accept_unsigned_test_responses and environment != "test":
             raise ConfigurationError(
                 "accept_unsigned_test_responses is for environment='test' alone: never for "
@@ -166,6 +179,11 @@ class ClientCore:
         self.connection_options = ConnectionOptions(
             max_response_bytes, proxies, verify, cert, trust_env
         )
+        self.transport = transport if transport is not None else self._new_transport(session)
+
+    def _new_transport(self, session: requests.Session | None) -> Any:
+        """A transport of the client's own: the sync client's or the async client's."""
+        raise NotImplementedError
 
     @property
     def user_agent(self) -> str:

@@ -23,14 +23,16 @@ class Codec(Protocol):
     def decode(self, call: WireCall, reply: HttpReply) -> dict[str, Any]: ...
 
 
-class HttpTransport:
-    """Sends each call to ``base_url`` with ``codec``'s message, through ``sender``."""
+class _OverHttp:
+    """What both HTTP transports hold: the base URL, the codec, the sender and the headers."""
+
+    sender: Any
 
     def __init__(
         self,
         base_url: str,
         codec: Codec,
-        sender: HttpSender,
+        sender: Any,
         *,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -42,10 +44,20 @@ class HttpTransport:
 
     @property
     def timeouts(self) -> Timeouts:
-        return self.sender.timeouts
+        timeouts: Timeouts = self.sender.timeouts
+        return timeouts
 
     def url(self, call: WireCall) -> str:
         return self.base_url + self.codec.path(call)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.protocol} {self.base_url} via {self.sender!r}>"
+
+
+class HttpTransport(_OverHttp):
+    """Sends each call to ``base_url`` with ``codec``'s message, through ``sender``."""
+
+    sender: HttpSender
 
     def send(self, call: WireCall) -> dict[str, Any]:
         body = Masked(self.codec.encode(call), "body")  # it holds card data
@@ -54,9 +66,6 @@ class HttpTransport:
 
     def close(self) -> None:
         self.sender.close()
-
-    def __repr__(self) -> str:
-        return f"<HttpTransport {self.protocol} {self.base_url} via {self.sender!r}>"
 
 
 class AsyncHttpSender(Protocol):
@@ -71,35 +80,15 @@ class AsyncHttpSender(Protocol):
     async def aclose(self) -> None: ...
 
 
-class AsyncHttpTransport:
+class AsyncHttpTransport(_OverHttp):
     """:class:`HttpTransport`, awaited: the same codecs, an async sender."""
 
-    def __init__(
-        self,
-        base_url: str,
-        codec: Codec,
-        sender: AsyncHttpSender,
-        *,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.codec = codec
-        self.sender = sender
-        self.protocol = codec.protocol
-        self.headers = {**(headers or {}), **codec.headers}
-
-    @property
-    def timeouts(self) -> Timeouts:
-        return self.sender.timeouts
+    sender: AsyncHttpSender
 
     async def send_async(self, call: WireCall) -> dict[str, Any]:
         body = Masked(self.codec.encode(call), "body")  # it holds card data
-        url = self.base_url + self.codec.path(call)
-        reply = await self.sender.post(url, body, self.headers, call.deadline)
+        reply = await self.sender.post(self.url(call), body, self.headers, call.deadline)
         return self.codec.decode(call, reply)
 
     async def aclose(self) -> None:
         await self.sender.aclose()
-
-    def __repr__(self) -> str:
-        return f"<AsyncHttpTransport {self.protocol} {self.base_url} via {self.sender!r}>"

@@ -9,9 +9,6 @@ frames of its errors; retries that wait with asyncio.sleep; the simulator's asyn
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
-import textwrap
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +26,7 @@ from tests.support import (
     Connection,
     RawServer,
     assert_no_card_data_in_frames,
+    run_pytest_project,
     sealed,
     soap_reply,
 )
@@ -98,45 +96,25 @@ async def test_many_concurrent_calls_share_one_pool() -> None:
 
 async def test_the_simulator_fixture_for_async_tests(tmp_path: Any) -> None:
     """A user's async test suite with the plugin's fixture (anyio's pytest plugin)."""
-    test_file = tmp_path / "test_shop.py"
-    test_file.write_text(
-        textwrap.dedent(
-            """
-            import pytest
+    out = run_pytest_project(
+        tmp_path,
+        """
+        import pytest
 
-            @pytest.fixture
-            def anyio_backend():
-                return "asyncio"
+        @pytest.fixture
+        def anyio_backend():
+            return "asyncio"
 
-            @pytest.mark.anyio
-            async def test_pay(sogenactif_async_client):
-                resp = await sogenactif_async_client.checkout.card_order(
-                    amount=100, currency_code="978", card_number="4100000000000000",
-                    card_expiry_date="203012", transaction_reference="FIXTURE1")
-                assert resp.response_code == "00" and resp.sealed
-            """
-        )
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "sogenactif.testing.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            str(test_file),
-        ],
-        cwd=tmp_path,
+        @pytest.mark.anyio
+        async def test_pay(sogenactif_async_client):
+            resp = await sogenactif_async_client.checkout.card_order(
+                amount=100, currency_code="978", card_number="4100000000000000",
+                card_expiry_date="203012", transaction_reference="FIXTURE1")
+            assert resp.response_code == "00" and resp.sealed
+        """,
         env={"PYTHONPATH": PACKAGE_PATH, "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert "1 passed" in out
 
 
 # --------------------------------------------------------------------------- faults

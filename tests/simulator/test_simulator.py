@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +35,7 @@ from tests.support import (
     envelope,
     order,
     post,
+    run_pytest_project,
     sealed,
     send,
     soap_body,
@@ -491,37 +491,16 @@ def test_pytest_fixtures(
 
 @pytest.mark.slow
 def test_pytest_plugin_by_name(tmp_path: Path) -> None:
-    test_file = tmp_path / "test_integrator.py"
-    test_file.write_text(
-        textwrap.dedent(
-            """
-            def test_pay(sogenactif_client):
-                resp = sogenactif_client.token.payment_token_generate(
-                    card_number="4100000000000000", card_expiry_date="203012")
-                assert resp.response_code == "00" and resp.sealed
-            """
-        )
+    out = run_pytest_project(
+        tmp_path,
+        """
+        def test_pay(sogenactif_client):
+            resp = sogenactif_client.token.payment_token_generate(
+                card_number="4100000000000000", card_expiry_date="203012")
+            assert resp.response_code == "00" and resp.sealed
+        """,
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "sogenactif.testing.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            str(test_file),
-        ],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": PACKAGE_PATH},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert "1 passed" in out
 
 
 def _start_cli(db: Path) -> tuple[subprocess.Popen[str], str]:
