@@ -6,6 +6,8 @@ No test module imports another: what two of them need lives here.
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import functools
 import json
 import os
@@ -125,15 +127,17 @@ class LocalServer:
         self.httpd.server_close()
 
 
-def make_client(server: LocalServer, protocol: str, **options: Any) -> Any:
-    """A client of the guide's test shop talking to ``server``."""
+def make_client(server: LocalServer, protocol: str, kind: str = "sync", **options: Any) -> Any:
+    """A client of the guide's test shop talking to ``server`` (``kind``: sync | async, see
+    :class:`Awaited`)."""
     settings: dict[str, Any] = {"timeout": 5, **options}
-    return sogenactif.Client(
+    return either_client(
+        kind,
         merchant_id=MERCHANT_ID,
         secret_key=SECRET_KEY,
         key_version=KEY_VERSION,
         environment=server.base_url,
-        protocol=protocol,  # type: ignore[arg-type]
+        protocol=protocol,
         **settings,
     )
 
@@ -471,6 +475,58 @@ CARD_ORDER = {
     "cardExpiryDate": FUTURE,
     "transactionReference": "RAW1",
 }
+
+
+# --------------------------------------------------------------------------- both clients
+
+_LOOP: asyncio.AbstractEventLoop | None = None
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    """One event loop for the awaited calls of the sync test suites (closed at exit)."""
+    global _LOOP
+    if _LOOP is None:
+        _LOOP = asyncio.new_event_loop()
+        atexit.register(_LOOP.close)
+    return _LOOP
+
+
+class Awaited:
+    """A ``sogenactif.AsyncClient`` driven from sync test code: each call is awaited on one
+    event loop, so that the suites written for ``Client`` run against ``AsyncClient`` as well
+    (the fault matrix, the secrets search, the bad-input suite)."""
+
+    def __init__(self, client: sogenactif.AsyncClient) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self.client, name)
+        if hasattr(value, "_client") and hasattr(value, "_call"):  # a service
+            return _AwaitedService(value)
+        return value
+
+    def close(self) -> None:
+        _loop().run_until_complete(self.client.aclose())
+
+
+class _AwaitedService:
+    def __init__(self, service: Any) -> None:
+        self.service = service
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = getattr(self.service, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return _loop().run_until_complete(method(*args, **kwargs))
+
+        return call
+
+
+def either_client(kind: str, **options: Any) -> Any:
+    """A ``Client``, or an ``AsyncClient`` behind :class:`Awaited` (``kind``: sync | async)."""
+    if kind == "async":
+        return Awaited(sogenactif.AsyncClient(**options))
+    return sogenactif.Client(**options)
 
 
 # --------------------------------------------------------------------------- an integrator's suite

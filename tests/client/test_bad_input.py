@@ -30,7 +30,7 @@ from sogenactif._dictionary import DICTIONARY
 from sogenactif_core._formats import FORMAT_RE
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 from sogenactif_core._soap import SoapCodec
-from tests.support import FUNCTIONS, MERCHANT_ID, SECRET_KEY, example, sealed
+from tests.support import FUNCTIONS, MERCHANT_ID, SECRET_KEY, either_client, example, sealed
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the client refuses whatever the format says: control characters (no charset allows them),
@@ -255,31 +255,40 @@ class BothWires:
         self.soap.encode(call)
         return sealed({"responseCode": "00"}, SECRET_KEY)
 
+    async def send_async(self, call: sogenactif.WireCall) -> dict[str, Any]:
+        return self.send(call)
+
     def close(self) -> None:
         pass
 
+    async def aclose(self) -> None:
+        pass
 
-def client_with(transport: BothWires) -> sogenactif.Client:
-    return sogenactif.Client(merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, transport=transport)
+
+def client_with(transport: BothWires, kind: str = "sync") -> Any:
+    """A ``Client`` or (``kind="async"``) an ``AsyncClient`` over ``transport``: the properties
+    below hold for both, as both check through the same core."""
+    return either_client(kind, merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, transport=transport)
 
 
-def method_of(client: sogenactif.Client, attr: str, method: str) -> Any:
+def method_of(client: Any, attr: str, method: str) -> Any:
     return getattr(getattr(client, attr), method)
 
 
 # ---------------------------------------------------------------- properties
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
 @SETTINGS
 @given(data=st.data())
-def test_out_of_format_values_are_refused_naming_the_field(data: st.DataObject) -> None:
+def test_out_of_format_values_are_refused_naming_the_field(kind: str, data: st.DataObject) -> None:
     attr, method, fn = data.draw(st.sampled_from(FUNCTIONS), label="function")
     path, rule = data.draw(st.sampled_from(leaves(fn)), label="field")
     bad = data.draw(invalid_value(rule), label="value")
     keywords = request_with(fn, path, bad)
     transport = BothWires()
     with pytest.raises(sogenactif.RequestValidationError) as info:
-        method_of(client_with(transport), attr, method)(**keywords)
+        method_of(client_with(transport, kind), attr, method)(**keywords)
     error = info.value
     assert wire_path(path) in error.fields, (error.fields, str(error))
     assert transport.calls == []
@@ -288,13 +297,14 @@ def test_out_of_format_values_are_refused_naming_the_field(data: st.DataObject) 
         assert bad not in str(error) and bad not in repr(error)
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
 @SETTINGS
 @given(data=st.data())
-def test_valid_requests_are_never_refused(data: st.DataObject) -> None:
+def test_valid_requests_are_never_refused(kind: str, data: st.DataObject) -> None:
     attr, method, fn = data.draw(st.sampled_from(FUNCTIONS), label="function")
     keywords = data.draw(valid_request(fn), label="request")
     transport = BothWires()
-    response = method_of(client_with(transport), attr, method)(**keywords)
+    response = method_of(client_with(transport, kind), attr, method)(**keywords)
     assert response.raw["responseCode"] == "00" and response.sealed
     (call,) = transport.calls
     for keyword, value in keywords.items():

@@ -97,6 +97,7 @@ def error_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc)) + repr(exc) + repr(vars(exc).get("problems"))
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
 @pytest.mark.parametrize(
     ("attr", "method", "fn"), FUNCTIONS, ids=[f[2].qualified_name for f in FUNCTIONS]
 )
@@ -108,8 +109,26 @@ def test_every_function_at_debug_leaks_nothing(
     attr: str,
     method: str,
     fn: FunctionSpec[Any, Any],
+    kind: str,
 ) -> None:
-    client = make_client(server, protocol)
+    """Every function, over both protocols, with the sync client and the async one."""
+    client = make_client(server, protocol, kind)
+    try:
+        _leaks_nothing(client, server, protocol, debug_output, capsys, fn, attr, method)
+    finally:
+        client.close()
+
+
+def _leaks_nothing(
+    client: Any,
+    server: LocalServer,
+    protocol: str,
+    debug_output: io.StringIO,
+    capsys: pytest.CaptureFixture[str],
+    fn: FunctionSpec[Any, Any],
+    attr: str,
+    method: str,
+) -> None:
     bound = getattr(getattr(client, attr), method)
     keywords = full_request(fn)
     texts: list[str] = [repr(client), str(client), repr(vars(client))]
