@@ -487,8 +487,19 @@ def _loop() -> asyncio.AbstractEventLoop:
     global _LOOP
     if _LOOP is None:
         _LOOP = asyncio.new_event_loop()
-        atexit.register(_LOOP.close)
+        atexit.register(_close_loop, _LOOP)
     return _LOOP
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Finish what the clients the tests left open still hold (httpx's response streams are
+    async generators), then close the loop."""
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
 
 
 class Awaited:

@@ -151,9 +151,14 @@ def reason(exc: BaseException, library: tuple[type[BaseException], ...] = ()) ->
     """The most telling cause's type name (``ConnectionRefusedError``, ``RemoteDisconnected`` …):
     short, and never a URL's query string or a body."""
     causes = walk(exc)
-    for cause in causes:
-        if type(cause).__module__ in ("builtins", "http.client", "socket", "ssl"):
-            return type(cause).__name__
+    system = [
+        c for c in causes if type(c).__module__ in ("builtins", "http.client", "socket", "ssl")
+    ]
+    # anyio wraps the refusal in a bare OSError("All connection attempts failed"): prefer the
+    # specific error it wraps.
+    specific = [c for c in system if type(c) not in (OSError, Exception)]
+    if specific or system:
+        return type((specific or system)[0]).__name__
     for cause in reversed(causes):
         if not isinstance(cause, library):
             return type(cause).__name__

@@ -23,6 +23,7 @@ from tests.support import (
     MERCHANT_ID,
     SECRET_KEY,
     Connection,
+    either_client,
     sealed,
     soap_reply,
 )
@@ -36,30 +37,33 @@ TOKEN_NS = "urn:sips:cn:contract:office:token:v2"
 CURRENT_PATH = ["own pool"]  # what client_for builds, set for each test by http_path
 
 
-@pytest.fixture(autouse=True, params=["own pool", "caller's session"])
+@pytest.fixture(autouse=True, params=["own pool", "caller's session", "async client"])
 def http_path(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every fault twice: through the client's own connection pool, and through a
-    ``requests.Session`` the caller supplies: the same typed errors."""
+    """Every fault three times: through the client's own connection pool, through a
+    ``requests.Session`` the caller supplies, and through ``AsyncClient`` (httpx): the same
+    typed errors."""
     CURRENT_PATH[0] = str(request.param)
     yield CURRENT_PATH[0]
     CURRENT_PATH[0] = "own pool"
 
 
-def client_for(base_url: str, protocol: str, **options: Any) -> sogenactif.Client:
+def client_for(base_url: str, protocol: str, **options: Any) -> Any:
+    """A ``Client``, or an ``AsyncClient`` driven through :class:`tests.support.Awaited`."""
     options.setdefault("timeout", (1.0, 0.5))
     if CURRENT_PATH[0] == "caller's session":
         options.setdefault("session", requests.Session())
-    return sogenactif.Client(
+    return either_client(
+        "async" if CURRENT_PATH[0] == "async client" else "sync",
         merchant_id=MERCHANT_ID,
         secret_key=SECRET_KEY,
         key_version=KEY_VERSION,
         environment=base_url,
-        protocol=protocol,  # type: ignore[arg-type]
+        protocol=protocol,
         **options,
     )
 
 
-def call(client: sogenactif.Client) -> Any:
+def call(client: Any) -> Any:
     return client.token.payment_token_generate(
         card_number=PAN, card_expiry_date="203012", card_csc_value=CSC, payment_mean_brand="VISA"
     )
@@ -99,9 +103,7 @@ def check_error(
     assert exc.attempts == 1
 
 
-def expect(
-    client: sogenactif.Client, error_type: type[Exception], reached: bool
-) -> sogenactif.SogenactifError:
+def expect(client: Any, error_type: type[Exception], reached: bool) -> sogenactif.SogenactifError:
     with pytest.raises(sogenactif.SogenactifError) as info:
         call(client)
     check_error(info.value, error_type, reached)

@@ -353,7 +353,6 @@ def test_a_doctype_is_refused_whatever_the_encoding(encoding: str) -> None:
         CODEC.decode(call, http_reply(200, "text/xml", text.encode(encoding)))
 
 
-
 def test_xml_depth_is_bounded() -> None:
     """The reader refuses documents nested deeper than MAX_DEPTH, and reads one that deep."""
     from sogenactif_core import _xml
