@@ -10,7 +10,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/sogenactif-oldest.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 # Keep in step with pyproject.toml's lower bounds (tests/generator/test_packaging.py checks it).
-OLDEST=("pydantic==2.7.0" "urllib3==2.0.2" "certifi==2023.7.22" "httpx==0.27.0")
+OLDEST=("pydantic==2.7.1" "urllib3==2.0.2" "certifi==2023.7.22" "httpx==0.27.0")
 
 python3 -m venv "$work/venv"
 grep -v -i -E '^(pydantic|pydantic_core|urllib3|certifi|httpx|httpcore|h11|anyio)==' \

@@ -125,8 +125,16 @@ def write(path: Path, text: str, version: str) -> None:
     if old is not None and HAND_WRITTEN in old.group(0):
         kept = HAND_WRITTEN + old.group(0).split(HAND_WRITTEN, 1)[1].split("\n### ", 1)[0]
     body = pattern.sub("", body).lstrip("\n")
-    head, _, rest = text.rstrip().partition("\n\n")
-    entry = f"{head}\n\n{kept.rstrip()}\n\n{rest}" if kept else text.rstrip()
+    entry = text.rstrip()
+    if kept:
+        # Before the first generated section, after the generated paragraphs that have no
+        # heading: read back, the kept section ends at the next heading, whatever follows it.
+        cut = entry.find("\n### ")
+        entry = (
+            f"{entry[:cut].rstrip()}\n\n{kept.rstrip()}\n\n{entry[cut + 1 :]}"
+            if cut >= 0
+            else f"{entry}\n\n{kept.rstrip()}"
+        )
     path.write_text(f"{TITLE}\n\n{entry}\n\n{body}".rstrip() + "\n", "utf-8")
 
 

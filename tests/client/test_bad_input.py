@@ -477,3 +477,12 @@ def test_amount_as_int_or_digits_is_sent_as_digits() -> None:
     for amount in (1050, "1050", "0001050"):
         client.checkout.card_order(amount=amount, currency_code="978", transaction_reference="R1")
     assert [c.fields["amount"] for c in transport.calls] == ["1050"] * 3
+
+
+@pytest.mark.parametrize("amount", ["0", "00", "000", 0])
+def test_a_zero_amount_in_any_number_of_digits_is_sent_as_0(amount: Any) -> None:
+    """A zero amount (an account check) is valid however it is written: pydantic 2.7.0 refused
+    "00", found by the oldest-dependencies run, and the declared floor is now 2.7.1."""
+    transport = BothWires()
+    client_with(transport).checkout.card_order(amount=amount, currency_code="978")
+    assert transport.calls[0].fields["amount"] == "0"
