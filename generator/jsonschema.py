@@ -1,7 +1,9 @@
 """Spec -> one JSON Schema whose definitions become the Pydantic models.
 
-Definition names are dotted (``common.Contact``, ``token.PaymentTokenGenerateRequest``) so that
-datamodel-code-generator writes one module per service plus ``common`` for the containers. Each
+Definition names are dotted (``common.contact.Contact``,
+``token.payment_token_generate_request.PaymentTokenGenerateRequest``) so that
+datamodel-code-generator writes a package per service plus ``common`` for the containers, with one
+module per class (``views.model_definition``): a process imports only the classes it uses. Each
 definition names its base class (``customBasePath``): requests refuse unknown fields, responses
 and containers keep them. Formats and enums are not constraints here: requests are checked by the
 client's rules (with messages that never echo values), and responses must never be refused for
@@ -13,7 +15,14 @@ from __future__ import annotations
 from typing import Any
 
 from .spec import FieldDef, FieldUse, Spec
-from .views import business_request, class_name, field_description, snake
+from .views import (
+    CONTAINERS_PACKAGE,
+    business_request,
+    class_name,
+    field_description,
+    model_definition,
+    snake,
+)
 
 REQUEST_BASE = "sogenactif_core._base.RequestModel"
 RESPONSE_BASE = "sogenactif_core._base.ResponseModel"
@@ -25,7 +34,8 @@ def _type_schema(definition: FieldDef) -> dict[str, Any]:
         assert definition.items is not None
         return {"type": "array", "items": _type_schema(definition.items)}
     if definition.type == "container":
-        return {"$ref": f"#/$defs/common.{class_name(definition.container or '')}"}
+        container = class_name(definition.container or "")
+        return {"$ref": f"#/$defs/{model_definition(CONTAINERS_PACKAGE, container)}"}
     return {"type": definition.type}
 
 
@@ -69,21 +79,21 @@ def build_schema(spec: Spec) -> dict[str, Any]:
         description = container.description  # its note is in the reference docs
         # Container members are never "required" in the model: responses must not be refused;
         # the client's rules enforce required members in requests.
-        defs[f"common.{class_name(name)}"] = _object(
+        defs[model_definition(CONTAINERS_PACKAGE, class_name(name))] = _object(
             CONTAINER_BASE, description, list(container.fields), spec, required=False
         )
     for service in spec.services:
-        module = snake(service.name)
+        package = snake(service.name)
         for function in service.functions:
-            prefix = f"{module}.{class_name(function.name)}"
-            defs[f"{prefix}Request"] = _object(
+            name = class_name(function.name)
+            defs[model_definition(package, f"{name}Request")] = _object(
                 REQUEST_BASE,
                 f"Request of {service.name}.{function.name}: {function.description}",
                 business_request(function, spec),
                 spec,
                 required=True,
             )
-            defs[f"{prefix}Response"] = _object(
+            defs[model_definition(package, f"{name}Response")] = _object(
                 RESPONSE_BASE,
                 f"Response of {service.name}.{function.name}.",
                 list(function.response),

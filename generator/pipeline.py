@@ -33,6 +33,7 @@ from .views import (
     enum_list_doc,
     enum_member_doc,
     list_items,
+    models_views,
     py_str,
     rule_expr,
     sensitive_fields,
@@ -131,6 +132,10 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
         "testing/_pytest11.py": "pytest_entry.py.j2",
     }
     files = {path: env.get_template(name).render(ctx) for path, name in one_per_package.items()}
+    for models in models_views(spec):
+        files[f"models/{models.package}/__init__.py"] = env.get_template(
+            "models_package.py.j2"
+        ).render(ctx, models=models)
     files["py.typed"] = ""
     # The package's one-line summary, for its metadata (pyproject.toml reads it): no header, as
     # it is the summary itself.
@@ -198,10 +203,25 @@ def _models(spec: Spec, workdir: Path, package_dir: Path) -> None:
         ],
         cwd=workdir,
     )
-    for path in sorted(out.rglob("*.py")):
-        rel = path.relative_to(out)
-        if rel.as_posix() == "__init__.py":
-            continue  # ours (from models_init.py.j2) documents the package
+    written = {
+        path.relative_to(out).as_posix(): path
+        for path in sorted(out.rglob("*.py"))
+        if path.name != "__init__.py"  # ours (models_init, models_package) present the packages
+    }
+    expected = {
+        f"{models.package}/{module}.py": name
+        for models in models_views(spec)
+        for name, module in models.classes
+    }
+    if set(written) != set(expected):
+        raise GenerationError(
+            "datamodel-code-generator did not write one module per model: unexpected "
+            f"{sorted(set(written) - set(expected))}, missing {sorted(set(expected) - set(written))}"
+        )
+    for rel, path in written.items():
+        text = path.read_text("utf-8")
+        if f"\nclass {expected[rel]}(" not in text or text.count("\nclass ") != 1:
+            raise GenerationError(f"{rel}: expected the one class {expected[rel]}")
         target = package_dir / "models" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)

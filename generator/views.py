@@ -163,6 +163,69 @@ def pattern_of(definition: FieldDef) -> str | None:
     return pattern
 
 
+# --------------------------------------------------------------------------- model modules
+
+# The models: a package per service (its requests and responses) and ``common`` (the containers),
+# each class in a module of its own, so that a process creates only the classes it uses (issue
+# 16); the package's ``__init__`` gives every class by name, loading its module on first use.
+MODELS_PACKAGE = "sogenactif.models"
+CONTAINERS_PACKAGE = "common"
+
+
+def model_module(name: str) -> str:
+    """The module, inside its package, that holds one model class: ``CardOrderRequest`` ->
+    ``card_order_request``."""
+    return snake(name)
+
+
+def model_definition(package: str, name: str) -> str:
+    """A model's JSON Schema definition name, dotted as datamodel-code-generator turns it into
+    modules: ``checkout.card_order_request.CardOrderRequest``."""
+    return f"{package}.{model_module(name)}.{name}"
+
+
+def model_ref(package: str, name: str) -> str:
+    """Where the core imports a model from on first use: ``module:Class``."""
+    return f"{MODELS_PACKAGE}.{package}.{model_module(name)}:{name}"
+
+
+@dataclass(frozen=True)
+class ModelsView:
+    """One package of models, as its ``__init__`` presents it."""
+
+    package: str  # "checkout", "common" …
+    description: str  # one line: what its classes are
+    classes: tuple[tuple[str, str], ...]  # (class, module inside the package), in schema order
+
+
+def models_views(spec: Spec) -> list[ModelsView]:
+    """The service packages, then ``common``."""
+    views = [
+        ModelsView(
+            package=snake(service.name),
+            description=f"Requests and responses of {service.name}.",
+            classes=tuple(
+                (name, model_module(name))
+                for function in service.functions
+                for name in (
+                    f"{class_name(function.name)}Request",
+                    f"{class_name(function.name)}Response",
+                )
+            ),
+        )
+        for service in spec.services
+    ]
+    containers = [class_name(name) for name in sorted(spec.containers)]
+    views.append(
+        ModelsView(
+            package=CONTAINERS_PACKAGE,
+            description="Containers, shared by the services' requests and responses.",
+            classes=tuple((name, model_module(name)) for name in containers),
+        )
+    )
+    return views
+
+
 # --------------------------------------------------------------------------- views
 
 
@@ -185,6 +248,9 @@ class FunctionView:
     const: str
     request_class: str
     response_class: str
+    # Where FunctionSpec finds the two models on first use ("module:Class", see model_ref).
+    request_ref: str
+    response_ref: str
     description: str
     rest_path: str
     soap_operation: str
@@ -280,12 +346,16 @@ def function_view(service: Service, function: Function, spec: Spec, full: Spec) 
             for name, version in full.later_fields(full_function, spec.target_version).items()
         }
     description = function.description  # its note is in the reference docs
+    request_class = f"{class_name(function.name)}Request"
+    response_class = f"{class_name(function.name)}Response"
     return FunctionView(
         name=function.name,
         method=snake(function.name),
         const=upper_snake(function.name),
-        request_class=f"{class_name(function.name)}Request",
-        response_class=f"{class_name(function.name)}Response",
+        request_class=request_class,
+        response_class=response_class,
+        request_ref=model_ref(snake(service.name), request_class),
+        response_ref=model_ref(snake(service.name), response_class),
         description=docstring(description, 8),
         rest_path=spec.platform.rest_path.format(service=service.name, function=function.name),
         soap_operation=function.name,

@@ -10,11 +10,12 @@
 Reprs mask card numbers, CSC values and tokens, and Pydantic's own validation errors never
 show the rejected input (``hide_input_in_errors``).
 
-Performance (issue 16): every model is built lazily (``defer_build``): importing a service's
-models creates the classes, and Pydantic builds a model's validator and serializer when it is
-first used. A process that makes a cardOrder builds the cardOrder response and its containers,
-not the fifty other models of the service (nor the request model, which a keyword call with
-plain values never needs).
+Performance (issue 16): every model is built lazily (``defer_build``): Pydantic builds a
+model's validator and serializer when it is first used. The classes themselves are created only
+when needed too: each lives in a module of its own, which ``FunctionSpec`` imports on first use
+(``_metadata``). A process that makes a keyword cardOrder creates and builds the cardOrder
+response and the containers it holds, not the other models of the service (nor the request
+model, which a keyword call with plain values never needs).
 """
 
 from __future__ import annotations

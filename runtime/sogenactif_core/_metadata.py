@@ -2,15 +2,20 @@
 
 The generator writes these as plain data in ``sogenactif/_rules.py`` and in each
 ``sogenactif/services/<service>.py``; the core validates, encodes and maps lists with them.
+
+A function's models are named, not held: ``"module:Class"``, imported on first use (issue 16).
+A process creates the model classes of the functions it calls, not those of the whole service,
+and a keyword call with plain values never imports its request model at all.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from ._base import RequestModel, ResponseModel
 from ._formats import FORMAT_RE, format_meaning, format_pattern
@@ -28,6 +33,16 @@ _PRINTABLE_CHARSETS = frozenset({"AS", "NS", "ANS", "ANU", "ANSU"})
 
 RequestT = TypeVar("RequestT", bound=RequestModel)
 ResponseT = TypeVar("ResponseT", bound=ResponseModel)
+
+
+def load_model(ref: str, base: type[RequestModel] | type[ResponseModel]) -> type:
+    """The model class ``ref`` names (``"package.module:Class"``), imported; it must derive
+    from ``base``."""
+    module, _, name = ref.partition(":")
+    found = getattr(importlib.import_module(module), name, None) if name else None
+    if not (isinstance(found, type) and issubclass(found, base)):
+        raise TypeError(f"{ref!r} does not name a {base.__name__} subclass")
+    return found
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,8 +123,9 @@ class FunctionSpec(Generic[RequestT, ResponseT]):
     service: str  # REST path segment, e.g. "cashManagement"
     name: str  # e.g. "refund"
     interface_prefix: str  # e.g. "CR_WS_"
-    request_model: type[RequestT]
-    response_model: type[ResponseT]
+    # The request and response models, "module:Class" (see request_model, response_model).
+    request_model_ref: str
+    response_model_ref: str
     request_fields: Mapping[str, FieldRule]
     # Request fields of later interface versions: name -> version (for clear refusals).
     later_fields: Mapping[str, str] = field(default_factory=dict)
@@ -131,6 +147,16 @@ class FunctionSpec(Generic[RequestT, ResponseT]):
     @property
     def qualified_name(self) -> str:
         return f"{self.service}.{self.name}"
+
+    @cached_property
+    def request_model(self) -> type[RequestT]:
+        """The request's model class, imported when first asked for."""
+        return cast("type[RequestT]", load_model(self.request_model_ref, RequestModel))
+
+    @cached_property
+    def response_model(self) -> type[ResponseT]:
+        """The response's model class, imported when first asked for."""
+        return cast("type[ResponseT]", load_model(self.response_model_ref, ResponseModel))
 
     @cached_property
     def required_fields(self) -> tuple[str, ...]:

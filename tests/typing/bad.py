@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sogenactif
+from sogenactif.models import checkout, common
 from sogenactif.models.checkout import CardOrderRequest
 from sogenactif.models.token import PaymentTokenGenerateRequest
 
@@ -20,6 +21,8 @@ client.checkout.card_order(PaymentTokenGenerateRequest())  # error: another func
 x: int = client.token.payment_token_generate().response_code  # error: str | None
 CardOrderRequest(amount=100)  # error: currency_code missing
 CardOrderRequest(amount=100, currency_code="978", capture_mode="NOT_A_MODE")  # error
+checkout.CardOrderRequst()  # error: misspelt (the models are names loaded on first use)
+common.Adress()  # error: no such container
 
 
 async def shop() -> None:

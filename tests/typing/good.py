@@ -7,6 +7,7 @@ from typing import cast
 import sogenactif
 from sogenactif.enums import CaptureMode, PaymentMeanBrand
 from sogenactif.models.checkout import CardOrderRequest, CardOrderResponse
+from sogenactif.models.common import ShoppingCartDetail, ShoppingCartItem
 from sogenactif.models.token import PaymentTokenGenerateResponse
 
 client = sogenactif.Client(merchant_id="201040040170001", secret_key="k", protocol="soap")
@@ -23,6 +24,8 @@ paid: CardOrderResponse = client.checkout.card_order(
 )
 client.checkout.card_order(amount=100, currency_code="978", capture_mode=CaptureMode.VALIDATION)
 client.checkout.card_order(CardOrderRequest(amount=100, currency_code="978"))
+cart = ShoppingCartDetail(shopping_cart_item_list=[ShoppingCartItem(product_code="P1")])
+client.checkout.card_order(amount=100, currency_code="978", shopping_cart_detail=cart)
 # A value newer than the package: allowed with a cast (the client warns when the list is open).
 client.checkout.card_order(
     amount=100, currency_code="978", capture_mode=cast(CaptureMode, "A_NEWER_MODE")

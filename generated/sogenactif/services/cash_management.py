@@ -22,12 +22,12 @@ from .. import enums
 from ..models import cash_management as models
 from ..models import common
 
-CANCEL = FunctionSpec(
+CANCEL: FunctionSpec[models.CancelRequest, models.CancelResponse] = FunctionSpec(
     service="cashManagement",
     name="cancel",
     interface_prefix="CR_WS_",
-    request_model=models.CancelRequest,
-    response_model=models.CancelResponse,
+    request_model_ref="sogenactif.models.cash_management.cancel_request:CancelRequest",
+    response_model_ref="sogenactif.models.cash_management.cancel_response:CancelResponse",
     request_fields={
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
         "operationAmount": FieldRule("operationAmount", "integer", required=True, format="N12"),
@@ -71,12 +71,12 @@ CANCEL = FunctionSpec(
     },
 )
 
-REFUND = FunctionSpec(
+REFUND: FunctionSpec[models.RefundRequest, models.RefundResponse] = FunctionSpec(
     service="cashManagement",
     name="refund",
     interface_prefix="CR_WS_",
-    request_model=models.RefundRequest,
-    response_model=models.RefundResponse,
+    request_model_ref="sogenactif.models.cash_management.refund_request:RefundRequest",
+    response_model_ref="sogenactif.models.cash_management.refund_response:RefundResponse",
     request_fields={
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
         "operationAmount": FieldRule("operationAmount", "integer", required=True, format="N12"),
@@ -130,12 +130,12 @@ REFUND = FunctionSpec(
     },
 )
 
-VALIDATE = FunctionSpec(
+VALIDATE: FunctionSpec[models.ValidateRequest, models.ValidateResponse] = FunctionSpec(
     service="cashManagement",
     name="validate",
     interface_prefix="CR_WS_",
-    request_model=models.ValidateRequest,
-    response_model=models.ValidateResponse,
+    request_model_ref="sogenactif.models.cash_management.validate_request:ValidateRequest",
+    response_model_ref="sogenactif.models.cash_management.validate_response:ValidateResponse",
     request_fields={
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
         "operationAmount": FieldRule("operationAmount", "integer", required=True, format="N12"),
@@ -176,12 +176,12 @@ VALIDATE = FunctionSpec(
     },
 )
 
-DUPLICATE = FunctionSpec(
+DUPLICATE: FunctionSpec[models.DuplicateRequest, models.DuplicateResponse] = FunctionSpec(
     service="cashManagement",
     name="duplicate",
     interface_prefix="CR_WS_",
-    request_model=models.DuplicateRequest,
-    response_model=models.DuplicateResponse,
+    request_model_ref="sogenactif.models.cash_management.duplicate_request:DuplicateRequest",
+    response_model_ref="sogenactif.models.cash_management.duplicate_response:DuplicateResponse",
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -343,98 +343,102 @@ DUPLICATE = FunctionSpec(
     },
 )
 
-ACCEPT_CHALLENGE = FunctionSpec(
-    service="cashManagement",
-    name="acceptChallenge",
-    interface_prefix="CR_WS_",
-    request_model=models.AcceptChallengeRequest,
-    response_model=models.AcceptChallengeResponse,
-    request_fields={
-        "comment": FieldRule("comment", "string", format="ANS255"),
-        "operationOrigin": FieldRule("operationOrigin", "string", format="ANS20"),
-        "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
-        "s10TransactionReference": FieldRule(
-            "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
+ACCEPT_CHALLENGE: FunctionSpec[models.AcceptChallengeRequest, models.AcceptChallengeResponse] = (
+    FunctionSpec(
+        service="cashManagement",
+        name="acceptChallenge",
+        interface_prefix="CR_WS_",
+        request_model_ref="sogenactif.models.cash_management.accept_challenge_request:AcceptChallengeRequest",
+        response_model_ref="sogenactif.models.cash_management.accept_challenge_response:AcceptChallengeResponse",
+        request_fields={
+            "comment": FieldRule("comment", "string", format="ANS255"),
+            "operationOrigin": FieldRule("operationOrigin", "string", format="ANS20"),
+            "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
+            "s10TransactionReference": FieldRule(
+                "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
+            ),
+        },
+        later_fields={},
+        response_since={
+            "errorFieldName": "2.21",
+        },
+        keywords={
+            "comment": "comment",
+            "operation_origin": "operationOrigin",
+            "transaction_reference": "transactionReference",
+            "s10_transaction_reference": "s10TransactionReference",
+        },
+        element_order=(
+            "comment",
+            "interfaceVersion",
+            "merchantId",
+            "operationOrigin",
+            "transactionReference",
+            "s10TransactionReference",
+            "intermediateServiceProviderId",
+            "sealAlgorithm",
+            "keyVersion",
+            "seal",
         ),
-    },
-    later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
-    keywords={
-        "comment": "comment",
-        "operation_origin": "operationOrigin",
-        "transaction_reference": "transactionReference",
-        "s10_transaction_reference": "s10TransactionReference",
-    },
-    element_order=(
-        "comment",
-        "interfaceVersion",
-        "merchantId",
-        "operationOrigin",
-        "transactionReference",
-        "s10TransactionReference",
-        "intermediateServiceProviderId",
-        "sealAlgorithm",
-        "keyVersion",
-        "seal",
-    ),
-    read_only=False,
-    duplicate_protected=False,
-    envelope_since={
-        "intermediateServiceProviderId": "2.12",
-    },
+        read_only=False,
+        duplicate_protected=False,
+        envelope_since={
+            "intermediateServiceProviderId": "2.12",
+        },
+    )
 )
 
-REFUSE_CHALLENGE = FunctionSpec(
-    service="cashManagement",
-    name="refuseChallenge",
-    interface_prefix="CR_WS_",
-    request_model=models.RefuseChallengeRequest,
-    response_model=models.RefuseChallengeResponse,
-    request_fields={
-        "comment": FieldRule("comment", "string", format="ANS255"),
-        "operationOrigin": FieldRule("operationOrigin", "string", format="ANS20"),
-        "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
-        "s10TransactionReference": FieldRule(
-            "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
+REFUSE_CHALLENGE: FunctionSpec[models.RefuseChallengeRequest, models.RefuseChallengeResponse] = (
+    FunctionSpec(
+        service="cashManagement",
+        name="refuseChallenge",
+        interface_prefix="CR_WS_",
+        request_model_ref="sogenactif.models.cash_management.refuse_challenge_request:RefuseChallengeRequest",
+        response_model_ref="sogenactif.models.cash_management.refuse_challenge_response:RefuseChallengeResponse",
+        request_fields={
+            "comment": FieldRule("comment", "string", format="ANS255"),
+            "operationOrigin": FieldRule("operationOrigin", "string", format="ANS20"),
+            "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
+            "s10TransactionReference": FieldRule(
+                "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
+            ),
+        },
+        later_fields={},
+        response_since={
+            "errorFieldName": "2.21",
+        },
+        keywords={
+            "comment": "comment",
+            "operation_origin": "operationOrigin",
+            "transaction_reference": "transactionReference",
+            "s10_transaction_reference": "s10TransactionReference",
+        },
+        element_order=(
+            "comment",
+            "interfaceVersion",
+            "merchantId",
+            "operationOrigin",
+            "transactionReference",
+            "s10TransactionReference",
+            "intermediateServiceProviderId",
+            "sealAlgorithm",
+            "keyVersion",
+            "seal",
         ),
-    },
-    later_fields={},
-    response_since={
-        "errorFieldName": "2.21",
-    },
-    keywords={
-        "comment": "comment",
-        "operation_origin": "operationOrigin",
-        "transaction_reference": "transactionReference",
-        "s10_transaction_reference": "s10TransactionReference",
-    },
-    element_order=(
-        "comment",
-        "interfaceVersion",
-        "merchantId",
-        "operationOrigin",
-        "transactionReference",
-        "s10TransactionReference",
-        "intermediateServiceProviderId",
-        "sealAlgorithm",
-        "keyVersion",
-        "seal",
-    ),
-    read_only=False,
-    duplicate_protected=False,
-    envelope_since={
-        "intermediateServiceProviderId": "2.12",
-    },
+        read_only=False,
+        duplicate_protected=False,
+        envelope_since={
+            "intermediateServiceProviderId": "2.12",
+        },
+    )
 )
 
-CREDIT_HOLDER = FunctionSpec(
+CREDIT_HOLDER: FunctionSpec[models.CreditHolderRequest, models.CreditHolderResponse] = FunctionSpec(
     service="cashManagement",
     name="creditHolder",
     interface_prefix="CR_WS_",
-    request_model=models.CreditHolderRequest,
-    response_model=models.CreditHolderResponse,
+    request_model_ref="sogenactif.models.cash_management.credit_holder_request:CreditHolderRequest",
+    response_model_ref="sogenactif.models.cash_management.credit_holder_response:CreditHolderResponse",
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -537,12 +541,14 @@ CREDIT_HOLDER = FunctionSpec(
     },
 )
 
-WALLET_CREDIT_HOLDER = FunctionSpec(
+WALLET_CREDIT_HOLDER: FunctionSpec[
+    models.WalletCreditHolderRequest, models.WalletCreditHolderResponse
+] = FunctionSpec(
     service="cashManagement",
     name="walletCreditHolder",
     interface_prefix="CR_WS_",
-    request_model=models.WalletCreditHolderRequest,
-    response_model=models.WalletCreditHolderResponse,
+    request_model_ref="sogenactif.models.cash_management.wallet_credit_holder_request:WalletCreditHolderRequest",
+    response_model_ref="sogenactif.models.cash_management.wallet_credit_holder_response:WalletCreditHolderResponse",
     request_fields={
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
         "amount": FieldRule("amount", "integer", required=True, format="N12"),

@@ -22,12 +22,12 @@ from .. import enums
 from ..models import checkout as models
 from ..models import common
 
-CARD_ORDER = FunctionSpec(
+CARD_ORDER: FunctionSpec[models.CardOrderRequest, models.CardOrderResponse] = FunctionSpec(
     service="checkout",
     name="cardOrder",
     interface_prefix="IR_WS_",
-    request_model=models.CardOrderRequest,
-    response_model=models.CardOrderResponse,
+    request_model_ref="sogenactif.models.checkout.card_order_request:CardOrderRequest",
+    response_model_ref="sogenactif.models.checkout.card_order_response:CardOrderResponse",
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "captureDay": FieldRule("captureDay", "integer", format="N3"),
@@ -258,12 +258,14 @@ CARD_ORDER = FunctionSpec(
     },
 )
 
-CARD_CHECK_ENROLLMENT = FunctionSpec(
+CARD_CHECK_ENROLLMENT: FunctionSpec[
+    models.CardCheckEnrollmentRequest, models.CardCheckEnrollmentResponse
+] = FunctionSpec(
     service="checkout",
     name="cardCheckEnrollment",
     interface_prefix="IR_WS_",
-    request_model=models.CardCheckEnrollmentRequest,
-    response_model=models.CardCheckEnrollmentResponse,
+    request_model_ref="sogenactif.models.checkout.card_check_enrollment_request:CardCheckEnrollmentRequest",
+    response_model_ref="sogenactif.models.checkout.card_check_enrollment_response:CardCheckEnrollmentResponse",
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "captureDay": FieldRule("captureDay", "integer", format="N3"),
@@ -493,12 +495,14 @@ CARD_CHECK_ENROLLMENT = FunctionSpec(
     },
 )
 
-CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
+CARD_VALIDATE_AUTHENTICATION: FunctionSpec[
+    models.CardValidateAuthenticationRequest, models.CardValidateAuthenticationResponse
+] = FunctionSpec(
     service="checkout",
     name="cardValidateAuthentication",
     interface_prefix="IR_WS_",
-    request_model=models.CardValidateAuthenticationRequest,
-    response_model=models.CardValidateAuthenticationResponse,
+    request_model_ref="sogenactif.models.checkout.card_validate_authentication_request:CardValidateAuthenticationRequest",
+    response_model_ref="sogenactif.models.checkout.card_validate_authentication_response:CardValidateAuthenticationResponse",
     request_fields={
         "messageVersion": FieldRule("messageVersion", "string", format="ANS10"),
         "paResMessage": FieldRule("paResMessage", "string", format="ANS10000"),
@@ -536,12 +540,15 @@ CARD_VALIDATE_AUTHENTICATION = FunctionSpec(
     },
 )
 
-CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
+CARD_VALIDATE_AUTHENTICATION_AND_ORDER: FunctionSpec[
+    models.CardValidateAuthenticationAndOrderRequest,
+    models.CardValidateAuthenticationAndOrderResponse,
+] = FunctionSpec(
     service="checkout",
     name="cardValidateAuthenticationAndOrder",
     interface_prefix="IR_WS_",
-    request_model=models.CardValidateAuthenticationAndOrderRequest,
-    response_model=models.CardValidateAuthenticationAndOrderResponse,
+    request_model_ref="sogenactif.models.checkout.card_validate_authentication_and_order_request:CardValidateAuthenticationAndOrderRequest",
+    response_model_ref="sogenactif.models.checkout.card_validate_authentication_and_order_response:CardValidateAuthenticationAndOrderResponse",
     request_fields={
         "messageVersion": FieldRule("messageVersion", "string", format="ANS10"),
         "paResMessage": FieldRule("paResMessage", "string", format="ANS10000"),
@@ -579,12 +586,12 @@ CARD_VALIDATE_AUTHENTICATION_AND_ORDER = FunctionSpec(
     },
 )
 
-WALLET_ORDER = FunctionSpec(
+WALLET_ORDER: FunctionSpec[models.WalletOrderRequest, models.WalletOrderResponse] = FunctionSpec(
     service="checkout",
     name="walletOrder",
     interface_prefix="IR_WS_",
-    request_model=models.WalletOrderRequest,
-    response_model=models.WalletOrderResponse,
+    request_model_ref="sogenactif.models.checkout.wallet_order_request:WalletOrderRequest",
+    response_model_ref="sogenactif.models.checkout.wallet_order_response:WalletOrderResponse",
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -738,12 +745,14 @@ WALLET_ORDER = FunctionSpec(
     },
 )
 
-WALLET_CHECK_ENROLLMENT = FunctionSpec(
+WALLET_CHECK_ENROLLMENT: FunctionSpec[
+    models.WalletCheckEnrollmentRequest, models.WalletCheckEnrollmentResponse
+] = FunctionSpec(
     service="checkout",
     name="walletCheckEnrollment",
     interface_prefix="IR_WS_",
-    request_model=models.WalletCheckEnrollmentRequest,
-    response_model=models.WalletCheckEnrollmentResponse,
+    request_model_ref="sogenactif.models.checkout.wallet_check_enrollment_request:WalletCheckEnrollmentRequest",
+    response_model_ref="sogenactif.models.checkout.wallet_check_enrollment_response:WalletCheckEnrollmentResponse",
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -895,12 +904,14 @@ WALLET_CHECK_ENROLLMENT = FunctionSpec(
     },
 )
 
-PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
+PAYMENT_PROVIDER_INITIALIZE: FunctionSpec[
+    models.PaymentProviderInitializeRequest, models.PaymentProviderInitializeResponse
+] = FunctionSpec(
     service="checkout",
     name="paymentProviderInitialize",
     interface_prefix="IR_WS_",
-    request_model=models.PaymentProviderInitializeRequest,
-    response_model=models.PaymentProviderInitializeResponse,
+    request_model_ref="sogenactif.models.checkout.payment_provider_initialize_request:PaymentProviderInitializeRequest",
+    response_model_ref="sogenactif.models.checkout.payment_provider_initialize_response:PaymentProviderInitializeResponse",
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -1053,12 +1064,14 @@ PAYMENT_PROVIDER_INITIALIZE = FunctionSpec(
     },
 )
 
-PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
+PAYMENT_PROVIDER_FINALIZE: FunctionSpec[
+    models.PaymentProviderFinalizeRequest, models.PaymentProviderFinalizeResponse
+] = FunctionSpec(
     service="checkout",
     name="paymentProviderFinalize",
     interface_prefix="IR_WS_",
-    request_model=models.PaymentProviderFinalizeRequest,
-    response_model=models.PaymentProviderFinalizeResponse,
+    request_model_ref="sogenactif.models.checkout.payment_provider_finalize_request:PaymentProviderFinalizeRequest",
+    response_model_ref="sogenactif.models.checkout.payment_provider_finalize_response:PaymentProviderFinalizeResponse",
     request_fields={
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
         "redirectionData": FieldRule("redirectionData", "string", format="ANS4096"),
@@ -1093,12 +1106,14 @@ PAYMENT_PROVIDER_FINALIZE = FunctionSpec(
     },
 )
 
-WALLET_ISSUER_WALLET_INITIALIZE = FunctionSpec(
+WALLET_ISSUER_WALLET_INITIALIZE: FunctionSpec[
+    models.WalletIssuerWalletInitializeRequest, models.WalletIssuerWalletInitializeResponse
+] = FunctionSpec(
     service="checkout",
     name="walletIssuerWalletInitialize",
     interface_prefix="IR_WS_",
-    request_model=models.WalletIssuerWalletInitializeRequest,
-    response_model=models.WalletIssuerWalletInitializeResponse,
+    request_model_ref="sogenactif.models.checkout.wallet_issuer_wallet_initialize_request:WalletIssuerWalletInitializeRequest",
+    response_model_ref="sogenactif.models.checkout.wallet_issuer_wallet_initialize_response:WalletIssuerWalletInitializeResponse",
     request_fields={
         "amount": FieldRule("amount", "integer", required=True, format="N12"),
         "currencyCode": FieldRule("currencyCode", "string", required=True, format="N3"),
@@ -1177,12 +1192,14 @@ WALLET_ISSUER_WALLET_INITIALIZE = FunctionSpec(
     },
 )
 
-WALLET_ISSUER_WALLET_FINALIZE = FunctionSpec(
+WALLET_ISSUER_WALLET_FINALIZE: FunctionSpec[
+    models.WalletIssuerWalletFinalizeRequest, models.WalletIssuerWalletFinalizeResponse
+] = FunctionSpec(
     service="checkout",
     name="walletIssuerWalletFinalize",
     interface_prefix="IR_WS_",
-    request_model=models.WalletIssuerWalletFinalizeRequest,
-    response_model=models.WalletIssuerWalletFinalizeResponse,
+    request_model_ref="sogenactif.models.checkout.wallet_issuer_wallet_finalize_request:WalletIssuerWalletFinalizeRequest",
+    response_model_ref="sogenactif.models.checkout.wallet_issuer_wallet_finalize_response:WalletIssuerWalletFinalizeResponse",
     request_fields={
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
         "s10TransactionReference": FieldRule(

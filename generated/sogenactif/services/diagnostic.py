@@ -19,12 +19,14 @@ from .. import _rules as rules
 from ..models import common
 from ..models import diagnostic as models
 
-GET_TRANSACTION_DATA = FunctionSpec(
+GET_TRANSACTION_DATA: FunctionSpec[
+    models.GetTransactionDataRequest, models.GetTransactionDataResponse
+] = FunctionSpec(
     service="diagnostic",
     name="getTransactionData",
     interface_prefix="DR_WS_",
-    request_model=models.GetTransactionDataRequest,
-    response_model=models.GetTransactionDataResponse,
+    request_model_ref="sogenactif.models.diagnostic.get_transaction_data_request:GetTransactionDataRequest",
+    response_model_ref="sogenactif.models.diagnostic.get_transaction_data_response:GetTransactionDataResponse",
     request_fields={
         "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
         "s10TransactionReference": FieldRule(
@@ -53,38 +55,40 @@ GET_TRANSACTION_DATA = FunctionSpec(
     },
 )
 
-GET_FRAUD_DATA = FunctionSpec(
-    service="diagnostic",
-    name="getFraudData",
-    interface_prefix="DR_WS_",
-    request_model=models.GetFraudDataRequest,
-    response_model=models.GetFraudDataResponse,
-    request_fields={
-        "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
-        "s10TransactionReference": FieldRule(
-            "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
+GET_FRAUD_DATA: FunctionSpec[models.GetFraudDataRequest, models.GetFraudDataResponse] = (
+    FunctionSpec(
+        service="diagnostic",
+        name="getFraudData",
+        interface_prefix="DR_WS_",
+        request_model_ref="sogenactif.models.diagnostic.get_fraud_data_request:GetFraudDataRequest",
+        response_model_ref="sogenactif.models.diagnostic.get_fraud_data_response:GetFraudDataResponse",
+        request_fields={
+            "transactionReference": FieldRule("transactionReference", "string", format="AN35"),
+            "s10TransactionReference": FieldRule(
+                "s10TransactionReference", "container", children=rules.S10_TRANSACTION_REFERENCE
+            ),
+        },
+        later_fields={},
+        keywords={
+            "transaction_reference": "transactionReference",
+            "s10_transaction_reference": "s10TransactionReference",
+        },
+        element_order=(
+            "interfaceVersion",
+            "merchantId",
+            "keyVersion",
+            "intermediateServiceProviderId",
+            "sealAlgorithm",
+            "transactionReference",
+            "s10TransactionReference",
+            "seal",
         ),
-    },
-    later_fields={},
-    keywords={
-        "transaction_reference": "transactionReference",
-        "s10_transaction_reference": "s10TransactionReference",
-    },
-    element_order=(
-        "interfaceVersion",
-        "merchantId",
-        "keyVersion",
-        "intermediateServiceProviderId",
-        "sealAlgorithm",
-        "transactionReference",
-        "s10TransactionReference",
-        "seal",
-    ),
-    read_only=True,
-    duplicate_protected=False,
-    envelope_since={
-        "intermediateServiceProviderId": "2.12",
-    },
+        read_only=True,
+        duplicate_protected=False,
+        envelope_since={
+            "intermediateServiceProviderId": "2.12",
+        },
+    )
 )
 
 

@@ -21,12 +21,14 @@ from .. import enums
 from ..models import common
 from ..models import token as models
 
-PAYMENT_TOKEN_GENERATE = FunctionSpec(
+PAYMENT_TOKEN_GENERATE: FunctionSpec[
+    models.PaymentTokenGenerateRequest, models.PaymentTokenGenerateResponse
+] = FunctionSpec(
     service="token",
     name="paymentTokenGenerate",
     interface_prefix="TR_WS_",
-    request_model=models.PaymentTokenGenerateRequest,
-    response_model=models.PaymentTokenGenerateResponse,
+    request_model_ref="sogenactif.models.token.payment_token_generate_request:PaymentTokenGenerateRequest",
+    response_model_ref="sogenactif.models.token.payment_token_generate_response:PaymentTokenGenerateResponse",
     request_fields={
         "cardNumber": FieldRule("cardNumber", "string", format="N19|ANS128", sensitive="pan"),
         "cardExpiryDate": FieldRule(
@@ -84,12 +86,12 @@ PAYMENT_TOKEN_GENERATE = FunctionSpec(
     duplicate_protected=False,
 )
 
-PAN_TO_TOKEN = FunctionSpec(
+PAN_TO_TOKEN: FunctionSpec[models.PanToTokenRequest, models.PanToTokenResponse] = FunctionSpec(
     service="token",
     name="panToToken",
     interface_prefix="TR_WS_",
-    request_model=models.PanToTokenRequest,
-    response_model=models.PanToTokenResponse,
+    request_model_ref="sogenactif.models.token.pan_to_token_request:PanToTokenRequest",
+    response_model_ref="sogenactif.models.token.pan_to_token_response:PanToTokenResponse",
     request_fields={
         "panDataList": FieldRule(
             "panDataList", "list", item=FieldRule("panData", "container", children=rules.PAN_DATA)
@@ -121,12 +123,12 @@ PAN_TO_TOKEN = FunctionSpec(
     },
 )
 
-TOKEN_TO_PAN = FunctionSpec(
+TOKEN_TO_PAN: FunctionSpec[models.TokenToPanRequest, models.TokenToPanResponse] = FunctionSpec(
     service="token",
     name="tokenToPan",
     interface_prefix="TR_WS_",
-    request_model=models.TokenToPanRequest,
-    response_model=models.TokenToPanResponse,
+    request_model_ref="sogenactif.models.token.token_to_pan_request:TokenToPanRequest",
+    response_model_ref="sogenactif.models.token.token_to_pan_response:TokenToPanResponse",
     request_fields={
         "userId": FieldRule("userId", "string", format="ANS50"),
         "tokenPanDataList": FieldRule(
@@ -160,12 +162,14 @@ TOKEN_TO_PAN = FunctionSpec(
     },
 )
 
-TRANSACTION_TO_TOKEN = FunctionSpec(
+TRANSACTION_TO_TOKEN: FunctionSpec[
+    models.TransactionToTokenRequest, models.TransactionToTokenResponse
+] = FunctionSpec(
     service="token",
     name="transactionToToken",
     interface_prefix="TR_WS_",
-    request_model=models.TransactionToTokenRequest,
-    response_model=models.TransactionToTokenResponse,
+    request_model_ref="sogenactif.models.token.transaction_to_token_request:TransactionToTokenRequest",
+    response_model_ref="sogenactif.models.token.transaction_to_token_response:TransactionToTokenResponse",
     request_fields={
         "fromMerchantId": FieldRule("fromMerchantId", "string", format="N15"),
         "fromTransactionReference": FieldRule("fromTransactionReference", "string", format="AN35"),

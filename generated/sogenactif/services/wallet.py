@@ -19,12 +19,12 @@ from .. import _rules as rules
 from .. import enums
 from ..models import wallet as models
 
-ADD_CARD = FunctionSpec(
+ADD_CARD: FunctionSpec[models.AddCardRequest, models.AddCardResponse] = FunctionSpec(
     service="wallet",
     name="addCard",
     interface_prefix="WR_WS_",
-    request_model=models.AddCardRequest,
-    response_model=models.AddCardResponse,
+    request_model_ref="sogenactif.models.wallet.add_card_request:AddCardRequest",
+    response_model_ref="sogenactif.models.wallet.add_card_response:AddCardResponse",
     request_fields={
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
         "cardNumber": FieldRule(
@@ -87,41 +87,47 @@ ADD_CARD = FunctionSpec(
     },
 )
 
-GET_WALLET_DATA = FunctionSpec(
-    service="wallet",
-    name="getWalletData",
-    interface_prefix="WR_WS_",
-    request_model=models.GetWalletDataRequest,
-    response_model=models.GetWalletDataResponse,
-    request_fields={
-        "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
-    },
-    later_fields={},
-    keywords={
-        "merchant_wallet_id": "merchantWalletId",
-    },
-    element_order=(
-        "merchantId",
-        "interfaceVersion",
-        "merchantWalletId",
-        "keyVersion",
-        "intermediateServiceProviderId",
-        "sealAlgorithm",
-        "seal",
-    ),
-    read_only=True,
-    duplicate_protected=False,
-    envelope_since={
-        "intermediateServiceProviderId": "2.12",
-    },
+GET_WALLET_DATA: FunctionSpec[models.GetWalletDataRequest, models.GetWalletDataResponse] = (
+    FunctionSpec(
+        service="wallet",
+        name="getWalletData",
+        interface_prefix="WR_WS_",
+        request_model_ref="sogenactif.models.wallet.get_wallet_data_request:GetWalletDataRequest",
+        response_model_ref="sogenactif.models.wallet.get_wallet_data_response:GetWalletDataResponse",
+        request_fields={
+            "merchantWalletId": FieldRule(
+                "merchantWalletId", "string", required=True, format="ANS21"
+            ),
+        },
+        later_fields={},
+        keywords={
+            "merchant_wallet_id": "merchantWalletId",
+        },
+        element_order=(
+            "merchantId",
+            "interfaceVersion",
+            "merchantWalletId",
+            "keyVersion",
+            "intermediateServiceProviderId",
+            "sealAlgorithm",
+            "seal",
+        ),
+        read_only=True,
+        duplicate_protected=False,
+        envelope_since={
+            "intermediateServiceProviderId": "2.12",
+        },
+    )
 )
 
-GET_PAYMENT_MEAN_DATA = FunctionSpec(
+GET_PAYMENT_MEAN_DATA: FunctionSpec[
+    models.GetPaymentMeanDataRequest, models.GetPaymentMeanDataResponse
+] = FunctionSpec(
     service="wallet",
     name="getPaymentMeanData",
     interface_prefix="WR_WS_",
-    request_model=models.GetPaymentMeanDataRequest,
-    response_model=models.GetPaymentMeanDataResponse,
+    request_model_ref="sogenactif.models.wallet.get_payment_mean_data_request:GetPaymentMeanDataRequest",
+    response_model_ref="sogenactif.models.wallet.get_payment_mean_data_response:GetPaymentMeanDataResponse",
     request_fields={
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
         "paymentMeanId": FieldRule("paymentMeanId", "string", required=True, format="ANS10"),
@@ -148,12 +154,14 @@ GET_PAYMENT_MEAN_DATA = FunctionSpec(
     },
 )
 
-UPDATE_PAYMENT_MEAN = FunctionSpec(
+UPDATE_PAYMENT_MEAN: FunctionSpec[
+    models.UpdatePaymentMeanRequest, models.UpdatePaymentMeanResponse
+] = FunctionSpec(
     service="wallet",
     name="updatePaymentMean",
     interface_prefix="WR_WS_",
-    request_model=models.UpdatePaymentMeanRequest,
-    response_model=models.UpdatePaymentMeanResponse,
+    request_model_ref="sogenactif.models.wallet.update_payment_mean_request:UpdatePaymentMeanRequest",
+    response_model_ref="sogenactif.models.wallet.update_payment_mean_response:UpdatePaymentMeanResponse",
     request_fields={
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
         "paymentMeanId": FieldRule("paymentMeanId", "string", required=True, format="ANS10"),
@@ -183,12 +191,14 @@ UPDATE_PAYMENT_MEAN = FunctionSpec(
     },
 )
 
-DELETE_PAYMENT_MEAN = FunctionSpec(
+DELETE_PAYMENT_MEAN: FunctionSpec[
+    models.DeletePaymentMeanRequest, models.DeletePaymentMeanResponse
+] = FunctionSpec(
     service="wallet",
     name="deletePaymentMean",
     interface_prefix="WR_WS_",
-    request_model=models.DeletePaymentMeanRequest,
-    response_model=models.DeletePaymentMeanResponse,
+    request_model_ref="sogenactif.models.wallet.delete_payment_mean_request:DeletePaymentMeanRequest",
+    response_model_ref="sogenactif.models.wallet.delete_payment_mean_response:DeletePaymentMeanResponse",
     request_fields={
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
         "paymentMeanId": FieldRule("paymentMeanId", "string", required=True, format="ANS10"),
@@ -215,12 +225,12 @@ DELETE_PAYMENT_MEAN = FunctionSpec(
     },
 )
 
-SIGN_OFF = FunctionSpec(
+SIGN_OFF: FunctionSpec[models.SignOffRequest, models.SignOffResponse] = FunctionSpec(
     service="wallet",
     name="signOff",
     interface_prefix="WR_WS_",
-    request_model=models.SignOffRequest,
-    response_model=models.SignOffResponse,
+    request_model_ref="sogenactif.models.wallet.sign_off_request:SignOffRequest",
+    response_model_ref="sogenactif.models.wallet.sign_off_response:SignOffResponse",
     request_fields={
         "merchantWalletId": FieldRule("merchantWalletId", "string", required=True, format="ANS21"),
     },

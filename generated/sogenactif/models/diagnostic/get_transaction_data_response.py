@@ -4,178 +4,10 @@
 from typing import Annotated
 
 from pydantic import Field
-from sogenactif_core._base import RequestModel, ResponseModel
+from sogenactif_core._base import ResponseModel
 
-from . import common
-
-
-class GetFraudDataRequest(RequestModel):
-    """
-    Request of diagnostic.getFraudData: Returns the fraud-control data (scores and rule results) of a transaction.
-    """
-
-    transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
-    """
-    Transaction reference, unique for a merchantId.
-
-    (format AN35, conditional, since 2.0)
-    """
-    s10_transaction_reference: Annotated[
-        common.S10TransactionReference | None, Field(alias="s10TransactionReference")
-    ] = None
-    """
-    Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    (conditional, since 2.0, container s10TransactionReference)
-    """
-
-
-class GetFraudDataResponse(ResponseModel):
-    """
-    Response of diagnostic.getFraudData.
-    """
-
-    response_code: Annotated[str | None, Field(alias="responseCode")] = None
-    """
-    Sogenactif server response code.
-
-    (format N2, optional, since 2.0, values: sogenactif.enums.ResponseCode, a closed list)
-    """
-    fraud_response_code: Annotated[str | None, Field(alias="fraudResponseCode")] = None
-    """
-    Response code of the fraud data retrieval.
-
-    (format ANS2, optional, since 2.0)
-    """
-    complementary_code: Annotated[str | None, Field(alias="complementaryCode")] = None
-    """
-    Complementary response code of the checks performed (e.g. fraud controls).
-
-    (format ANS2, optional, since 2.0)
-    """
-    pre_authentication_color: Annotated[str | None, Field(alias="preAuthenticationColor")] = None
-    """
-    Colour of the fraud score computed before the authentication.
-
-    (format ANS10, optional, since 2.0)
-    """
-    pre_authentication_profile: Annotated[str | None, Field(alias="preAuthenticationProfile")] = (
-        None
-    )
-    """
-    Name of the fraud profile used before the authentication.
-
-    (format ANS64, optional, since 2.0)
-    """
-    pre_authentication_profile_value: Annotated[
-        str | None, Field(alias="preAuthenticationProfileValue")
-    ] = None
-    """
-    Identifier of the fraud profile used before the authentication.
-
-    (format ANS64, optional, since 2.0)
-    """
-    pre_authentication_rule_result_list: Annotated[
-        list[common.RuleResult] | None, Field(alias="preAuthenticationRuleResultList")
-    ] = None
-    """
-    Results of the fraud rules evaluated before the authentication.
-
-    (list, optional, since 2.0, container ruleResult)
-    """
-    pre_authentication_threshold: Annotated[
-        str | None, Field(alias="preAuthenticationThreshold")
-    ] = None
-    """
-    Thresholds of the fraud score computed before the authentication.
-
-    (format ANS32, optional, since 2.0)
-    """
-    pre_authentication_value: Annotated[str | None, Field(alias="preAuthenticationValue")] = None
-    """
-    Value of the fraud score computed before the authentication.
-
-    (format ANS10, optional, since 2.0)
-    """
-    pre_authorisation_profile: Annotated[str | None, Field(alias="preAuthorisationProfile")] = None
-    """
-    Name of the fraud profile used before the authorisation.
-
-    (format ANS64, optional, since 2.0)
-    """
-    pre_authorisation_profile_value: Annotated[
-        str | None, Field(alias="preAuthorisationProfileValue")
-    ] = None
-    """
-    Identifier of the fraud profile used before the authorisation.
-
-    (format ANS64, optional, since 2.0)
-    """
-    pre_authorisation_rule_result_list: Annotated[
-        list[common.RuleResult] | None, Field(alias="preAuthorisationRuleResultList")
-    ] = None
-    """
-    Results of the fraud rules evaluated before the authorisation.
-
-    (list, optional, since 2.0, container ruleResult)
-    """
-    score_color: Annotated[str | None, Field(alias="scoreColor")] = None
-    """
-    Colour of the fraud score (e.g. GREEN, ORANGE, RED).
-
-    (format ANS10, optional, since 2.0)
-    """
-    score_profile: Annotated[str | None, Field(alias="scoreProfile")] = None
-    """
-    Fraud score profile used.
-
-    (format ANS50, optional, since 2.0)
-    """
-    score_threshold: Annotated[str | None, Field(alias="scoreThreshold")] = None
-    """
-    Thresholds of the fraud score.
-
-    (format ANS32, optional, since 2.0)
-    """
-    score_value: Annotated[str | None, Field(alias="scoreValue")] = None
-    """
-    Value of the fraud score.
-
-    (format ANS10, optional, since 2.0)
-    """
-    error_field_name: Annotated[str | None, Field(alias="errorFieldName")] = None
-    """
-    Error field name of the incoming request. Present when responseCode = 12 or 30.
-
-    (format ANS50, optional, since 2.0)
-    """
-    seal: str | None = None
-    """
-    Message seal used to ensure the integrity of the request and the authentication of sender / receiver of the message.
-
-    (format AN128, required, since 2.0)
-    """
-
-
-class GetTransactionDataRequest(RequestModel):
-    """
-    Request of diagnostic.getTransactionData: Returns the data and the current status of a transaction.
-    """
-
-    transaction_reference: Annotated[str | None, Field(alias="transactionReference")] = None
-    """
-    Transaction reference, unique for a merchantId.
-
-    (format AN35, conditional, since 2.0)
-    """
-    s10_transaction_reference: Annotated[
-        common.S10TransactionReference | None, Field(alias="s10TransactionReference")
-    ] = None
-    """
-    Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
-
-    (conditional, since 2.0, container s10TransactionReference)
-    """
+from ..common import card_data as card_data_1
+from ..common import s10_transaction_reference as s10_transaction_reference_1
 
 
 class GetTransactionDataResponse(ResponseModel):
@@ -208,7 +40,8 @@ class GetTransactionDataResponse(ResponseModel):
     (format AN35, optional, since 2.0)
     """
     s10_transaction_reference: Annotated[
-        common.S10TransactionReference | None, Field(alias="s10TransactionReference")
+        s10_transaction_reference_1.S10TransactionReference | None,
+        Field(alias="s10TransactionReference"),
     ] = None
     """
     Transaction identifier in the Sips 1.0 format; used instead of transactionReference by shops that keep the Sips 1.0 identification mode.
@@ -224,7 +57,8 @@ class GetTransactionDataResponse(ResponseModel):
     (format AN35, optional, since 2.0)
     """
     s10_from_transaction_reference: Annotated[
-        common.S10TransactionReference | None, Field(alias="s10FromTransactionReference")
+        s10_transaction_reference_1.S10TransactionReference | None,
+        Field(alias="s10FromTransactionReference"),
     ] = None
     """
     Identifier of the original transaction in the Sips 1.0 format (instead of fromTransactionReference).
@@ -357,7 +191,7 @@ class GetTransactionDataResponse(ResponseModel):
 
     (format ANS20, optional, since 2.0, values: sogenactif.enums.WalletType, a open list)
     """
-    card_data: Annotated[common.CardData | None, Field(alias="cardData")] = None
+    card_data: Annotated[card_data_1.CardData | None, Field(alias="cardData")] = None
     """
     Characteristics of the card used.
 
