@@ -30,6 +30,8 @@ from ._redact import redact_value
 
 
 class _Model(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # a base: never validated itself
+
     @classmethod
     def _non_text(cls) -> frozenset[str]:
         """Fields whose type is not text: there an empty string means "no value" (the platform

@@ -579,7 +579,9 @@ def seal_request(
 # What no format of the dictionary allows and XML 1.0 (SOAP) or UTF-8 (JSON) cannot carry: control
 # characters (tab, CR and LF included), lone surrogates, U+FFFE/U+FFFF. The format rules already
 # refuse them in fields with a format; this also covers fields without one (enums, patterns).
-_UNSENDABLE = re.compile("[^\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\x7f")
+# Written as the characters it refuses, not as the complement of those it allows: the same code
+# points (checked over all of Unicode), compiled at import in 0.5 ms instead of 2.4 ms.
+_UNSENDABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 _DIGITS = re.compile(r"[0-9]+")  # used with fullmatch: "$" would accept "7\n"

@@ -486,3 +486,16 @@ def test_a_zero_amount_in_any_number_of_digits_is_sent_as_0(amount: Any) -> None
     transport = BothWires()
     client_with(transport).checkout.card_order(amount=amount, currency_code="978")
     assert transport.calls[0].fields["amount"] == "0"
+
+
+def test_the_client_refuses_exactly_the_unsendable_characters() -> None:
+    """The core lists the characters it refuses; this suite's oracle is the complement of those
+    XML 1.0 and UTF-8 carry: the same set, over all of Unicode."""
+    from sogenactif_core._wire import _UNSENDABLE
+
+    differ = [
+        c
+        for c in range(0x110000)
+        if (_UNSENDABLE.search(chr(c)) is None) != (UNSENDABLE.search(chr(c)) is None)
+    ]
+    assert differ == []
