@@ -74,6 +74,12 @@ def mask_value(kind: str, value: Any) -> str:
     return "<removed>"
 
 
+# Field name -> whether it looks sensitive (_SENSITIVE_NAME): every response field's name is
+# tested on every call, the same few hundred names.
+_NAMED_SENSITIVE: dict[str, bool] = {}
+_NAMES_KEPT = 4096
+
+
 def kind_of(name: str, value: Any) -> str | None:
     """How the value of field ``name`` must be masked, or None when it may be shown."""
     kind = SENSITIVE_FIELDS.get(name)
@@ -81,7 +87,12 @@ def kind_of(name: str, value: Any) -> str | None:
         return kind
     if name in _NOT_SENSITIVE:
         return None
-    if _SENSITIVE_NAME.search(name):
+    by_name = _NAMED_SENSITIVE.get(name)
+    if by_name is None:
+        by_name = _SENSITIVE_NAME.search(name) is not None
+        if len(_NAMED_SENSITIVE) < _NAMES_KEPT:  # names come from servers too: bounded
+            _NAMED_SENSITIVE[name] = by_name
+    if by_name:
         return "pan" if isinstance(value, str) and _PAN_LIKE.match(value) else "token"
     if (
         isinstance(value, str)

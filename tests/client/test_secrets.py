@@ -226,3 +226,15 @@ def test_model_reprs_mask_extras_and_containers() -> None:
     )
     assert leaks(repr(request) + str(request) + repr(response) + str(response)) == []
     assert "****2764" in repr(request)
+
+
+def test_names_that_look_sensitive_are_masked_however_many_a_server_sends() -> None:
+    """kind_of remembers which names look sensitive; a server sending endless new names neither
+    grows that memory without bound nor escapes the masking once it is full."""
+    from sogenactif_core import _redact
+
+    for i in range(_redact._NAMES_KEPT + 500):
+        assert _redact.kind_of(f"field{i}", "x") is None
+        assert _redact.kind_of(f"field{i}Token", "abc") == "token"
+    assert len(_redact._NAMED_SENSITIVE) <= _redact._NAMES_KEPT
+    assert _redact.kind_of("field999999CardNumber", "4973019999912764") == "pan"
