@@ -15,6 +15,8 @@ The modules, by concern:
 - ``floors.py``: the same exchange by hand with the bare libraries (urllib3, ``http.client``, a
   raw socket, httpx, requests; urllib3 + lxml and plain zeep for SOAP);
 - ``calls.py``: a REST call, a SOAP call, 8 threads;
+- ``async_calls.py``: 100 concurrent calls through one AsyncClient, REST and SOAP, vs a bare
+  ``httpx.AsyncClient``;
 - ``processes.py`` and ``cold/``: cold processes, memory, import, generation;
 - ``cpu.py``: the seal, the request checks of a 1,000-item cart.
 """
@@ -32,11 +34,11 @@ for entry in (str(ROOT), str(ROOT / "runtime"), str(ROOT / "generated")):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from bench import calls, cpu, processes, samples  # noqa: E402
+from bench import async_calls, calls, cpu, processes, samples  # noqa: E402
 from bench.measure import Row, print_table  # noqa: E402
 from bench.server import Server  # noqa: E402
 
-FIGURES = ("rest", "soap", "cold", "cart", "seal", "concurrency", "import", "generate")
+FIGURES = ("rest", "soap", "cold", "cart", "seal", "concurrency", "async", "import", "generate")
 
 
 def routes() -> dict[str, tuple[str, bytes]]:
@@ -70,7 +72,7 @@ def main(argv: list[str]) -> int:
     def progress(name: str) -> None:
         print(f"  … {name}", file=sys.stderr, flush=True)
 
-    if only & {"rest", "soap", "cold", "concurrency"}:
+    if only & {"rest", "soap", "cold", "concurrency", "async"}:
         with Server(routes()) as server:
             url = server.base_url
             if "cold" in only:
@@ -85,6 +87,9 @@ def main(argv: list[str]) -> int:
             if "concurrency" in only:
                 progress("8 threads")
                 rows.append(calls.bench_concurrency(url, quick))
+            if "async" in only:
+                progress("100 concurrent async calls")
+                rows += async_calls.bench_async(url, quick)
     if "cart" in only:
         progress("1,000-item cart")
         rows += cpu.bench_cart(quick)

@@ -1,0 +1,120 @@
+"""Issue 15's figure: 100 concurrent calls through one ``sogenactif.AsyncClient``, REST and SOAP,
+against a bare ``httpx.AsyncClient`` posting the very bytes the client sends.
+
+Both sides run in one event loop, round after round, taking turns (client, floor, floor,
+client …): a round starts 100 calls at once with ``asyncio.gather`` and ends when the last
+answer is read. The floor has the client's pool limits (``DEFAULT_POOL_SIZE`` connections), its
+timeouts and headers, and reads each reply as the client must (``json.loads``; an lxml tree for
+SOAP); it checks, seals and models nothing. Each figure is the median throughput of the rounds
+(calls per second), the ratio client / floor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bench import floors, samples
+from bench.calls import new_client, wire_call
+from bench.measure import Row
+
+CONCURRENT = 100
+
+
+def bench_async(base_url: str, quick: bool) -> list[Row]:
+    try:
+        import httpx  # noqa: F401 - the async extra
+    except ImportError:
+        return [
+            Row(
+                f"{CONCURRENT} concurrent calls ({p}), AsyncClient vs bare httpx.AsyncClient",
+                "httpx not installed",
+                "",
+                float("nan"),
+                "≥ 0.9×",
+                False,
+                "install the async extra (httpx, pinned in requirements-dev.txt)",
+            )
+            for p in ("REST", "SOAP")
+        ]
+    return [asyncio.run(_bench(base_url, protocol, quick)) for protocol in ("rest", "soap")]
+
+
+async def _bench(base_url: str, protocol: str, quick: bool) -> Row:
+    import httpx
+
+    import sogenactif
+    from sogenactif_core._http import DEFAULT_POOL_SIZE
+
+    # The bytes and head the client sends, from the sync client's own sealed call (the async
+    # client shares its codecs and headers).
+    sync = new_client(base_url, protocol)
+    body = sync.transport.codec.encode(wire_call(sync))
+    headers = dict(sync.transport.headers)
+    sync.close()
+    path = samples.REST_PATH if protocol == "rest" else samples.SOAP_PATH
+    read: Callable[[bytes], Any] = (
+        floors.json_reader if protocol == "rest" else floors.lxml_reader()
+    )
+    client = sogenactif.AsyncClient(
+        merchant_id=samples.MERCHANT_ID,
+        secret_key=samples.SECRET_KEY,
+        key_version=samples.KEY_VERSION,
+        environment=base_url,
+        protocol=protocol,  # type: ignore[arg-type]
+        timeout=floors.TIMEOUT,
+    )
+    bare = httpx.AsyncClient(
+        timeout=httpx.Timeout(floors.TIMEOUT[1], connect=floors.TIMEOUT[0]),
+        limits=httpx.Limits(
+            max_connections=DEFAULT_POOL_SIZE, max_keepalive_connections=DEFAULT_POOL_SIZE
+        ),
+        follow_redirects=False,
+    )
+    url = base_url + path
+
+    async def client_call() -> Any:
+        response = await client.checkout.card_order(**samples.CARD_ORDER_KEYWORDS)
+        assert response.response_code == "00" and response.sealed
+        return response
+
+    async def bare_call() -> Any:
+        reply = await bare.post(url, content=body, headers=headers)
+        return read(reply.content)
+
+    async def round_of(call: Callable[[], Awaitable[Any]]) -> float:
+        start = time.perf_counter()
+        await asyncio.gather(*(call() for _ in range(CONCURRENT)))
+        return CONCURRENT / (time.perf_counter() - start)
+
+    sides = {"client": client_call, "bare": bare_call}
+    results: dict[str, list[float]] = {"client": [], "bare": []}
+    try:
+        for _ in range(2):  # warm-up: every connection of both pools opened
+            for call in sides.values():
+                await round_of(call)
+        for r in range(6 if quick else 20):
+            order = ("client", "bare") if r % 2 == 0 else ("bare", "client")
+            for name in order:
+                results[name].append(await round_of(sides[name]))
+    finally:
+        await client.aclose()
+        await bare.aclose()
+    c, b = statistics.median(results["client"]), statistics.median(results["bare"])
+    ratio = c / b
+    reader = "json.loads" if protocol == "rest" else "lxml parse"
+    return Row(
+        f"{CONCURRENT} concurrent calls ({protocol.upper()}), AsyncClient vs bare "
+        f"httpx.AsyncClient + {reader}",
+        f"{c:,.0f} calls/s",
+        f"{b:,.0f} calls/s",
+        ratio,
+        "≥ 0.9×",
+        ratio >= 0.9,
+        f"throughput, median of {len(results['client'])} rounds of {CONCURRENT} calls started "
+        f"at once in one event loop; both pools {DEFAULT_POOL_SIZE} connections; the client's "
+        "checks, seal, codec, response seal and model included",
+    )
