@@ -522,6 +522,8 @@ def _encode_item_list(items: list[Any], item: FieldRule) -> list[dict[str, Any]]
     if not items or set(map(type, items)) != {dict}:
         return None
     names = tuple(items[0])
+    if set(map(type, names)) != {str}:  # a key that is not text: the item path names it
+        return None
     plan = _list_plan(item, names)
     if plan is None:
         return None

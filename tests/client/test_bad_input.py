@@ -499,3 +499,23 @@ def test_the_client_refuses_exactly_the_unsendable_characters() -> None:
         if (_UNSENDABLE.search(chr(c)) is None) != (UNSENDABLE.search(chr(c)) is None)
     ]
     assert differ == []
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"": None, None: None}],  # found by the fuzzing of test_trust (a TypeError then)
+        [{None: "x", "panId": "1"}],
+        [{"panId": "1", 2: "y"}, {"panId": "1", 2: "y"}],
+        [{"panId": "1", "panData": "2"}, {"panId": "1", 7: "2"}],
+    ],
+)
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_list_items_with_keys_that_are_not_text_are_refused_by_name(
+    kind: str, items: list[dict[Any, Any]]
+) -> None:
+    transport = BothWires()
+    with pytest.raises(sogenactif.RequestValidationError) as info:
+        client_with(transport, kind).token.pan_to_token(pan_data_list=items)
+    assert info.value.fields and all(f.startswith("panDataList[") for f in info.value.fields)
+    assert "keys should be strings" in str(info.value) and transport.calls == []
