@@ -9,22 +9,19 @@ waiting differ: an :class:`~sogenactif_core._http_async.HttpxSender` (httpx, poo
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ._attempts import Attempts, Done
+from ._attempts import Done
 from ._base import RequestModel
 from ._client_core import ClientCore, ResponseT
 from ._errors import ConfigurationError, SogenactifError
 from ._metadata import FunctionSpec
-from ._redact import mask_fields, redact
+from ._redact import mask_fields
 from ._transport import WireCall
 
 if TYPE_CHECKING:
     import requests
-
-logger = logging.getLogger("sogenactif")
 
 
 class AsyncTransport(Protocol):
@@ -90,22 +87,15 @@ class AsyncBaseClient(ClientCore):
     ) -> ResponseT:
         call = self._build(fn, request, keywords, unexpected, self._deadline())
         transport = self.transport
-        name = fn.qualified_name
-        debug = logger.isEnabledFor(logging.DEBUG)
-        if debug:
-            logger.debug("%s %s request %s", transport.protocol, name, redact(call.wire_fields))
-        attempts = Attempts(fn, call, self.retry, call.deadline, transport.protocol)
+        attempts = self._attempts(fn, call, transport.protocol)
         while True:
             try:
                 # Card data in the answer (tokens, card numbers) is held masked from here on.
                 raw = mask_fields(await transport.send_async(call))
-                if debug:
-                    logger.debug("%s %s response %s", transport.protocol, name, redact(raw))
-                response = self._response(fn, call, raw)
             except SogenactifError as exc:
                 step = attempts.after_error(exc)
             else:
-                step = attempts.after_answer(raw, response)
+                step = self._after_answer(fn, call, raw, attempts)
             if isinstance(step, Done):
                 return step.response
             assert self.retry is not None

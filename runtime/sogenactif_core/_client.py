@@ -6,23 +6,20 @@ the decisions after each attempt are ``_attempts``'s.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._attempts import Attempts, Done
+from ._attempts import Done
 from ._base import RequestModel
 from ._client_core import ClientCore, ResponseT
 from ._errors import SogenactifError
 from ._http_transport import HttpTransport
 from ._metadata import FunctionSpec
-from ._redact import mask_fields, redact
+from ._redact import mask_fields
 from ._transport import Transport
 
 if TYPE_CHECKING:
     import requests
-
-logger = logging.getLogger("sogenactif")
 
 
 class BaseClient(ClientCore):
@@ -75,25 +72,15 @@ class BaseClient(ClientCore):
     ) -> ResponseT:
         call = self._build(fn, request, keywords, unexpected, self._deadline())
         transport = self.transport
-        debug = logger.isEnabledFor(logging.DEBUG)
-        if debug:
-            logger.debug(
-                "%s %s request %s", transport.protocol, fn.qualified_name, redact(call.wire_fields)
-            )
-        attempts = Attempts(fn, call, self.retry, call.deadline, transport.protocol)
+        attempts = self._attempts(fn, call, transport.protocol)
         while True:
             try:
                 # Card data in the answer (tokens, card numbers) is held masked from here on.
                 raw = mask_fields(transport.send(call))
-                if debug:
-                    logger.debug(
-                        "%s %s response %s", transport.protocol, fn.qualified_name, redact(raw)
-                    )
-                response = self._response(fn, call, raw)
             except SogenactifError as exc:
                 step = attempts.after_error(exc)
             else:
-                step = attempts.after_answer(raw, response)
+                step = self._after_answer(fn, call, raw, attempts)
             if isinstance(step, Done):
                 return step.response
             assert self.retry is not None

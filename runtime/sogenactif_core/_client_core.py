@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from pydantic import ValidationError
 
+from ._attempts import Attempts, Done
 from ._base import RequestModel, ResponseModel
 from ._dictionary import DataDictionary
 from ._errors import (
@@ -32,11 +33,13 @@ from ._errors import (
     ResponseValidationError,
     SealMismatchError,
     SealRefusedError,
+    SogenactifError,
     UnsignedResponseError,
 )
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
 from ._masked import Masked, reveal, reveal_all
 from ._metadata import FunctionSpec, version_key
+from ._redact import redact
 from ._retry import RetryPolicy
 from ._transport import WireCall
 from ._wire import (
@@ -293,6 +296,32 @@ class ClientCore:
         return WireCall(
             service=fn.service, function=fn.name, fields=sealed, spec=fn, deadline=deadline
         )
+
+    def _attempts(
+        self, fn: FunctionSpec[Any, ResponseT], call: WireCall, protocol: str
+    ) -> Attempts[ResponseT]:
+        """The attempts of ``call``, its request logged first (masked, at DEBUG): what the sync
+        and the async client do before their first send."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s request %s", protocol, fn.qualified_name, redact(call.wire_fields))
+        return Attempts(fn, call, self.retry, call.deadline, protocol)
+
+    def _after_answer(
+        self,
+        fn: FunctionSpec[Any, ResponseT],
+        call: WireCall,
+        raw: dict[str, Any],
+        attempts: Attempts[ResponseT],
+    ) -> float | Done[ResponseT]:
+        """What follows an answer (``raw``, already masked): logged at DEBUG, trusted only as far
+        as it proves itself (:meth:`_response`), then the retry policy's step."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s response %s", attempts.protocol, fn.qualified_name, redact(raw))
+        try:
+            response = self._response(fn, call, raw)
+        except SogenactifError as exc:
+            return attempts.after_error(exc)
+        return attempts.after_answer(raw, response)
 
     def _deadline(self) -> float | None:
         """When the call starting now must be over (time.monotonic())."""
