@@ -18,7 +18,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from ._errors import ReadTimeoutError, ResponseTooLargeError
+from ._errors import (
+    ConnectError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    RemoteProtocolError,
+    ResponseTooLargeError,
+    TransportError,
+)
 from ._masked import Masked
 
 DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024  # Office responses are a few KiB
@@ -79,6 +86,37 @@ def deadline_error(where: str, timeouts: Timeouts) -> ReadTimeoutError:
     return ReadTimeoutError(
         f"the call to {where} did not complete within its timeout of {timeouts.total} s "
         "(the server was still sending, or not answering)."
+    )
+
+
+def expired_error(where: str, timeouts: Timeouts, sent: bool) -> TransportError:
+    """The call's deadline passed: before anything was sent (safe to send again), or after."""
+    if not sent:
+        return ConnectTimeoutError(
+            f"could not connect to {where} within the call's timeout of {timeouts.total} s; "
+            "nothing was sent."
+        )
+    return deadline_error(where, timeouts)
+
+
+def send_fault(
+    where: str, timeouts: Timeouts, *, sent: bool, timed_out: bool, cause: str
+) -> TransportError:
+    """The typed error of a failure before the response headers arrived, whichever library
+    sent: each sender says whether the request went out, whether it was a timeout, and the
+    cause's name (``reason``)."""
+    if not sent:
+        if timed_out:
+            return ConnectTimeoutError(
+                f"could not connect to {where} within {timeouts.connect} s; nothing was sent."
+            )
+        return ConnectError(f"could not connect to {where} ({cause}); nothing was sent.")
+    if timed_out:
+        return ReadTimeoutError(
+            f"the request was sent to {where} but no response came within {timeouts.read} s."
+        )
+    return RemoteProtocolError(
+        f"the connection to {where} broke after the request was sent ({cause})."
     )
 
 

@@ -22,10 +22,7 @@ from typing import Any
 import httpx
 
 from ._errors import (
-    ConnectError,
-    ConnectTimeoutError,
     ReadTimeoutError,
-    RemoteProtocolError,
     ResponseTooLargeError,
     TransportError,
 )
@@ -35,10 +32,11 @@ from ._http import (
     DEFAULT_POOL_SIZE,
     HttpReply,
     Timeouts,
-    deadline_error,
+    expired_error,
     origin,
     reason,
     remaining,
+    send_fault,
     too_large_announced,
 )
 from ._http_pool import _ca_settings, _proxy_for
@@ -111,36 +109,23 @@ class HttpxSender:
             async with asyncio.timeout(remaining(deadline, 1e9) if deadline else None):
                 return await self._exchange(url, body, headers, trace, where)
         except TimeoutError:  # the call's deadline (asyncio's timeout)
-            fault = (
-                deadline_error(where, self.timeouts)
-                if sent
-                else ConnectTimeoutError(
-                    f"could not connect to {where} within the call's timeout of "
-                    f"{self.timeouts.total} s; nothing was sent."
-                )
-            )
+            fault = expired_error(where, self.timeouts, sent)
         except httpx.TimeoutException as exc:
-            if not sent:
-                fault = ConnectTimeoutError(
-                    f"could not connect to {where} within {self.timeouts.connect} s; nothing "
-                    "was sent."
-                )
-            else:
+            if sent:  # httpx's read timeout also covers the body: said so
                 fault = ReadTimeoutError(
                     f"the request was sent to {where} but the response did not arrive in time "
                     f"(no data for {self.timeouts.read} s; {type(exc).__name__})."
                 )
-        except httpx.HTTPError as exc:
-            if not sent:
-                fault = ConnectError(
-                    f"could not connect to {where} ({reason(exc, (httpx.HTTPError,))}); "
-                    "nothing was sent."
-                )
             else:
-                fault = RemoteProtocolError(
-                    f"the connection to {where} broke after the request was sent "
-                    f"({reason(exc, (httpx.HTTPError,))})."
-                )
+                fault = send_fault(where, self.timeouts, sent=False, timed_out=True, cause="")
+        except httpx.HTTPError as exc:
+            fault = send_fault(
+                where,
+                self.timeouts,
+                sent=sent,
+                timed_out=False,
+                cause=reason(exc, (httpx.HTTPError,)),
+            )
         except asyncio.CancelledError as exc:
             # Cancelled by the caller: the connection was closed as the response unwound.
             exc.may_have_reached_server = sent  # type: ignore[attr-defined]

@@ -40,7 +40,6 @@ from urllib3.exceptions import NewConnectionError
 from ._errors import (
     ConfigurationError,
     ConnectError,
-    ConnectTimeoutError,
     ReadTimeoutError,
     RemoteProtocolError,
     TransportError,
@@ -55,10 +54,12 @@ from ._http import (
     announced_too_large,
     collect,
     deadline_error,
+    expired_error,
     origin,
     past,
     reason,
     remaining,
+    send_fault,
     timed_out,
     too_large_announced,
 )
@@ -318,7 +319,7 @@ class PoolSender:
             _calls.state = None
             if expired:
                 # The watchdog shut the socket: whatever happened meanwhile, the deadline passed.
-                raise self._expired(where, state)
+                raise expired_error(where, self.timeouts, state.sent)
 
     def _exchange(
         self,
@@ -456,30 +457,13 @@ class PoolSender:
 
     def _send_fault(self, exc: BaseException, where: str, sent: bool) -> TransportError:
         """The typed error of a failure before the response headers arrived."""
-        timeouts = self.timeouts
         if not sent:
-            if (
+            timed = (
                 isinstance(exc, _U3ConnectTimeout) and not isinstance(exc, NewConnectionError)
-            ) or timed_out(exc):
-                return ConnectTimeoutError(
-                    f"could not connect to {where} within {timeouts.connect} s; nothing was sent."
-                )
-            return ConnectError(f"could not connect to {where} ({reason(exc)}); nothing was sent.")
-        if isinstance(exc, urllib3.exceptions.ReadTimeoutError) or timed_out(exc):
-            return ReadTimeoutError(
-                f"the request was sent to {where} but no response came within {timeouts.read} s."
-            )
-        return RemoteProtocolError(
-            f"the connection to {where} broke after the request was sent ({reason(exc)})."
-        )
-
-    def _expired(self, where: str, state: _CallState) -> TransportError:
-        if not state.sent:
-            return ConnectTimeoutError(
-                f"could not connect to {where} within the call's timeout of "
-                f"{self.timeouts.total} s; nothing was sent."
-            )
-        return deadline_error(where, self.timeouts)
+            ) or timed_out(exc)
+        else:
+            timed = isinstance(exc, urllib3.exceptions.ReadTimeoutError) or timed_out(exc)
+        return send_fault(where, self.timeouts, sent=sent, timed_out=timed, cause=reason(exc))
 
     def close(self) -> None:
         with self._lock:

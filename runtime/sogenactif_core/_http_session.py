@@ -22,8 +22,6 @@ from urllib3.exceptions import ConnectTimeoutError as _U3ConnectTimeout
 from urllib3.exceptions import NewConnectionError
 
 from ._errors import (
-    ConnectError,
-    ConnectTimeoutError,
     ReadTimeoutError,
     RemoteProtocolError,
     TransportError,
@@ -40,6 +38,7 @@ from ._http import (
     origin,
     reason,
     remaining,
+    send_fault,
     timed_out,
     too_large_announced,
     walk,
@@ -143,20 +142,14 @@ def _send_fault(
     exc: requests.exceptions.RequestException, where: str, timeouts: Timeouts
 ) -> TransportError:
     """The typed error of a failure before the response headers arrived."""
-    if _never_connected(exc):
-        if isinstance(exc, requests.exceptions.ConnectTimeout) or timed_out(exc):
-            return ConnectTimeoutError(
-                f"could not connect to {where} within {timeouts.connect} s; nothing was sent."
-            )
-        return ConnectError(
-            f"could not connect to {where} ({reason(exc, _LIBRARY)}); nothing was sent."
-        )
-    if isinstance(exc, requests.exceptions.ReadTimeout) or timed_out(exc):
-        return ReadTimeoutError(
-            f"the request was sent to {where} but no response came within {timeouts.read} s."
-        )
-    return RemoteProtocolError(
-        f"the connection to {where} broke after the request was sent ({reason(exc, _LIBRARY)})."
+    sent = not _never_connected(exc)
+    timeout = requests.exceptions.ReadTimeout if sent else requests.exceptions.ConnectTimeout
+    return send_fault(
+        where,
+        timeouts,
+        sent=sent,
+        timed_out=isinstance(exc, timeout) or timed_out(exc),
+        cause=reason(exc, _LIBRARY),
     )
 
 
