@@ -330,6 +330,27 @@ def _pending(call: Call, kind: str, card: Card, **details: Any) -> Pending:
     return pending
 
 
+def _pending_of(call: Call, kind: str) -> Pending:
+    """The pending payment of ``kind`` that redirectionData names: 25 when this shop has none,
+    12 when the request names another transaction."""
+    pending = call.store.pending(call.required("redirectionData"))
+    if pending is None or pending.kind != kind or pending.merchant_id != call.merchant_id:
+        raise Refusal("25")
+    if call.has("transactionReference") or call.has("s10TransactionReference"):
+        if _reference(call) != pending.reference:
+            raise Refusal("12", "transactionReference")
+    return pending
+
+
+def _wallet_payment_of(call: Call, pending: Pending) -> Transaction:
+    """The payment a provider or an issuer wallet approved, out of its pending state."""
+    order = dataclasses.replace(call, fields=pending.fields)
+    accepted = Authorisation("00", None, pending.card.brand)
+    t = _new_payment(order, pending.card, auth=accepted, paymentMeanType="WALLET")
+    call.store.delete_pending(pending.token)
+    return t
+
+
 def _pa_req(pending: Pending) -> str:
     return base64.b64encode(
         json.dumps(
@@ -348,12 +369,7 @@ def pa_res(pa_req: str, authenticated: bool = True) -> str:
 
 def _authentication(call: Call) -> tuple[Pending, bool]:
     """The pending payment of redirectionData and whether its cardholder authenticated."""
-    pending = call.store.pending(call.required("redirectionData"))
-    if pending is None or pending.kind != "3ds" or pending.merchant_id != call.merchant_id:
-        raise Refusal("25")
-    if call.has("transactionReference") or call.has("s10TransactionReference"):
-        if _reference(call) != pending.reference:
-            raise Refusal("12", "transactionReference")
+    pending = _pending_of(call, "3ds")
     given = call.required("paResMessage")
     pa_req = _pa_req(pending)
     for authenticated in (True, False):
@@ -425,18 +441,7 @@ def payment_provider_initialize(call: Call) -> dict[str, Any]:
 
 
 def payment_provider_finalize(call: Call) -> dict[str, Any]:
-    pending = call.store.pending(call.required("redirectionData"))
-    if pending is None or pending.kind != "provider" or pending.merchant_id != call.merchant_id:
-        raise Refusal("25")
-    if (call.has("transactionReference") or call.has("s10TransactionReference")) and _reference(
-        call
-    ) != pending.reference:
-        raise Refusal("12", "transactionReference")
-    order = dataclasses.replace(call, fields=pending.fields)
-    accepted = Authorisation("00", None, pending.card.brand)
-    t = _new_payment(order, pending.card, auth=accepted, paymentMeanType="WALLET")
-    call.store.delete_pending(pending.token)
-    return _payment_fields(t)
+    return _payment_fields(_wallet_payment_of(call, _pending_of(call, "provider")))
 
 
 def wallet_issuer_wallet_initialize(call: Call) -> dict[str, Any]:
@@ -455,21 +460,7 @@ def wallet_issuer_wallet_initialize(call: Call) -> dict[str, Any]:
 def wallet_issuer_wallet_finalize(call: Call) -> dict[str, Any]:
     """The simulator finds the payment by the redirectionData its page posted back (our reading
     of the function, see spec/services/checkout.yaml): without it, 12."""
-    pending = call.store.pending(call.required("redirectionData"))
-    if (
-        pending is None
-        or pending.kind != "issuer-wallet"
-        or pending.merchant_id != call.merchant_id
-    ):
-        raise Refusal("25")
-    if (call.has("transactionReference") or call.has("s10TransactionReference")) and _reference(
-        call
-    ) != pending.reference:
-        raise Refusal("12", "transactionReference")
-    order = dataclasses.replace(call, fields=pending.fields)
-    accepted = Authorisation("00", None, pending.card.brand)
-    t = _new_payment(order, pending.card, auth=accepted, paymentMeanType="WALLET")
-    call.store.delete_pending(pending.token)
+    t = _wallet_payment_of(call, _pending_of(call, "issuer-wallet"))
     return {"responseCode": _payment_fields(t).get("responseCode", "00")}
 
 
