@@ -128,6 +128,25 @@ class _Reader:
     def error(self, file: str, line: int, where: str, message: str) -> None:
         self.problems.append(f"{file}:{line}: {where}: {message}")
 
+    def document(
+        self, path: Path, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> tuple[str, _Node] | None:
+        """A spec file whose top is a mapping of these keys: (the file as reported, the
+        mapping); None when it cannot be read or its top is wrong (each problem reported)."""
+        data = self.load(path)
+        if data is None:
+            return None
+        file = self.rel(path)
+        node = self.mapping(data, file, 1, where, required, optional)
+        return None if node is None else (file, node)
+
+    def named_after(self, path: Path, node: _Node, key: str, file: str, where: str) -> str:
+        """``node[key]``, reported when it is not the file's name."""
+        name = str(node[key])
+        if name != path.stem:
+            self.error(file, _line_of(node, key), where, f"{key} {name!r} differs from file name")
+        return name
+
     def mapping(
         self,
         node: Any,
@@ -310,23 +329,13 @@ def _read_field(r: _Reader, name: str, node: Any, file: str, where: str) -> Fiel
 
 
 def _read_enum(r: _Reader, path: Path) -> EnumDef | None:
-    file = r.rel(path)
-    data = r.load(path)
-    if data is None:
-        return None
-    node = r.mapping(
-        data,
-        file,
-        1,
-        "enum",
-        required=("name", "description", "values"),
-        optional=("note", "closed", "reason"),
+    document = r.document(
+        path, "enum", ("name", "description", "values"), ("note", "closed", "reason")
     )
-    if node is None:
+    if document is None:
         return None
-    name = str(node["name"])
-    if name != path.stem:
-        r.error(file, _line_of(node, "name"), "enum", f"name {name!r} differs from file name")
+    file, node = document
+    name = r.named_after(path, node, "name", file, "enum")
     closed = node.get("closed", False)
     if not isinstance(closed, bool):
         r.error(
@@ -496,18 +505,11 @@ def _read_uses(
 
 
 def _read_container(r: _Reader, path: Path) -> ContainerDef | None:
-    file = r.rel(path)
-    data = r.load(path)
-    if data is None:
+    document = r.document(path, "container", ("name", "description", "fields"), ("note",))
+    if document is None:
         return None
-    node = r.mapping(
-        data, file, 1, "container", required=("name", "description", "fields"), optional=("note",)
-    )
-    if node is None:
-        return None
-    name = str(node["name"])
-    if name != path.stem:
-        r.error(file, _line_of(node, "name"), "container", f"name {name!r} differs from file name")
+    file, node = document
+    name = r.named_after(path, node, "name", file, "container")
     raw = node["fields"]
     if not isinstance(raw, dict) or not raw:
         r.error(file, _line_of(node, "fields"), name, "fields must be a non-empty mapping")
@@ -536,25 +538,13 @@ def _read_container(r: _Reader, path: Path) -> ContainerDef | None:
 def _read_service(
     r: _Reader, path: Path, fields: Mapping[str, FieldDef], platform: Platform | None
 ) -> Service | None:
-    file = r.rel(path)
-    data = r.load(path)
-    if data is None:
-        return None
-    node = r.mapping(
-        data,
-        file,
-        1,
-        "service",
-        required=("service", "description", "interface_prefix", "functions"),
-        optional=("note",),
+    document = r.document(
+        path, "service", ("service", "description", "interface_prefix", "functions"), ("note",)
     )
-    if node is None:
+    if document is None:
         return None
-    name = str(node["service"])
-    if name != path.stem:
-        r.error(
-            file, _line_of(node, "service"), "service", f"service {name!r} differs from file name"
-        )
+    file, node = document
+    name = r.named_after(path, node, "service", file, "service")
     prefix = str(node["interface_prefix"])
     if not re.fullmatch(r"[A-Z]+_[A-Z]+_", prefix):
         r.error(
@@ -673,16 +663,10 @@ def _read_urls(
 
 
 def _read_platform(r: _Reader, path: Path) -> Platform | None:
-    file = r.rel(path)
-    data = r.load(path)
-    if data is None:
-        return None
-    node = r.mapping(
-        data,
-        file,
-        1,
+    document = r.document(
+        path,
         "platform",
-        required=(
+        (
             "name",
             "latest_interface_version",
             "environments",
@@ -692,10 +676,11 @@ def _read_platform(r: _Reader, path: Path) -> Platform | None:
             "seal",
             "envelope_fields",
         ),
-        optional=("description", "note", "soap_namespaces", "soap_optional_fields"),
+        ("description", "note", "soap_namespaces", "soap_optional_fields"),
     )
-    if node is None:
+    if document is None:
         return None
+    file, node = document
     namespaces: list[tuple[str, str]] = []
     raw_namespaces = node.get("soap_namespaces") or {}
     if not isinstance(raw_namespaces, dict):
