@@ -86,7 +86,7 @@ def entry(result: SpecDiff, version: str) -> str:
     if old != new:
         lines += [
             f"Requests declare interface version {new} by default (was {old}). A client keeps "
-            f"declaring {old} with `Client(interface_version=\"{old}\")`.",
+            f'declaring {old} with `Client(interface_version="{old}")`.',
             "",
         ]
     if not result.changes:

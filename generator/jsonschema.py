@@ -62,9 +62,7 @@ def _object(
         "type": "object",
         "description": description,
         "customBasePath": base,
-        "properties": {
-            u.name: _property(u, u.field, spec, typed_values=required) for u in uses
-        },
+        "properties": {u.name: _property(u, u.field, spec, typed_values=required) for u in uses},
     }
     names = [u.name for u in uses if u.required] if required else []
     if names:
