@@ -46,7 +46,6 @@ def bench_async(base_url: str, quick: bool) -> list[Row]:
 async def _bench(base_url: str, protocol: str, quick: bool) -> Row:
     import httpx
 
-    import sogenactif
     from sogenactif_core._http import DEFAULT_POOL_SIZE
 
     # The bytes and head the client sends, from the sync client's own sealed call (the async
@@ -59,14 +58,7 @@ async def _bench(base_url: str, protocol: str, quick: bool) -> Row:
     read: Callable[[bytes], Any] = (
         floors.json_reader if protocol == "rest" else floors.lxml_reader()
     )
-    client = sogenactif.AsyncClient(
-        merchant_id=samples.MERCHANT_ID,
-        secret_key=samples.SECRET_KEY,
-        key_version=samples.KEY_VERSION,
-        environment=base_url,
-        protocol=protocol,  # type: ignore[arg-type]
-        timeout=floors.TIMEOUT,
-    )
+    client = new_client(base_url, protocol, kind="async")
     bare = httpx.AsyncClient(
         timeout=httpx.Timeout(floors.TIMEOUT[1], connect=floors.TIMEOUT[0]),
         limits=httpx.Limits(

@@ -22,10 +22,12 @@ from bench.measure import Row, round_robin, us
 SOAP_BINDING = "{urn:sips:cn:contract:office:checkout:v2}CheckoutServiceSoapBinding"
 
 
-def new_client(base_url: str, protocol: str) -> Any:
+def new_client(base_url: str, protocol: str, kind: str = "sync") -> Any:
+    """The benchmark's client (``kind="async"``: a ``sogenactif.AsyncClient``)."""
     import sogenactif
 
-    return sogenactif.Client(
+    client_class = sogenactif.AsyncClient if kind == "async" else sogenactif.Client
+    return client_class(
         merchant_id=samples.MERCHANT_ID,
         secret_key=samples.SECRET_KEY,
         key_version=samples.KEY_VERSION,
