@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +47,6 @@ __all__ = ["sogenactif_client", "sogenactif_simulator"]  # the plugin's fixtures
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture()
-def sim() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
 
 
 @pytest.fixture(params=PROTOCOLS)

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +23,6 @@ from sogenactif.testing.__main__ import main
 from tests.support import CSC, FUTURE, PACKAGE_PATH, PAN, order
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture()
-def sim() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture()
-def c(sim: Simulator) -> Iterator[sogenactif.Client]:
-    client = sim.client("rest", timeout=10)
-    yield client
-    client.close()
 
 
 def refund(c: sogenactif.Client, reference: str, amount: int = 500) -> Any:

@@ -20,12 +20,6 @@ from sogenactif.testing import Simulator
 from tests.support import CARD_ORDER, FUTURE, needs, order, send
 
 
-@pytest.fixture()
-def sim() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
-
-
 @pytest.fixture(params=["rest", "soap"])
 def c(request: pytest.FixtureRequest, sim: Simulator) -> Iterator[sogenactif.Client]:
     client = sim.client(request.param, timeout=10)

@@ -26,13 +26,6 @@ from sogenactif.testing import Card, Simulator, Transaction
 from sogenactif_core.simulator import _store
 from tests.support import CARD_ORDER, SOAP11, envelope, order, sealed, send, soap_body
 
-
-@pytest.fixture()
-def sim() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
-
-
 # --------------------------------------------------------------------------- the cost of a call
 
 

@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,19 +24,6 @@ from tests.support import CSC, PAN, order
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("SOGENACTIF_ARTIFACTS") or ROOT / "artifacts")
 CARDS = ("4100000000000000", "4100000000000005", "5100000000000000", "4200000000000000", PAN)
-
-
-@pytest.fixture()
-def sim() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture()
-def c(sim: Simulator) -> Iterator[sogenactif.Client]:
-    client = sim.client("rest", timeout=10)
-    yield client
-    client.close()
 
 
 def story(sim: Simulator, c: sogenactif.Client) -> None:

@@ -5,19 +5,12 @@ open list newer than the package (sent, with a warning)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
 
 import sogenactif
 from sogenactif.testing import Simulator
-
-
-@pytest.fixture()
-def sim() -> Iterator[Simulator]:
-    with Simulator() as simulator:
-        yield simulator
 
 
 @pytest.mark.parametrize("protocol", ["rest", "soap"])
