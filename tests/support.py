@@ -188,6 +188,29 @@ def soap_reply(
     return Reply(200, body.encode("utf-8"), "text/xml;charset=UTF-8")
 
 
+def read_request(sock: socket.socket, buffer: bytes = b"") -> tuple[bytes, bytes] | None:
+    """One HTTP request (its head and a body of Content-Length bytes) read from ``sock`` after
+    what ``buffer`` already holds: (the request, the bytes that followed it); None when the
+    peer closes first."""
+    while b"\r\n\r\n" not in buffer:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        buffer += chunk
+    head, _, rest = buffer.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        rest += chunk
+    return head + b"\r\n\r\n" + rest[:length], rest[length:]
+
+
 Script = Callable[["Connection"], None]
 
 
@@ -248,23 +271,12 @@ class RawServer:
 
     def _handle(self, sock: socket.socket) -> None:
         sock.settimeout(10)
-        data = b""
         try:
-            while b"\r\n\r\n" not in data:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head, _, body = data.partition(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            while len(body) < length:
-                body += sock.recv(65536)
-            self.requests.append(data)
-            self.script(Connection(sock, head + b"\r\n\r\n" + body, self.stop))
+            received = read_request(sock)
+            if received is None:
+                return
+            self.requests.append(received[0])
+            self.script(Connection(sock, received[0], self.stop))
         except OSError:
             pass
         finally:

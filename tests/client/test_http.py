@@ -25,7 +25,7 @@ from sogenactif_core._http import Timeouts
 from sogenactif_core._http_pool import PoolSender, _proxy_for
 from sogenactif_core._http_session import SessionSender
 from sogenactif_core._masked import Masked
-from tests.support import Connection, RawServer, make_client, sealed
+from tests.support import Connection, RawServer, make_client, read_request, sealed
 
 REPLY = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -70,24 +70,14 @@ class KeepAliveServer:
         buffer = b""
         with conn:
             while True:
-                while b"\r\n\r\n" not in buffer:
-                    try:
-                        data = conn.recv(65536)
-                    except OSError:
-                        return
-                    if not data:
-                        return
-                    buffer += data
-                head, _, rest = buffer.partition(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                while len(rest) < length:
-                    rest += conn.recv(65536)
-                self.requests.append(head + b"\r\n\r\n" + rest[:length])
-                buffer = rest[length:]
+                try:
+                    received = read_request(conn, buffer)
+                except OSError:
+                    return
+                if received is None:
+                    return
+                request, buffer = received
+                self.requests.append(request)
                 conn.sendall(REPLY)
 
     def close(self) -> None:
