@@ -49,6 +49,7 @@ def add_sensitive_fields(fields: Mapping[str, str]) -> None:
     """Mask these fields from now on (a dictionary's ``sensitive`` marks). Masking only grows:
     a field marked by one dictionary stays masked for every other one in the process."""
     SENSITIVE_FIELDS.update(fields)
+    _NAME_RULES.clear()  # the names' rules are worked out again with the new marks
 
 
 def luhn_valid(digits: str) -> bool:
@@ -74,34 +75,52 @@ def mask_value(kind: str, value: Any) -> str:
     return "<removed>"
 
 
-# Field name -> whether it looks sensitive (_SENSITIVE_NAME): every response field's name is
-# tested on every call, the same few hundred names.
-_NAMED_SENSITIVE: dict[str, bool] = {}
-_NAMES_KEPT = 4096
+# Field name -> how its values are masked, worked out once per name: every answer brings the same
+# few hundred names, and each is looked at on every call (``mask_fields``). A rule is a kind from
+# the dictionary's marks (``pan``, ``csc`` …), or one of these:
+_NEVER = "never"  # a name known to hold no card data (maskedPan, merchantId …)
+_BY_NAME = "by name"  # the name looks sensitive: a card number or else a token
+_BY_VALUE = "by value"  # any other name: masked only if the value is a Luhn-valid card number
+_NAME_RULES: dict[str, str] = {}
+_NAMES_KEPT = 4096  # names come from servers too: bounded
+
+
+def _name_rule(name: str) -> str:
+    rule = SENSITIVE_FIELDS.get(name)
+    if rule is None:
+        if name in _NOT_SENSITIVE or name in _DIGIT_IDENTIFIERS:
+            rule = _NEVER
+        elif _SENSITIVE_NAME.search(name) is not None:
+            rule = _BY_NAME
+        else:
+            rule = _BY_VALUE
+    if len(_NAME_RULES) < _NAMES_KEPT:
+        _NAME_RULES[name] = rule
+    return rule
+
+
+def _card_number_like(value: str) -> bool:
+    # The length first: most values are far from 13-19 digits (and "$" allows a final "\n").
+    return 13 <= len(value) <= 20 and _PAN_LIKE.match(value) is not None
+
+
+def _kind(rule: str, value: str) -> str | None:
+    """How ``value`` is masked under its name's ``rule`` (None: shown)."""
+    if rule is _BY_VALUE:
+        return "pan" if _card_number_like(value) and luhn_valid(value) else None
+    if rule is _NEVER:
+        return None
+    if rule is _BY_NAME:
+        return "pan" if _card_number_like(value) else "token"
+    return rule
 
 
 def kind_of(name: str, value: Any) -> str | None:
     """How the value of field ``name`` must be masked, or None when it may be shown."""
-    kind = SENSITIVE_FIELDS.get(name)
-    if kind is not None:
-        return kind
-    if name in _NOT_SENSITIVE:
-        return None
-    by_name = _NAMED_SENSITIVE.get(name)
-    if by_name is None:
-        by_name = _SENSITIVE_NAME.search(name) is not None
-        if len(_NAMED_SENSITIVE) < _NAMES_KEPT:  # names come from servers too: bounded
-            _NAMED_SENSITIVE[name] = by_name
-    if by_name:
-        return "pan" if isinstance(value, str) and _PAN_LIKE.match(value) else "token"
-    if (
-        isinstance(value, str)
-        and _PAN_LIKE.match(value)
-        and name not in _DIGIT_IDENTIFIERS
-        and luhn_valid(value)
-    ):
-        return "pan"
-    return None
+    rule = _NAME_RULES.get(name)
+    if rule is None:
+        rule = _name_rule(name)
+    return _kind(rule, value if isinstance(value, str) else "")
 
 
 def redact_value(name: str, value: Any) -> Any:
@@ -145,25 +164,32 @@ def _mask_spaced(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-def mask_fields(value: Any, sensitive: Mapping[str, str] | None = None) -> Any:
+def mask_fields(value: Any) -> Any:
     """A copy of a structure of dicts and lists (keyword arguments, wire fields, a decoded
     response) with the values of sensitive fields masked: by the dictionary's marks, by names
     that look sensitive, and any Luhn-valid card-number-like text (``_redact.kind_of``).
     Objects that are neither (models: their reprs mask) are kept as they are."""
-    marks = SENSITIVE_FIELDS if sensitive is None else sensitive
     if isinstance(value, dict):
+        rules = _NAME_RULES
         out: dict[Any, Any] = {}
         for name, item in value.items():
-            if isinstance(item, (dict, list, tuple)):
-                out[name] = mask_fields(item, marks)
+            if type(item) is str:  # most values: kind_of, inlined
+                rule = rules.get(name)
+                if rule is None:
+                    if not isinstance(name, str):
+                        out[name] = item
+                        continue
+                    rule = _name_rule(name)
+                kind = _kind(rule, item)
+                out[name] = Masked(item, kind) if kind is not None else item
+            elif isinstance(item, (dict, list, tuple)):
+                out[name] = mask_fields(item)
             elif item is None or type(item) is Masked or isinstance(item, bool):
                 out[name] = item
             else:
-                kind = marks.get(name) if isinstance(name, str) else None
-                if kind is None and isinstance(name, str):
-                    kind = kind_of(name, item if isinstance(item, str) else str(item))
+                kind = kind_of(name, str(item)) if isinstance(name, str) else None
                 out[name] = Masked(item, kind) if kind else item
         return out
     if isinstance(value, (list, tuple)):
-        return [mask_fields(item, marks) for item in value]
+        return [mask_fields(item) for item in value]
     return value

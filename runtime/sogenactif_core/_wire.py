@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -136,12 +136,10 @@ def encode_keywords(
     gives (``tests/test_wire_fastpath.py`` checks it on every function).
     """
     keywords = fn.keywords
-    values: dict[str, Any] = {}
-    for name, value in given.items():
-        wire = keywords.get(name)
-        if wire is None:
-            return None
-        values[wire] = value
+    try:
+        values = {keywords[name]: value for name, value in given.items()}
+    except KeyError:  # not a keyword of the function's: the model path names it
+        return None
     problems: list[tuple[str, str]] = []
     unknown: _Unknown = []
     out = _encode_mapping(
@@ -222,29 +220,56 @@ def loose_integer_problems(
 # Per (rules, names in the order given): the names in ASCII order, each with its rule and how its
 # value is checked, worked out once. Calls of one function bring the same names call after call
 # (model_dump's field order), so the loop below neither sorts nor looks rules up again.
-_UNKNOWN, _OTHER, _ENUM, _TEXT = 0, 1, 2, 3
+#
+# How a value is checked (a step's kind), and what the step holds to check it:
+_UNKNOWN = 0  # no such field: None
+_OTHER = 1  # containers, lists, booleans, card data, numbers from a list: None (_encode_value)
+_ENUM = 2  # text from a list: the values a request may carry
+_TEXT = 3  # other text: the quick test (see _quick), or None
+_NUMBER = 4  # a number (digits): the quick test, or None
+_Quick = tuple[Callable[[str], bool], int]
 _Step = tuple[str, "FieldRule | None", int, Any]
 _PLANS: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, FieldRule], tuple[_Step, ...]]] = {}
 _MAX_PLANS = 4096
+_QUICK_TESTS: dict[str, Callable[[str], bool]] = {
+    "P": str.isprintable,
+    "N": str.isdigit,
+    "AN": str.isalnum,
+    "A": str.isalpha,
+}
 
 
-def _plan(values: Mapping[str, Any], rules: Mapping[str, FieldRule]) -> tuple[_Step, ...]:
+def _quick(rule: FieldRule) -> _Quick | None:
+    """``FieldRule.quick`` as (the ``str`` method that tests the charset, maximum length)."""
+    quick = rule.quick
+    return (_QUICK_TESTS[quick[0]], quick[1]) if quick is not None else None
+
+
+def _plan(values: Mapping[str, Any], rules: Mapping[str, FieldRule]) -> tuple[_Step, ...] | None:
+    """The steps for these names (None when a name is not text: no plan is made of it)."""
     shape = tuple(values)
     key = (id(rules), shape)
     entry = _PLANS.get(key)
     if entry is not None and entry[0] is rules:
-        return entry[1]
+        return entry[1]  # the names are those of the plan: text
+    if not all(type(name) is str for name in shape):
+        return None
     steps: list[_Step] = []
-    for name in sorted(values):
+    for name in sorted(shape):
         rule = rules.get(name)
         if rule is None:
             steps.append((name, None, _UNKNOWN, None))
-        elif not rule.is_text:
+        elif not rule.is_text or rule.sensitive:
             steps.append((name, rule, _OTHER, None))
+        elif rule.kind == "integer":
+            if rule.enum_values is not None:
+                steps.append((name, rule, _OTHER, None))
+            else:
+                steps.append((name, rule, _NUMBER, _quick(rule)))
         elif rule.enum_values is not None:
             steps.append((name, rule, _ENUM, rule.enum_values))
         else:
-            steps.append((name, rule, _TEXT, rule.quick))
+            steps.append((name, rule, _TEXT, _quick(rule)))
     plan = tuple(steps)
     if len(_PLANS) < _MAX_PLANS:
         _PLANS[key] = (rules, plan)  # the rules kept too: an id is unique only while it lives
@@ -266,13 +291,31 @@ def _encode_mapping(
     newer than the client's interface version; ``unknown`` collects the unknown values of open
     lists (sent as given)."""
     out: dict[str, Any] = {}
-    if not all(type(name) is str for name in values):
+    plan = _plan(values, rules)
+    if plan is None:
         problems.append((prefix.rstrip(".") or "request", "has a key that is not a field name"))
         return out
-    for name, rule, kind, check in _plan(values, rules):
+    unpinned = pin is None
+    for name, rule, kind, check in plan:
         value = values[name]
         if value is None:
             continue
+        if unpinned and type(value) is str and kind > _OTHER:
+            # Most values: text that passes its quick test or is a value of its list, taken at
+            # once (what the checks below would give it).
+            if kind == _ENUM:
+                if value in check:
+                    out[name] = value
+                    continue
+            elif (
+                check is not None
+                and len(value) <= check[1]
+                and value.isascii()
+                and check[0](value)
+                and (kind == _TEXT or not strict or value[0] != "0" or len(value) == 1)
+            ):
+                out[name] = value
+                continue
         if rule is None:
             problems.append((prefix + name, "is not a field of this container"))
             continue
@@ -290,7 +333,7 @@ def _encode_mapping(
             continue
         if type(value) is str:
             text = value
-        elif type(value) is int and rule.kind == "integer":
+        elif type(value) is int and kind == _NUMBER:
             text = str(value)
         else:
             out[name] = _encode_value(value, rule, prefix + name, problems, strict, pin, unknown)
@@ -301,19 +344,8 @@ def _encode_mapping(
             if text not in check and text != "":
                 _unknown_value(rule, prefix + name, text, problems, unknown)
         elif (
-            check is None
-            or len(text) > check[1]
-            or not text.isascii()
-            or not (
-                text.isprintable()
-                if check[0] == "P"
-                else text.isdigit()
-                if check[0] == "N"
-                else text.isalnum()
-                if check[0] == "AN"
-                else text.isalpha()
-            )
-        ):  # the quick test (FieldRule.quick) did not accept it: the regex decides
+            check is None or len(text) > check[1] or not text.isascii() or not check[0](text)
+        ):  # the quick test did not accept it: the regex decides
             regex = rule.regex
             if regex is not None and not regex.fullmatch(text):
                 if text or not rule.empty_allowed:  # "" is valid where the dictionary says so

@@ -229,12 +229,12 @@ def test_model_reprs_mask_extras_and_containers() -> None:
 
 
 def test_names_that_look_sensitive_are_masked_however_many_a_server_sends() -> None:
-    """kind_of remembers which names look sensitive; a server sending endless new names neither
+    """kind_of remembers how each name is masked; a server sending endless new names neither
     grows that memory without bound nor escapes the masking once it is full."""
     from sogenactif_core import _redact
 
     for i in range(_redact._NAMES_KEPT + 500):
         assert _redact.kind_of(f"field{i}", "x") is None
         assert _redact.kind_of(f"field{i}Token", "abc") == "token"
-    assert len(_redact._NAMED_SENSITIVE) <= _redact._NAMES_KEPT
+    assert len(_redact._NAME_RULES) <= _redact._NAMES_KEPT
     assert _redact.kind_of("field999999CardNumber", "4973019999912764") == "pan"
