@@ -53,7 +53,7 @@ from ._wire import (
     seal_request,
     unknown_field_message,
 )
-from .seal import ALGORITHMS, verify_seal
+from .seal import ALGORITHMS, Sealer
 
 if TYPE_CHECKING:
     import requests
@@ -178,7 +178,8 @@ class ClientCore:
         )
         self.base_url = _base_url(environment, dictionary)
         self.timeouts = _timeouts(timeout, connect_timeout)
-        self._secret_key = secret
+        # The key, held by what seals and verifies with it (never shown, never pickled).
+        self._sealer = Sealer(secret, seal_algorithm)
         self.connection_options = ConnectionOptions(
             max_response_bytes, proxies, verify, cert, trust_env
         )
@@ -292,7 +293,7 @@ class ClientCore:
             fields = (
                 plain if plain is not None else encode_request(fn, _request_model(fn, given), pin)
             )
-        sealed = seal_request(fn, fields, self._envelope(fn), self._secret_key, self.seal_algorithm)
+        sealed = seal_request(fn, fields, self._envelope(fn), self._sealer)
         return WireCall(
             service=fn.service, function=fn.name, fields=sealed, spec=fn, deadline=deadline
         )
@@ -351,7 +352,7 @@ class ClientCore:
         if sealed:
             try:
                 # Masked values are sealed by their value: no revealed copy is needed.
-                matches = verify_seal(raw, self._secret_key, self.seal_algorithm)
+                matches = self._sealer.verify(raw)
                 reason = ""
             except (TypeError, ValueError):
                 # A value the seal rules cannot turn into text (a JSON float …).
@@ -481,6 +482,8 @@ def _echo_mismatches(request: Mapping[str, Any], raw: Mapping[str, Any]) -> list
 def _echo_text(value: Any) -> Any:
     """A value as compared: text and whole numbers alike ("2500" == 2500), containers by their
     members."""
+    if type(value) is str:
+        return value
     if isinstance(value, Mapping):
         return {k: _echo_text(v) for k, v in value.items() if v not in (None, "")}
     if isinstance(value, bool):

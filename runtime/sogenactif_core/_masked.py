@@ -62,9 +62,12 @@ def reveal_all(value: Any) -> Any:
     if type(value) is Masked:
         return value._value
     if isinstance(value, dict):
-        return {name: reveal_all(item) for name, item in value.items()}
+        # Text, most values, without a call.
+        return {
+            name: item if type(item) is str else reveal_all(item) for name, item in value.items()
+        }
     if isinstance(value, list):
-        return [reveal_all(item) for item in value]
+        return [item if type(item) is str else reveal_all(item) for item in value]
     return value
 
 

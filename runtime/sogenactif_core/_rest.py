@@ -29,6 +29,13 @@ def _masked_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
+# Compact UTF-8 JSON. Made once (json.dumps with options makes an encoder per call); wire fields
+# are trees of dicts, lists and text, never circular.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False, default=_masked_value
+)
+
+
 class RestCodec:
     """A :class:`~sogenactif_core._transport.WireCall` as a JSON request, and the reply back."""
 
@@ -46,9 +53,7 @@ class RestCodec:
         return self.rest_path.format(service=call.service, function=call.function)
 
     def encode(self, call: WireCall) -> bytes:
-        return json.dumps(
-            call.wire_fields, ensure_ascii=False, separators=(",", ":"), default=_masked_value
-        ).encode("utf-8")
+        return _ENCODER.encode(call.wire_fields).encode("utf-8")
 
     def decode(self, call: WireCall, reply: HttpReply) -> dict[str, Any]:
         if reply.status_code != 200:

@@ -21,7 +21,7 @@ from ._formats import format_pattern
 from ._masked import Masked
 from ._metadata import FieldRule, FunctionSpec, version_key
 from ._redact import mask_fields, redact_value
-from .seal import EXCLUDED_FIELDS, compute_seal_of_string, seal_string
+from .seal import EXCLUDED_FIELDS, Sealer, seal_string
 
 logger = logging.getLogger("sogenactif")
 
@@ -586,8 +586,7 @@ def seal_request(
     fn: FunctionSpec[Any, Any],
     fields: Mapping[str, Any],
     envelope: Mapping[str, str],
-    secret_key: Masked,
-    algorithm: str,
+    sealer: Sealer,
 ) -> dict[str, Any]:
     """Add the envelope fields, order the keys as the seal does, then append the seal.
 
@@ -600,7 +599,7 @@ def seal_request(
     sealed = {name: merged[name] for name in sorted(merged)}
     text = seal_string(sealed)
     maybe_unsendable = _may_be_unsendable(fields, text)
-    seal = compute_seal_of_string(text, secret_key, algorithm)
+    seal = sealer.seal_of_string(text)
     del text
     if maybe_unsendable:
         problems = _unsendable_text(fields, "")

@@ -228,43 +228,79 @@ def _secret(secret_key: str | Masked) -> Masked:
     return secret_key if type(secret_key) is Masked else Masked(secret_key, "secret")
 
 
+class Sealer:
+    """A secret key and a seal algorithm, prepared once: what a client seals its requests and
+    verifies its answers with (the functions below make one for each call).
+
+    Performance (issue 16): HMAC's keyed state is derived from the key once, then copied for
+    each seal. Deriving it again every time (``hmac.digest``) costs about 11 µs a seal where a
+    call runs between network exchanges (caches cold), against 4–6 µs for the copy, and a call
+    seals twice: its request and the answer's verification.
+
+    Its repr names the algorithm alone, and it cannot be pickled: the key never shows.
+    """
+
+    __slots__ = ("_keyed", "_secret", "algorithm")
+
+    def __init__(self, secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM) -> None:
+        self._secret = _secret(secret_key)
+        self.algorithm = algorithm
+        digest = _HMAC_DIGESTS.get(algorithm)
+        if digest is None and algorithm != "SHA-256":
+            raise ValueError(
+                f"unknown seal algorithm {algorithm!r}; expected one of {', '.join(ALGORITHMS)}"
+            )
+        self._keyed = (
+            hmac.new(self._secret.reveal().encode("utf-8"), digestmod=digest)
+            if digest is not None
+            else None
+        )
+
+    def seal_of_string(self, data: str) -> str:
+        """The lowercase hex seal of an already-joined string."""
+        keyed = self._keyed
+        if keyed is None:  # the legacy SHA-256 of data followed by the key
+            return hashlib.sha256((data + self._secret.reveal()).encode("utf-8")).hexdigest()
+        one = keyed.copy()
+        one.update(data.encode("utf-8"))
+        return one.hexdigest()
+
+    def seal(self, fields: Mapping[str, Any]) -> str:
+        """The seal of ``fields`` (``seal``, ``keyVersion``, ``sealAlgorithm`` ignored)."""
+        return self.seal_of_string(seal_string(fields))
+
+    def verify(self, fields: Mapping[str, Any]) -> bool:
+        """True when ``fields["seal"]`` is the seal of ``fields``; compared in constant time."""
+        received = fields.get("seal")
+        if not isinstance(received, str):
+            return False
+        return hmac.compare_digest(
+            self.seal(fields).encode("ascii"), received.lower().encode("ascii", "replace")
+        )
+
+    def __repr__(self) -> str:
+        return f"<Sealer {self.algorithm}>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a sealer holds a secret key: it is not picklable")
+
+
 def compute_seal_of_string(
     data: str, secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
 ) -> str:
     """The seal of an already-joined string."""
-    secret_key = _secret(secret_key)
-    digest = _HMAC_DIGESTS.get(algorithm)
-    if digest is not None:
-        return hmac.digest(secret_key.reveal().encode("utf-8"), data.encode("utf-8"), digest).hex()
-    if algorithm == "SHA-256":
-        return hashlib.sha256((data + secret_key.reveal()).encode("utf-8")).hexdigest()
-    raise ValueError(
-        f"unknown seal algorithm {algorithm!r}; expected one of {', '.join(ALGORITHMS)}"
-    )
+    return Sealer(secret_key, algorithm).seal_of_string(data)
 
 
 def compute_seal(
     fields: Mapping[str, Any], secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
 ) -> str:
     """The lowercase hex seal of ``fields`` (``seal``, ``keyVersion``, ``sealAlgorithm`` ignored)."""
-    secret_key = _secret(secret_key)
-    digest = _HMAC_DIGESTS.get(algorithm)
-    if digest is not None:  # the usual case, without a second call
-        return hmac.digest(
-            secret_key.reveal().encode("utf-8"), seal_string(fields).encode("utf-8"), digest
-        ).hex()
-    return compute_seal_of_string(seal_string(fields), secret_key, algorithm)
+    return Sealer(secret_key, algorithm).seal(fields)
 
 
 def verify_seal(
     fields: Mapping[str, Any], secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
 ) -> bool:
     """True when ``fields["seal"]`` is the seal of ``fields``; compared in constant time."""
-    secret_key = _secret(secret_key)
-    received = fields.get("seal")
-    if not isinstance(received, str):
-        return False
-    expected = compute_seal(fields, secret_key, algorithm)
-    return hmac.compare_digest(
-        expected.encode("ascii"), received.lower().encode("ascii", "replace")
-    )
+    return Sealer(secret_key, algorithm).verify(fields)

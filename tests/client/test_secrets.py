@@ -186,9 +186,13 @@ def test_pydantic_errors_of_models_built_directly_hide_the_input() -> None:
 
 def test_client_holds_the_key_only_in_a_secret_that_never_shows() -> None:
     client = sogenactif.Client(merchant_id=MERCHANT_ID, secret_key=SECRET_KEY)
-    assert leaks(repr(client) + str(vars(client)) + repr(client._secret_key)) == []
-    with pytest.raises(TypeError, match="not picklable"):
-        pickle.dumps(client._secret_key)
+    sealer = client._sealer  # the key is held there alone, masked and in HMAC's keyed state
+    shown = repr(client) + str(vars(client)) + repr(sealer) + str(sealer) + repr(sealer._secret)
+    assert leaks(shown) == [] and SECRET_KEY not in shown
+    assert "_secret_key" not in vars(client)
+    for held in (sealer, sealer._secret):
+        with pytest.raises(TypeError, match="not picklable"):
+            pickle.dumps(held)
 
 
 def test_redact_masks_by_spec_name_and_luhn() -> None:
