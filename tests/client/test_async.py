@@ -262,6 +262,42 @@ async def test_a_cancelled_call_leaks_no_connection_and_says_it_may_have_arrived
             assert pool.connections == []  # closed, not left checked out
 
 
+async def test_calls_beyond_the_pool_wait_their_turn_within_the_connect_timeout() -> None:
+    """Calls beyond the pool's connections wait for one before entering httpx (issue 15's
+    throughput): bounded by the connect timeout as httpx bounds that wait, sending nothing
+    meanwhile; a call cancelled while it waits gives its place back."""
+    from sogenactif_core._http import DEFAULT_POOL_SIZE
+
+    with RawServer(_hang) as server:
+        async with sogenactif.AsyncClient(
+            merchant_id=MERCHANT_ID,
+            secret_key=SECRET_KEY,
+            environment=server.base_url,
+            timeout=(0.5, 1.5),
+        ) as client:
+            busy = [
+                asyncio.create_task(client.checkout.card_order(**order(f"BUSY{i}")))
+                for i in range(DEFAULT_POOL_SIZE)
+            ]
+            await asyncio.sleep(0.1)
+            waiting = asyncio.create_task(client.checkout.card_order(**order("WAIT1")))
+            cancelled = asyncio.create_task(client.checkout.card_order(**order("WAIT2")))
+            await asyncio.sleep(0.2)
+            cancelled.cancel()
+            with pytest.raises(asyncio.CancelledError) as info:
+                await cancelled
+            assert getattr(info.value, "may_have_reached_server", None) is False
+            with pytest.raises(sogenactif.ConnectTimeoutError) as timed_out:
+                await waiting
+            assert timed_out.value.may_have_reached_server is False
+            assert "nothing was sent" in str(timed_out.value)
+            results = await asyncio.gather(*busy, return_exceptions=True)
+            assert [type(r) for r in results] == [sogenactif.ReadTimeoutError] * DEFAULT_POOL_SIZE
+            assert len(server.requests) == DEFAULT_POOL_SIZE  # the waiting calls sent nothing
+            slots = client.transport.sender._slots  # type: ignore[attr-defined]
+            assert slots._value == DEFAULT_POOL_SIZE  # every place given back
+
+
 async def test_retries_wait_with_asyncio() -> None:
     answers = [
         sealed({"responseCode": "90"}, SECRET_KEY),
