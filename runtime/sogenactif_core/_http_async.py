@@ -87,7 +87,9 @@ class HttpxSender:
         # connections; the others wait here, in a queue that costs nothing to wait in. httpcore's
         # pool goes over every waiting request and every connection (and asks each connection's
         # socket whether it is readable) whenever a request starts or ends: with 100 calls at
-        # once on 16 connections, that is over a thousand checks a request. The wait is bounded
+        # once on 16 connections, that is over a thousand checks a request (a known cost:
+        # encode/httpcore#1035, open; a freed connection is offered to every waiting request,
+        # the losers retry and trigger another pass). The wait is bounded
         # as httpx bounds a wait for a connection (the connect timeout), and by the call's
         # deadline.
         self._slots = asyncio.Semaphore(pool_size)
