@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import HTTPStatusError, ResponseDecodeError, SoapFaultError, UnsafeXMLError
 from ._masked import Masked, sensitive_values
-from ._xml import Node, UnsafeXML, XMLError, escape, parse, render
+from ._xml import Node, UnsafeXML, XMLError, child, escape, local, namespace, parse, render, text
 
 if TYPE_CHECKING:
     from ._http import HttpReply
@@ -108,11 +108,11 @@ def read_fields(node: Node, list_items: Mapping[str, str]) -> dict[str, Any]:
     as mappings, text as text; empty elements are absent; a name repeated without a wrapper
     becomes a list (nothing received is dropped)."""
     out: dict[str, Any] = {}
-    for child in node.children:
-        value = _read_value(child, list_items)
+    for element in node:
+        value = _read_value(element, list_items)
         if value is None:
             continue
-        name = child.local
+        name = element.tag.rpartition("}")[2]
         if name in out:
             previous = out[name]
             out[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
@@ -122,22 +122,19 @@ def read_fields(node: Node, list_items: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _read_value(node: Node, list_items: Mapping[str, str]) -> Any:
-    children = node.children
-    name = node.local
+    if not len(node):  # most elements: text
+        return node.text or None
+    name = node.tag.rpartition("}")[2]
     item = list_items.get(name)
-    if item is None and name.endswith("List") and children:
+    if item is None and name.endswith("List"):
         # A list the dictionary does not know yet: a wrapper of elements of one name.
-        first = children[0].local
-        item = first if all(child.local == first for child in children) else None
+        first = local(node[0])
+        item = first if all(local(c) == first for c in node) else None
     if item is not None:
-        items = [child for child in children if child.local == item]
-        if items or not children:
-            values = [read_fields(c, list_items) if c.children else c.text for c in items]
-            return values or None
-    if children:
-        return read_fields(node, list_items) or None
-    text = node.text
-    return text if text else None
+        items = [c for c in node if local(c) == item]
+        if items:
+            return [read_fields(c, list_items) if len(c) else c.text or "" for c in items]
+    return read_fields(node, list_items) or None
 
 
 class SoapCodec:
@@ -200,19 +197,20 @@ class SoapCodec:
             )
         if problem:
             raise _unreadable(call, f"{problem}, {len(reply.body.reveal())} bytes")
-        if root.local != "Envelope" or root.namespace not in (SOAP11, SOAP12):
+        envelope_ns = namespace(root)
+        if local(root) != "Envelope" or envelope_ns not in (SOAP11, SOAP12):
             raise _unreadable(call, "not a SOAP envelope")
-        soap_body = root.child("Body")
-        content = soap_body.children[0] if soap_body is not None and soap_body.children else None
+        soap_body = child(root, "Body")
+        content = soap_body[0] if soap_body is not None and len(soap_body) else None
         if content is None:
             raise _unreadable(call, "an empty SOAP body")
-        if content.local == "Fault" and content.namespace == root.namespace:
+        if local(content) == "Fault" and namespace(content) == envelope_ns:
             raise _fault(call, content)
         if status != 200:
             raise _status_error(call, reply)
-        if content.local != f"{call.function}Response":
-            raise _unreadable(call, f"an unexpected element {content.local!r}")
-        output = content.child("output")
+        if local(content) != f"{call.function}Response":
+            raise _unreadable(call, f"an unexpected element {local(content)!r}")
+        output = child(content, "output")
         if output is None:
             raise ResponseDecodeError(
                 f"{call.function}: the SOAP response has no output element. The transaction "
@@ -239,23 +237,23 @@ def _unreadable(call: WireCall, what: str) -> ResponseDecodeError:
 
 def _fault(call: WireCall, fault: Node) -> SoapFaultError:
     """A SOAP 1.1 (faultcode, faultstring, detail) or 1.2 (Code, Reason, Detail) fault."""
-    code_node = fault.child("faultcode")
+    code_node = child(fault, "faultcode")
     if code_node is not None:
-        string_node = fault.child("faultstring")
-        code = code_node.text.strip()
-        message = string_node.text.strip() if string_node is not None else ""
-        detail_node = fault.child("detail")
+        string_node = child(fault, "faultstring")
+        code = text(code_node).strip()
+        message = text(string_node).strip() if string_node is not None else ""
+        detail_node = child(fault, "detail")
     else:
-        value = fault.child("Code")
-        value = value.child("Value") if value is not None else None
-        code = value.text.strip() if value is not None else ""
-        reason = fault.child("Reason")
-        text = reason.child("Text") if reason is not None else None
-        message = text.text.strip() if text is not None else ""
-        detail_node = fault.child("Detail")
-    detail = "".join(render(child) for child in detail_node.children) if detail_node else ""
+        value = child(fault, "Code")
+        value = child(value, "Value") if value is not None else None
+        code = text(value).strip() if value is not None else ""
+        reason = child(fault, "Reason")
+        reason_text = child(reason, "Text") if reason is not None else None
+        message = text(reason_text).strip() if reason_text is not None else ""
+        detail_node = child(fault, "Detail")
+    detail = "".join(render(c) for c in detail_node) if detail_node is not None else ""
     if detail_node is not None and not detail:
-        detail = detail_node.text.strip()
+        detail = text(detail_node).strip()
     return SoapFaultError(
         f"{call.function}: SOAP fault {code}: {message[:200]}",
         code=code,

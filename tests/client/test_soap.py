@@ -360,9 +360,67 @@ def test_xml_depth_is_bounded() -> None:
     def nested(depth: int) -> bytes:
         return ("<a>" * depth + "x" + "</a>" * depth).encode()
 
-    node = _xml.parse(nested(_xml.MAX_DEPTH))
-    for _ in range(_xml.MAX_DEPTH - 1):
-        node = node.children[0]
-    assert node.text == "x" and node.children == []
-    with pytest.raises(_xml.XMLError, match="nested more than"):
-        _xml.parse(nested(_xml.MAX_DEPTH + 1))
+    for prolog in ("", "<!-- the guarded parser -->"):  # both ways of parsing
+        node = _xml.parse((prolog + nested(_xml.MAX_DEPTH).decode()).encode())
+        for _ in range(_xml.MAX_DEPTH - 1):
+            node = node[0]
+        assert _xml.text(node) == "x" and len(node) == 0
+        with pytest.raises(_xml.XMLError, match="nested more than"):
+            _xml.parse((prolog + nested(_xml.MAX_DEPTH + 1).decode()).encode())
+    # Many elements, shallow: read (the depth is measured only past MAX_DEPTH elements).
+    wide = "<a>" + "<b><c>1</c></b>" * 200 + "</a>"
+    assert len(_xml.parse(wide.encode())) == 200
+
+
+# Documents the C parser reads (plain) and those the guarded expat handlers read: every one that
+# could hold a declaration goes the guarded way, so a DOCTYPE is refused whatever the encoding.
+@pytest.mark.parametrize(
+    ("document", "plain"),
+    [
+        (b'<?xml version="1.0" encoding="UTF-8"?><a>1</a>', True),
+        (b"\xef\xbb\xbf<a>1</a>", True),
+        (b"<?xml version='1.0' encoding='us-ascii'?><a>1</a>", True),
+        (b"<a><!-- a comment --></a>", False),
+        (b"<a><![CDATA[1]]></a>", False),
+        (b'<?xml version="1.0" encoding="ISO-8859-1"?><a>\xe9</a>', False),
+        (b'<?xml version="1.0" encoding="cp500"?><a>1</a>', False),
+        ('<?xml version="1.0"?><a>1</a>'.encode("utf-16-le"), False),  # no BOM: "<" then NUL
+        ('<?xml version="1.0"?><a>1</a>'.encode("utf-16"), False),
+        (b" <a>1</a>", False),
+    ],
+)
+def test_only_documents_that_cannot_declare_anything_take_the_c_parser(
+    document: bytes, plain: bool
+) -> None:
+    from sogenactif_core import _xml
+
+    assert _xml._plain(document) is plain
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_a_doctype_in_utf16_without_a_declaration_is_refused(encoding: str) -> None:
+    from sogenactif_core import _xml
+
+    document = '<!DOCTYPE r [<!ENTITY x "y">]><r>&x;</r>'.encode(encoding)
+    with pytest.raises(_xml.UnsafeXML):
+        _xml.parse(document)
+
+
+def test_both_parsers_read_the_same_tree_and_name_the_same_errors() -> None:
+    from sogenactif_core import _xml
+
+    body = '<s:E xmlns:s="urn:s"><s:B>x<c a="1">é &amp; &lt;</c>y<d/></s:B></s:E>'
+    plain = _xml.parse(body.encode())
+    guarded = _xml.parse(("<!-- -->" + body).encode())
+    for a, b in ((plain, guarded), (plain[0], guarded[0]), (plain[0][0], guarded[0][0])):
+        assert (a.tag, a.attrib, _xml.text(a), len(a)) == (b.tag, b.attrib, _xml.text(b), len(b))
+    assert _xml.text(plain[0]) == "xy" and _xml.text(plain[0][0]) == "é & <"
+    assert _xml.local(plain) == "E" and _xml.namespace(plain) == "urn:s"
+    bad = "<a>\n<b></a>"
+    with pytest.raises(_xml.XMLError) as fast:
+        _xml.parse(bad.encode())
+    with pytest.raises(_xml.XMLError) as slow:
+        _xml.parse(("<!-- -->" + bad).encode())
+    assert str(fast.value) == str(slow.value) == "mismatched tag at line 2, column 5"
+    with pytest.raises(_xml.XMLError, match="undefined entity"):
+        _xml.parse(b"<a>&x;</a>")

@@ -54,7 +54,7 @@ from xml.sax.saxutils import escape
 from .._metadata import FieldRule
 from .._redact import redact, scrub_text
 from .._soap import SOAP11, SOAP12, item_name, write_fields
-from .._xml import MAX_DEPTH, Node, UnsafeXML, XMLError, parse
+from .._xml import MAX_DEPTH, Node, UnsafeXML, XMLError, child, local, namespace, parse, text
 from ._behaviour import pa_res
 from ._cards import masked
 from ._page import render_page
@@ -601,28 +601,27 @@ class _Handler(BaseHTTPRequestHandler):
             problem = f"the request is not well-formed XML ({exc})"
         if problem:
             raise _SoapFault(problem)
-        soap_ns = root.namespace
-        if root.local != "Envelope" or soap_ns not in (SOAP11, SOAP12):
+        soap_ns = namespace(root)
+        if local(root) != "Envelope" or soap_ns not in (SOAP11, SOAP12):
             raise _SoapFault("the request is not a SOAP envelope")
-        soap_body = root.child("Body")
-        operation = soap_body.children[0] if soap_body is not None and soap_body.children else None
+        soap_body = child(root, "Body")
+        operation = soap_body[0] if soap_body is not None and len(soap_body) else None
         if operation is None:
             raise _SoapFault("the SOAP body is empty")
+        operation_ns, operation_name = namespace(operation), local(operation)
         ns = self.server.dictionary.services[service].soap_namespace
         entries = self.server.platform.entries
         # The namespace as the dictionary spells it, in any letter case: clients built on either
         # spelling of a namespace the evidence leaves open (cashmanagement / cashManagement) get
         # through; answers use the dictionary's.
-        if operation.namespace.lower() != ns.lower() or (service, operation.local) not in entries:
-            raise _SoapFault(
-                f"no operation {{{operation.namespace}}}{operation.local} in {service}"
-            )
-        input_element = operation.children[0] if operation.children else None
-        if input_element is None or input_element.local != "input":
-            raise _SoapFault(f"{operation.local} has no input element")
-        fn = entries[(service, operation.local)].fn
+        if operation_ns.lower() != ns.lower() or (service, operation_name) not in entries:
+            raise _SoapFault(f"no operation {{{operation_ns}}}{operation_name} in {service}")
+        input_element = operation[0] if len(operation) else None
+        if input_element is None or local(input_element) != "input":
+            raise _SoapFault(f"{operation_name} has no input element")
+        fn = entries[(service, operation_name)].fn
         fields = _from_xml(input_element, fn.request_fields, self.server.dictionary.list_items)
-        return operation.local, fields, soap_ns
+        return operation_name, fields, soap_ns
 
     def _soap_fault(self, message: str, soap_ns: str) -> None:
         envelope = (
@@ -814,25 +813,25 @@ def _from_xml(
 ) -> dict[str, Any]:
     """The children of ``parent`` in the JSON shape, read with the dictionary's rules."""
     out: dict[str, Any] = {}
-    for element in parent.children:
-        rule = rules.get(element.local) if rules is not None else None
-        out[element.local] = _value(element, rule, list_items)
+    for element in parent:
+        name = local(element)
+        out[name] = _value(element, rules.get(name) if rules is not None else None, list_items)
     return out
 
 
 def _value(element: Node, rule: FieldRule | None, list_items: Mapping[str, str]) -> Any:
-    name = element.local
+    name = local(element)
     kind = rule.kind if rule is not None else None
-    children = element.children
-    if kind in ("list", "container") and not children and element.text.strip():
-        return element.text  # text where a structure is expected: the checks answer 30
+    children = len(element)
+    if kind in ("list", "container") and not children and text(element).strip():
+        return text(element)  # text where a structure is expected: the checks answer 30
     if kind == "list" or (kind is None and name in list_items):
         item_rule = rule.item if rule is not None else None
         item = item_rule.name if item_rule is not None else item_name(name, list_items)
-        return [_value(child, item_rule, list_items) for child in children if child.local == item]
+        return [_value(c, item_rule, list_items) for c in element if local(c) == item]
     if kind == "container" or (kind is None and children):
         return _from_xml(element, rule.children if rule is not None else None, list_items)
     if children:
         # Elements where text is expected: keep the structure, the checks answer 30.
         return _from_xml(element, None, list_items)
-    return element.text
+    return text(element)
