@@ -14,7 +14,7 @@ refused unread (:class:`~sogenactif.UnsafeXMLError`, no XXE).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import HTTPStatusError, ResponseDecodeError, SoapFaultError, UnsafeXMLError
@@ -56,22 +56,20 @@ def write_fields(
     parts: list[str],
     fields: Mapping[str, Any],
     prefix: str,
-    order: tuple[str, ...] | list[str],
+    order: Iterable[str],
     rules: Mapping[str, FieldRule] | None,
     list_items: Mapping[str, str],
 ) -> None:
     """Append the elements of ``fields`` to ``parts``: names in ``order`` first, in that order,
     then the others in the order given. Absent (None) values are left out."""
     append = parts.append
-    listed = [name for name in order if name in fields]
-    if len(listed) != len(fields):
-        known = set(listed)
-        listed += [name for name in fields if name not in known]
-    for name in listed:
+    for name in _listing(fields, order):
         value = fields[name]
         tag = f"{prefix}:{name}" if prefix else name
         if type(value) is str:  # most values (performance, issue 16: tested first)
-            append(f"<{tag}>{escape(value)}</{tag}>")
+            if "&" in value or "<" in value or ">" in value:
+                value = escape(value)
+            append(f"<{tag}>{value}</{tag}>")
             continue
         if value is None:
             continue
@@ -79,7 +77,7 @@ def write_fields(
         if isinstance(value, Mapping):
             children = rule.children if rule is not None else None
             append(f"<{tag}>")
-            write_fields(parts, value, prefix, list(children or ()), children, list_items)
+            write_fields(parts, value, prefix, children or (), children, list_items)
             append(f"</{tag}>")
         elif isinstance(value, (list, tuple)):
             item_rule = rule.item if rule is not None else None
@@ -94,13 +92,36 @@ def write_fields(
                     append(f"<{item_tag}>{escape(entry)}</{item_tag}>")
                 elif isinstance(entry, Mapping):
                     append(f"<{item_tag}>")
-                    write_fields(parts, entry, prefix, list(children or ()), children, list_items)
+                    write_fields(parts, entry, prefix, children or (), children, list_items)
                     append(f"</{item_tag}>")
                 else:
                     append(f"<{item_tag}>{_text(entry)}</{item_tag}>")
             append(f"</{tag}>")
         else:
             append(f"<{tag}>{_text(value)}</{tag}>")
+
+
+# Per (order, names in the order given): the names in the order they are written, worked out
+# once (performance, issue 16: a cardOrder's order holds 55 names, its messages about 25).
+_LISTINGS: dict[tuple[int, tuple[Any, ...]], tuple[Any, tuple[str, ...]]] = {}
+
+
+def _listing(fields: Mapping[str, Any], order: Iterable[str]) -> tuple[str, ...]:
+    """The names of ``fields``: those in ``order`` first, in that order, then the others in the
+    order given."""
+    shape = tuple(fields)
+    key = (id(order), shape)
+    entry = _LISTINGS.get(key)
+    if entry is not None and entry[0] is order:
+        return entry[1]
+    listed = [name for name in order if name in fields]
+    if len(listed) != len(fields):
+        known = set(listed)
+        listed += [name for name in fields if name not in known]
+    names = tuple(listed)
+    if type(order) is not list and len(_LISTINGS) < 4096:  # lists are made per call: not kept
+        _LISTINGS[key] = (order, names)  # the order kept too: an id is unique only while it lives
+    return names
 
 
 def read_fields(node: Node, list_items: Mapping[str, str]) -> dict[str, Any]:
