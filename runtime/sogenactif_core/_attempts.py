@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ._base import ResponseModel
@@ -27,11 +26,13 @@ logger = logging.getLogger("sogenactif")
 ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 
 
-@dataclass(frozen=True)
 class Done(Generic[ResponseT]):
     """The call is over: return this answer."""
 
-    response: ResponseT
+    __slots__ = ("response",)
+
+    def __init__(self, response: ResponseT) -> None:
+        self.response = response
 
 
 class Attempts(Generic[ResponseT]):

@@ -269,6 +269,20 @@ class ClientCore:
                 fn.qualified_name,
                 [(fn.keywords.get(n, n), unknown_field_message(fn, n)) for n in sorted(unexpected)],
             )
+        # Plain values need no model (issue 7: the fast path); anything else, and every problem,
+        # goes through the model, which decides and explains.
+        fields = encode_keywords(fn, keywords) if request is None and pin is None else None
+        if fields is None:
+            fields = self._fields_by_model(fn, request, keywords)
+        sealed = seal_request(fn, fields, self._envelope(fn), self._sealer)
+        return WireCall(fn.service, fn.name, sealed, fn, deadline)
+
+    def _fields_by_model(
+        self, fn: FunctionSpec[Any, Any], request: RequestModel | None, keywords: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The wire fields of a request model, or of keywords the fast path declined (or of a
+        client pinned to an older interface version)."""
+        pin = self._pin
         given = {name: value for name, value in keywords.items() if value is not None}
         if pin is not None:
             newer = newer_keywords(fn, given, pin)
@@ -285,18 +299,9 @@ class ClientCore:
                     fn.qualified_name,
                     [("request", f"must be a {fn.request_model.__name__}")],
                 )
-            fields = encode_request(fn, request, pin)
-        else:
-            # Plain values need no model (issue 7: the fast path); anything else, and every
-            # problem, goes through the model, which decides and explains.
-            plain = encode_keywords(fn, given, pin)
-            fields = (
-                plain if plain is not None else encode_request(fn, _request_model(fn, given), pin)
-            )
-        sealed = seal_request(fn, fields, self._envelope(fn), self._sealer)
-        return WireCall(
-            service=fn.service, function=fn.name, fields=sealed, spec=fn, deadline=deadline
-        )
+            return encode_request(fn, request, pin)
+        plain = encode_keywords(fn, given, pin) if pin is not None else None
+        return plain if plain is not None else encode_request(fn, _request_model(fn, given), pin)
 
     def _attempts(
         self, fn: FunctionSpec[Any, ResponseT], call: WireCall, protocol: str

@@ -125,8 +125,9 @@ def encode_request(
 def encode_keywords(
     fn: FunctionSpec[Any, Any], given: Mapping[str, Any], pin: Pin | None = None
 ) -> dict[str, Any] | None:
-    """Performance (issue 7): the wire fields of a keyword call built straight from its values,
-    without the request model, when every value is already what the model would hold: exactly
+    """Performance (issue 7): the wire fields of a keyword call built straight from its values
+    (``None``: not given), without the request model, when every value is already what the
+    model would hold: exactly
     ``str`` for text, a non-negative ``int`` for numbers, ``dict`` (dictionary names) for
     containers, ``list`` for lists, and nothing the dictionary refuses.
 
@@ -137,7 +138,7 @@ def encode_keywords(
     """
     keywords = fn.keywords
     try:
-        values = {keywords[name]: value for name, value in given.items()}
+        values = {keywords[name]: value for name, value in given.items() if value is not None}
     except KeyError:  # not a keyword of the function's: the model path names it
         return None
     problems: list[tuple[str, str]] = []
