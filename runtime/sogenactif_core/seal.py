@@ -230,12 +230,13 @@ def _secret(secret_key: str | Masked) -> Masked:
 
 class Sealer:
     """A secret key and a seal algorithm, prepared once: what a client seals its requests and
-    verifies its answers with (the functions below make one for each call).
+    verifies its answers with (:func:`compute_seal` and :func:`verify_seal` serve one-off uses).
 
     Performance (issue 16): HMAC's keyed state is derived from the key once, then copied for
     each seal. Deriving it again every time (``hmac.digest``) costs about 11 µs a seal where a
     call runs between network exchanges (caches cold), against 4–6 µs for the copy, and a call
-    seals twice: its request and the answer's verification.
+    seals twice: its request and the answer's verification. (For a single seal, ``hmac.digest``
+    is the faster: the functions below keep it.)
 
     Its repr names the algorithm alone, and it cannot be pickled: the key never shows.
     """
@@ -247,9 +248,7 @@ class Sealer:
         self.algorithm = algorithm
         digest = _HMAC_DIGESTS.get(algorithm)
         if digest is None and algorithm != "SHA-256":
-            raise ValueError(
-                f"unknown seal algorithm {algorithm!r}; expected one of {', '.join(ALGORITHMS)}"
-            )
+            raise _unknown(algorithm)
         self._keyed = (
             hmac.new(self._secret.reveal().encode("utf-8"), digestmod=digest)
             if digest is not None
@@ -259,23 +258,17 @@ class Sealer:
     def seal_of_string(self, data: str) -> str:
         """The lowercase hex seal of an already-joined string."""
         keyed = self._keyed
-        if keyed is None:  # the legacy SHA-256 of data followed by the key
-            return hashlib.sha256((data + self._secret.reveal()).encode("utf-8")).hexdigest()
+        if keyed is None:  # the legacy SHA-256: nothing to prepare
+            return compute_seal_of_string(data, self._secret, self.algorithm)
         one = keyed.copy()
         one.update(data.encode("utf-8"))
         return one.hexdigest()
 
-    def seal(self, fields: Mapping[str, Any]) -> str:
-        """The seal of ``fields`` (``seal``, ``keyVersion``, ``sealAlgorithm`` ignored)."""
-        return self.seal_of_string(seal_string(fields))
-
     def verify(self, fields: Mapping[str, Any]) -> bool:
         """True when ``fields["seal"]`` is the seal of ``fields``; compared in constant time."""
         received = fields.get("seal")
-        if not isinstance(received, str):
-            return False
-        return hmac.compare_digest(
-            self.seal(fields).encode("ascii"), received.lower().encode("ascii", "replace")
+        return isinstance(received, str) and _matches(
+            self.seal_of_string(seal_string(fields)), received
         )
 
     def __repr__(self) -> str:
@@ -285,22 +278,51 @@ class Sealer:
         raise TypeError("a sealer holds a secret key: it is not picklable")
 
 
+def _unknown(algorithm: str) -> ValueError:
+    return ValueError(
+        f"unknown seal algorithm {algorithm!r}; expected one of {', '.join(ALGORITHMS)}"
+    )
+
+
+def _matches(expected: str, received: str) -> bool:
+    """The seals compared in constant time, the received one in any letter case."""
+    return hmac.compare_digest(
+        expected.encode("ascii"), received.lower().encode("ascii", "replace")
+    )
+
+
 def compute_seal_of_string(
     data: str, secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
 ) -> str:
     """The seal of an already-joined string."""
-    return Sealer(secret_key, algorithm).seal_of_string(data)
+    secret_key = _secret(secret_key)
+    digest = _HMAC_DIGESTS.get(algorithm)
+    if digest is not None:
+        return hmac.digest(secret_key.reveal().encode("utf-8"), data.encode("utf-8"), digest).hex()
+    if algorithm == "SHA-256":
+        return hashlib.sha256((data + secret_key.reveal()).encode("utf-8")).hexdigest()
+    raise _unknown(algorithm)
 
 
 def compute_seal(
     fields: Mapping[str, Any], secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
 ) -> str:
     """The lowercase hex seal of ``fields`` (``seal``, ``keyVersion``, ``sealAlgorithm`` ignored)."""
-    return Sealer(secret_key, algorithm).seal(fields)
+    secret_key = _secret(secret_key)
+    digest = _HMAC_DIGESTS.get(algorithm)
+    if digest is not None:  # the usual case, without a second call
+        return hmac.digest(
+            secret_key.reveal().encode("utf-8"), seal_string(fields).encode("utf-8"), digest
+        ).hex()
+    return compute_seal_of_string(seal_string(fields), secret_key, algorithm)
 
 
 def verify_seal(
     fields: Mapping[str, Any], secret_key: str | Masked, algorithm: str = DEFAULT_ALGORITHM
 ) -> bool:
     """True when ``fields["seal"]`` is the seal of ``fields``; compared in constant time."""
-    return Sealer(secret_key, algorithm).verify(fields)
+    secret_key = _secret(secret_key)
+    received = fields.get("seal")
+    return isinstance(received, str) and _matches(
+        compute_seal(fields, secret_key, algorithm), received
+    )

@@ -221,3 +221,32 @@ def test_verify_round_trip(fields: dict[str, Any], algorithm: str) -> None:
     fields = {**fields, "seal": None}
     fields["seal"] = compute_seal(fields, "key", algorithm)
     assert verify_seal(fields, "key", algorithm)
+
+
+@settings(max_examples=50, deadline=None)
+@given(field_sets, st.sampled_from(ALGORITHMS), st.text(min_size=1, max_size=40))
+def test_a_prepared_sealer_seals_and_verifies_as_the_functions_do(
+    fields: dict[str, Any], algorithm: str, key: str
+) -> None:
+    """What the client seals with (HMAC's keyed state prepared once, copied per seal) gives the
+    one-off functions' seals, seal after seal."""
+    from sogenactif_core.seal import Sealer
+
+    sealer = Sealer(key, algorithm)
+    for _ in range(2):  # the prepared state is copied, never consumed
+        assert sealer.seal_of_string(seal_string(fields)) == compute_seal(fields, key, algorithm)
+    signed = {**fields, "seal": compute_seal(fields, key, algorithm)}
+    assert sealer.verify(signed) and sealer.verify({**signed, "seal": signed["seal"].upper()})
+    assert not sealer.verify({**signed, "seal": "0" * 64}) and not sealer.verify(fields)
+    assert key not in repr(sealer) + str(sealer) and algorithm in repr(sealer)
+
+
+def test_a_sealer_refuses_an_unknown_algorithm_and_pickling() -> None:
+    import pickle
+
+    from sogenactif_core.seal import Sealer
+
+    with pytest.raises(ValueError, match="MD5"):
+        Sealer("key", "MD5")
+    with pytest.raises(TypeError, match="not picklable"):
+        pickle.dumps(Sealer("key"))
