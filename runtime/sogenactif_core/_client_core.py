@@ -18,7 +18,6 @@ import re
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from pydantic import ValidationError
@@ -434,15 +433,24 @@ class ClientCore:
         return response
 
 
-@dataclass(frozen=True)
 class ConnectionOptions:
-    """How a client's own connections are made (the transports read them)."""
+    """How a client's own connections are made (the transports read them; never changed)."""
 
-    max_response_bytes: int
-    proxies: Mapping[str, str] | None
-    verify: bool | str
-    cert: str | tuple[str, str] | None
-    trust_env: bool
+    __slots__ = ("cert", "max_response_bytes", "proxies", "trust_env", "verify")
+
+    def __init__(
+        self,
+        max_response_bytes: int,
+        proxies: Mapping[str, str] | None,
+        verify: bool | str,
+        cert: str | tuple[str, str] | None,
+        trust_env: bool,
+    ) -> None:
+        self.max_response_bytes = max_response_bytes
+        self.proxies = proxies
+        self.verify = verify
+        self.cert = cert
+        self.trust_env = trust_env
 
 
 def _request_model(fn: FunctionSpec[Any, Any], given: Mapping[str, Any]) -> RequestModel:

@@ -9,7 +9,6 @@ client, the transports, the redaction of card data and the simulator.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,49 +18,76 @@ if TYPE_CHECKING:
     from ._metadata import FunctionSpec
 
 
-@dataclass(frozen=True)
+# Plain classes, not dataclasses (about half a millisecond each to create at import: issue 16's
+# cold start); made once by the generated package, never changed.
+
+
 class ServiceFacts:
     """One service of the Office Server (``checkout``, ``cashManagement`` …)."""
 
-    name: str  # the REST path segment, e.g. "cashManagement"
-    interface_prefix: str  # e.g. "CR_WS_": interfaceVersion is this prefix and a version
-    attribute: str  # the client's attribute, e.g. "cash_management"
-    soap_namespace: str  # the namespace of the service's SOAP messages
+    __slots__ = ("attribute", "interface_prefix", "name", "soap_namespace")
+
+    def __init__(
+        self, name: str, interface_prefix: str, attribute: str, soap_namespace: str
+    ) -> None:
+        self.name = name  # the REST path segment, e.g. "cashManagement"
+        self.interface_prefix = interface_prefix  # e.g. "CR_WS_": and a version
+        self.attribute = attribute  # the client's attribute, e.g. "cash_management"
+        self.soap_namespace = soap_namespace  # the namespace of the service's SOAP messages
+
+    def __repr__(self) -> str:
+        return f"ServiceFacts({self.name!r}, {self.interface_prefix!r})"
 
 
-@dataclass(frozen=True)
 class DataDictionary:
     """The facts of one version of the data dictionary, as generated from spec/."""
 
-    interface_version: str  # the version requests declare unless a client pins another one
-    environments: Mapping[str, str]  # name ("production", "test") -> base URL
-    rest_path: str  # e.g. "/rs-services/v2/{service}/{function}"
-    soap_path: str  # e.g. "/services/v2/{service}"
-    services: Mapping[str, ServiceFacts]  # by REST path segment
-    default_seal_algorithm: str
-    seal_algorithms: tuple[str, ...]
-    # List fields -> the element name of one item on the SOAP side ("shoppingCartItemList" ->
-    # "shoppingCartItem").
-    list_items: Mapping[str, str]
-    # Fields holding card data or secrets -> how they are masked (pan, csc, token, secret).
-    sensitive_fields: Mapping[str, str]
-    # Where the generated WSDL and XSD files are (the simulator serves them).
-    wsdl_dir: Path
-    # Every function of the dictionary (imports the generated service modules: called lazily).
-    load_functions: Callable[[], Iterable[FunctionSpec[Any, Any]]] = field(repr=False)
-    # Every interface version a client may pin, oldest first (the default is the last).
-    interface_versions: tuple[str, ...] = ()
-    package_version: str = ""  # of the generated package, for the User-Agent header
-    # responseCode values an answer may carry without a seal (refusals that report nothing was
-    # done); any other unsigned answer is refused as untrusted (see BaseClient._response).
-    unsigned_refusals: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        if not self.interface_versions:
-            object.__setattr__(self, "interface_versions", (self.interface_version,))
+    def __init__(
+        self,
+        interface_version: str,
+        environments: Mapping[str, str],
+        rest_path: str,
+        soap_path: str,
+        services: Mapping[str, ServiceFacts],
+        default_seal_algorithm: str,
+        seal_algorithms: tuple[str, ...],
+        list_items: Mapping[str, str],
+        sensitive_fields: Mapping[str, str],
+        wsdl_dir: Path,
+        load_functions: Callable[[], Iterable[FunctionSpec[Any, Any]]],
+        interface_versions: tuple[str, ...] = (),
+        package_version: str = "",
+        unsigned_refusals: frozenset[str] = frozenset(),
+    ) -> None:
+        # The version requests declare unless a client pins another one.
+        self.interface_version = interface_version
+        self.environments = environments  # name ("production", "test") -> base URL
+        self.rest_path = rest_path  # e.g. "/rs-services/v2/{service}/{function}"
+        self.soap_path = soap_path  # e.g. "/services/v2/{service}"
+        self.services = services  # by REST path segment
+        self.default_seal_algorithm = default_seal_algorithm
+        self.seal_algorithms = seal_algorithms
+        # List fields -> the element name of one item on the SOAP side ("shoppingCartItemList"
+        # -> "shoppingCartItem").
+        self.list_items = list_items
+        # Fields holding card data or secrets -> how they are masked (pan, csc, token, secret).
+        self.sensitive_fields = sensitive_fields
+        self.wsdl_dir = wsdl_dir  # where the generated WSDL and XSD files are (the simulator's)
+        # Every function of the dictionary (imports the generated service modules: called
+        # lazily).
+        self.load_functions = load_functions
+        # Every interface version a client may pin, oldest first (the default is the last).
+        self.interface_versions = interface_versions or (interface_version,)
+        self.package_version = package_version  # of the generated package, for the User-Agent
+        # responseCode values an answer may carry without a seal (refusals that report nothing
+        # was done); any other unsigned answer is refused as untrusted (ClientCore._response).
+        self.unsigned_refusals = unsigned_refusals
         # From the moment a dictionary exists, its card-data fields are masked everywhere in the
         # process (logs, reprs, errors), whichever object shows them.
-        _redact.add_sensitive_fields(self.sensitive_fields)
+        _redact.add_sensitive_fields(sensitive_fields)
+
+    def __repr__(self) -> str:
+        return f"<DataDictionary {self.interface_version}: {', '.join(self.services)}>"
 
     def service(self, name: str) -> ServiceFacts:
         return self.services[name]

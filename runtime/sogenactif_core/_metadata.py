@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Generic, TypeVar, cast
 
@@ -45,28 +44,53 @@ def load_model(ref: str, base: type[RequestModel] | type[ResponseModel]) -> type
     return found
 
 
-@dataclass(frozen=True, eq=False)
+# Plain classes, not dataclasses: a dataclass costs about half a millisecond to create at import,
+# and a service module makes a few hundred rules (issue 16's cold start). Made by the generated
+# code, never changed; compared by identity.
+
+
 class FieldRule:
     """How one request field is checked and put on the wire."""
 
-    name: str  # the dictionary's (camelCase) name
-    kind: str  # string | integer | boolean | container | list
-    required: bool = False
-    format: str = ""  # the dictionary's format, e.g. "N12" or "N19|ANS128"
-    pattern: str | None = None  # when stricter than the format (dates, …)
-    enum: str = ""  # the enum's name, for messages
-    enum_values: frozenset[str] | None = None  # values a request may carry
-    # A closed list refuses any other value; an open one (the default) lets an unknown value
-    # through, with a warning. Either way the list's values that may only be returned are
-    # refused (``request: false`` in the spec).
-    enum_closed: bool = False
-    enum_returned_only: frozenset[str] = frozenset()
-    children: Mapping[str, FieldRule] | None = None  # container members
-    item: FieldRule | None = None  # one item of a list
-    since: str = "2.0"
-    sensitive: str = ""  # pan | csc | token | secret: held masked from the moment it is given
-    # "" is a valid value: no format or pattern applies to it, and it fills a required field.
-    empty_allowed: bool = False
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        required: bool = False,
+        format: str = "",
+        pattern: str | None = None,
+        enum: str = "",
+        enum_values: frozenset[str] | None = None,
+        enum_closed: bool = False,
+        enum_returned_only: frozenset[str] = frozenset(),
+        children: Mapping[str, FieldRule] | None = None,
+        item: FieldRule | None = None,
+        since: str = "2.0",
+        sensitive: str = "",
+        empty_allowed: bool = False,
+    ) -> None:
+        self.name = name  # the dictionary's (camelCase) name
+        self.kind = kind  # string | integer | boolean | container | list
+        self.required = required
+        self.format = format  # the dictionary's format, e.g. "N12" or "N19|ANS128"
+        self.pattern = pattern  # when stricter than the format (dates, …)
+        self.enum = enum  # the enum's name, for messages
+        self.enum_values = enum_values  # values a request may carry
+        # A closed list refuses any other value; an open one (the default) lets an unknown value
+        # through, with a warning. Either way the list's values that may only be returned are
+        # refused (``request: false`` in the spec).
+        self.enum_closed = enum_closed
+        self.enum_returned_only = enum_returned_only
+        self.children = children  # container members
+        self.item = item  # one item of a list
+        self.since = since
+        # pan | csc | token | secret: held masked from the moment it is given
+        self.sensitive = sensitive
+        # "" is a valid value: no format or pattern applies to it, and it fills a required field.
+        self.empty_allowed = empty_allowed
+
+    def __repr__(self) -> str:
+        return f"FieldRule({self.name!r}, {self.kind!r}, format={self.format!r})"
 
     @cached_property
     def regex(self) -> re.Pattern[str] | None:
@@ -116,33 +140,54 @@ class FieldRule:
         return tuple(name for name, rule in (self.children or {}).items() if rule.required)
 
 
-@dataclass(frozen=True, eq=False)
 class FunctionSpec(Generic[RequestT, ResponseT]):
     """One function of one service, as the generated client calls it."""
 
-    service: str  # REST path segment, e.g. "cashManagement"
-    name: str  # e.g. "refund"
-    interface_prefix: str  # e.g. "CR_WS_"
-    # The request and response models, "module:Class" (see request_model, response_model).
-    request_model_ref: str
-    response_model_ref: str
-    request_fields: Mapping[str, FieldRule]
-    # Request fields of later interface versions: name -> version (for clear refusals).
-    later_fields: Mapping[str, str] = field(default_factory=dict)
-    # Response fields that appeared after the function itself: name -> version. The platform
-    # returns them only to requests declaring that version or later (the simulator does too).
-    response_since: Mapping[str, str] = field(default_factory=dict)
-    # snake_case keyword -> dictionary name, for every request field (later versions' too).
-    keywords: Mapping[str, str] = field(default_factory=dict)
-    # Every request field, envelope fields included, in the dictionary's order: the order of the
-    # elements of a SOAP request (container members follow their rules' order).
-    element_order: tuple[str, ...] = ()
-    # From the spec's ``resend`` key: may a RetryPolicy send it again after 90/99?
-    read_only: bool = False  # it changes nothing
-    duplicate_protected: bool = False  # the platform refuses a second one with the same reference
-    since: str = "2.0"  # the interface version that introduced the function
-    # Envelope fields (filled in by the client) newer than the function: name -> version.
-    envelope_since: Mapping[str, str] = field(default_factory=dict)
+    def __init__(
+        self,
+        service: str,
+        name: str,
+        interface_prefix: str,
+        request_model_ref: str,
+        response_model_ref: str,
+        request_fields: Mapping[str, FieldRule],
+        later_fields: Mapping[str, str] | None = None,
+        response_since: Mapping[str, str] | None = None,
+        keywords: Mapping[str, str] | None = None,
+        element_order: tuple[str, ...] = (),
+        read_only: bool = False,
+        duplicate_protected: bool = False,
+        since: str = "2.0",
+        envelope_since: Mapping[str, str] | None = None,
+    ) -> None:
+        self.service = service  # REST path segment, e.g. "cashManagement"
+        self.name = name  # e.g. "refund"
+        self.interface_prefix = interface_prefix  # e.g. "CR_WS_"
+        # The request and response models, "module:Class" (see request_model, response_model).
+        self.request_model_ref = request_model_ref
+        self.response_model_ref = response_model_ref
+        self.request_fields = request_fields
+        # Request fields of later interface versions: name -> version (for clear refusals).
+        self.later_fields = later_fields if later_fields is not None else {}
+        # Response fields that appeared after the function itself: name -> version. The
+        # platform returns them only to requests declaring that version or later (the simulator
+        # does too).
+        self.response_since = response_since if response_since is not None else {}
+        # snake_case keyword -> dictionary name, for every request field (later versions' too).
+        self.keywords = keywords if keywords is not None else {}
+        # Every request field, envelope fields included, in the dictionary's order: the order of
+        # the elements of a SOAP request (container members follow their rules' order).
+        self.element_order = element_order
+        # From the spec's ``resend`` key: may a RetryPolicy send it again after 90/99?
+        self.read_only = read_only  # it changes nothing
+        # the platform refuses a second one with the same reference
+        self.duplicate_protected = duplicate_protected
+        self.since = since  # the interface version that introduced the function
+        # Envelope fields (filled in by the client) newer than the function: name -> version.
+        self.envelope_since = envelope_since if envelope_since is not None else {}
+
+    def __repr__(self) -> str:
+        return f"<FunctionSpec {self.service}.{self.name}>"
 
     @property
     def qualified_name(self) -> str:

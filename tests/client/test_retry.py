@@ -4,7 +4,6 @@ exponential backoff and jitter."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import socket
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from tests.support import (
     Recorded,
     Reply,
     json_reply,
+    replaced,
     sealed,
     soap_reply,
 )
@@ -182,7 +182,7 @@ def test_seal_mismatch_is_never_retried_even_when_read_only(server: LocalServer)
     server.reply = lambda req: json_reply(fields)
     retry, sleeps = policy(max_attempts=5)
     client = client_for(server.base_url, retry=retry)
-    read_only = dataclasses.replace(PAYMENT_TOKEN_GENERATE, read_only=True)
+    read_only = replaced(PAYMENT_TOKEN_GENERATE, read_only=True)
     with pytest.raises(sogenactif.SealMismatchError) as info:
         client._call(read_only, None, {"card_number": "4100000000000000"}, {})
     assert "must not be retried automatically" in str(info.value)
@@ -197,7 +197,7 @@ def test_temporary_code_on_read_only_function_is_retried(server: LocalServer, co
     server.reply = scripted("rest", "token", "paymentTokenGenerate", [code, code, "00"])
     retry, sleeps = policy(max_attempts=3)
     client = client_for(server.base_url, retry=retry)
-    read_only = dataclasses.replace(PAYMENT_TOKEN_GENERATE, read_only=True)
+    read_only = replaced(PAYMENT_TOKEN_GENERATE, read_only=True)
     resp = client._call(read_only, None, {"card_number": "4100000000000000"}, {})
     assert resp.response_code == "00"
     assert len(server.requests) == 3 and len(sleeps) == 2

@@ -238,7 +238,7 @@ def test_a_prepared_sealer_seals_and_verifies_as_the_functions_do(
     signed = {**fields, "seal": compute_seal(fields, key, algorithm)}
     assert sealer.verify(signed) and sealer.verify({**signed, "seal": signed["seal"].upper()})
     assert not sealer.verify({**signed, "seal": "0" * 64}) and not sealer.verify(fields)
-    assert key not in repr(sealer) + str(sealer) and algorithm in repr(sealer)
+    assert repr(sealer) == str(sealer) == f"<Sealer {algorithm}>"  # the key never shows
 
 
 def test_a_sealer_refuses_an_unknown_algorithm_and_pickling() -> None:

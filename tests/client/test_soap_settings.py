@@ -4,7 +4,6 @@ regenerating, against servers that check what they receive."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,16 @@ import sogenactif
 from generator.spec import load_spec
 from sogenactif._dictionary import DICTIONARY
 from sogenactif.testing import Simulator
-from tests.support import SECRET_KEY, LocalServer, Recorded, Reply, make_client, order, sealed
+from tests.support import (
+    SECRET_KEY,
+    LocalServer,
+    Recorded,
+    Reply,
+    make_client,
+    order,
+    replaced,
+    sealed,
+)
 
 SPEC = load_spec(Path(__file__).resolve().parents[2] / "spec")
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -103,11 +111,11 @@ def test_namespace_and_path_overrides_reach_a_server_that_checks_them() -> None:
 class _RenamedSimulator(Simulator):
     """A platform whose cash-management namespace is not the dictionary's."""
 
-    _dictionary = dataclasses.replace(
+    _dictionary = replaced(
         DICTIONARY,
         services={
             **DICTIONARY.services,
-            "cashManagement": dataclasses.replace(
+            "cashManagement": replaced(
                 DICTIONARY.services["cashManagement"], soap_namespace=CUSTOM_NS
             ),
         },

@@ -34,6 +34,7 @@ from tests.support import (
     envelope,
     order,
     post,
+    replaced,
     run_pytest_project,
     sealed,
     send,
@@ -269,9 +270,9 @@ def test_a_field_newer_than_the_declared_version_is_refused(sim: Simulator, prot
     entries = sim.platform.entries
     entry = entries[("checkout", "cardOrder")]
     rules = dict(entry.fn.request_fields)
-    rules["orderId"] = dataclasses.replace(rules["orderId"], since="2.50")
+    rules["orderId"] = replaced(rules["orderId"], since="2.50")
     entries[("checkout", "cardOrder")] = dataclasses.replace(
-        entry, fn=dataclasses.replace(entry.fn, request_fields=rules)
+        entry, fn=replaced(entry.fn, request_fields=rules)
     )
     fields = {**CARD_ORDER, "orderId": "ORD1"}
     old = send(sim, protocol, "checkout", "cardOrder", fields, version="2.49")
