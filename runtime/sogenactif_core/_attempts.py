@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._base import ResponseModel
 from ._errors import DuplicateResendError, SogenactifError
-from ._metadata import FunctionSpec
-from ._retry import RetryPolicy
-from ._transport import WireCall
+
+if TYPE_CHECKING:
+    from ._metadata import FunctionSpec
+    from ._retry import RetryPolicy
+    from ._transport import WireCall
 
 logger = logging.getLogger("sogenactif")
 

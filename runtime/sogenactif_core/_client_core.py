@@ -39,7 +39,6 @@ from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
 from ._masked import Masked, reveal, reveal_all
 from ._metadata import FunctionSpec, version_key
 from ._redact import redact
-from ._retry import RetryPolicy
 from ._transport import WireCall
 from ._wire import (
     Pin,
@@ -56,6 +55,8 @@ from .seal import ALGORITHMS, Sealer
 
 if TYPE_CHECKING:
     import requests
+
+    from ._retry import RetryPolicy
 
 logger = logging.getLogger("sogenactif")
 
@@ -130,8 +131,13 @@ class ClientCore:
             )
         if protocol not in ("rest", "soap"):
             raise ConfigurationError(f"protocol must be 'rest' or 'soap', not {protocol!r}")
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise ConfigurationError("retry must be a sogenactif.RetryPolicy or None (no retries)")
+        if retry is not None:
+            from ._retry import RetryPolicy  # here: a client without retries never loads it
+
+            if not isinstance(retry, RetryPolicy):
+                raise ConfigurationError(
+                    "retry must be a sogenactif.RetryPolicy or None (no retries)"
+                )
         if (
             isinstance(max_response_bytes, bool)
             or not isinstance(max_response_bytes, int)
