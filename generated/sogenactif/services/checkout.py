@@ -9,7 +9,7 @@ Interface version sent: ``IR_WS_2.58``. SOAP namespace:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Never, overload
+from typing import TYPE_CHECKING, Any, Never, overload
 
 from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
@@ -18,9 +18,11 @@ from sogenactif_core._metadata import FieldRule, FunctionSpec
 from sogenactif_core._redact import mask_fields
 
 from .. import _rules as rules
-from .. import enums
 from ..models import checkout as models
 from ..models import common
+
+if TYPE_CHECKING:  # the Literal types of the keywords; the enum classes cost ms to create
+    from .. import enums
 
 CARD_ORDER: FunctionSpec[models.CardOrderRequest, models.CardOrderResponse] = FunctionSpec(
     service="checkout",

@@ -8,7 +8,7 @@ Interface version sent: ``DR_WS_2.58``. SOAP namespace:
 
 from __future__ import annotations
 
-from typing import Any, Never, overload
+from typing import TYPE_CHECKING, Any, Never, overload
 
 from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
@@ -18,6 +18,9 @@ from sogenactif_core._metadata import FieldRule, FunctionSpec
 from .. import _rules as rules
 from ..models import common
 from ..models import diagnostic as models
+
+if TYPE_CHECKING:  # the Literal types of the keywords; the enum classes cost ms to create
+    pass
 
 GET_TRANSACTION_DATA: FunctionSpec[
     models.GetTransactionDataRequest, models.GetTransactionDataResponse

@@ -8,7 +8,7 @@ Interface version sent: ``TR_WS_2.58``. SOAP namespace:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Never, overload
+from typing import TYPE_CHECKING, Any, Never, overload
 
 from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
@@ -17,9 +17,11 @@ from sogenactif_core._metadata import FieldRule, FunctionSpec
 from sogenactif_core._redact import mask_fields
 
 from .. import _rules as rules
-from .. import enums
 from ..models import common
 from ..models import token as models
+
+if TYPE_CHECKING:  # the Literal types of the keywords; the enum classes cost ms to create
+    from .. import enums
 
 PAYMENT_TOKEN_GENERATE: FunctionSpec[
     models.PaymentTokenGenerateRequest, models.PaymentTokenGenerateResponse

@@ -8,7 +8,7 @@ Interface version sent: ``WR_WS_2.58``. SOAP namespace:
 
 from __future__ import annotations
 
-from typing import Never, overload
+from typing import TYPE_CHECKING, Never, overload
 
 from sogenactif_core._async_client import AsyncService
 from sogenactif_core._client import Service
@@ -16,8 +16,10 @@ from sogenactif_core._masked import mask, mask_everything
 from sogenactif_core._metadata import FieldRule, FunctionSpec
 
 from .. import _rules as rules
-from .. import enums
 from ..models import wallet as models
+
+if TYPE_CHECKING:  # the Literal types of the keywords; the enum classes cost ms to create
+    from .. import enums
 
 ADD_CARD: FunctionSpec[models.AddCardRequest, models.AddCardResponse] = FunctionSpec(
     service="wallet",
