@@ -106,8 +106,8 @@ def _card_number_like(value: str) -> bool:
 
 def _kind(rule: str, value: str) -> str | None:
     """How ``value`` is masked under its name's ``rule`` (None: shown)."""
-    if rule is _BY_VALUE:
-        return "pan" if _card_number_like(value) and luhn_valid(value) else None
+    if rule is _BY_VALUE:  # the Luhn check over the digits ("$" lets a final "\n" through)
+        return "pan" if _card_number_like(value) and luhn_valid(value.rstrip("\n")) else None
     if rule is _NEVER:
         return None
     if rule is _BY_NAME:
@@ -180,6 +180,9 @@ def mask_fields(value: Any) -> Any:
                         out[name] = item
                         continue
                     rule = _name_rule(name)
+                if rule is _BY_VALUE and (len(item) < 13 or len(item) > 20):
+                    out[name] = item  # most names and values: not a card number (_kind)
+                    continue
                 kind = _kind(rule, item)
                 out[name] = Masked(item, kind) if kind is not None else item
             elif isinstance(item, (dict, list, tuple)):

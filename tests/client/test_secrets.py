@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sogenactif
 from sogenactif_core._metadata import FunctionSpec
@@ -242,3 +244,63 @@ def test_names_that_look_sensitive_are_masked_however_many_a_server_sends() -> N
         assert _redact.kind_of(f"field{i}Token", "abc") == "token"
     assert len(_redact._NAME_RULES) <= _redact._NAMES_KEPT
     assert _redact.kind_of("field999999CardNumber", "4973019999912764") == "pan"
+
+
+_NAMES = [
+    "orderId",
+    "newPan",
+    "maskedPan",
+    "merchantId",
+    "cardNumber",
+    "fieldToken",
+    "x",
+    "panType",
+]
+
+
+def _luhn_completed(digits: str) -> str:
+    """``digits`` and the check digit that makes them pass the Luhn check."""
+    from sogenactif_core._redact import luhn_valid
+
+    return next(digits + d for d in "0123456789" if luhn_valid(digits + d))
+
+
+_CARD_LIKE = st.builds(
+    lambda digits, newline: _luhn_completed(digits) + newline,
+    st.from_regex(r"[0-9]{11,20}", fullmatch=True),
+    st.sampled_from(["", "", "\n"]),
+)
+
+
+@given(
+    st.sampled_from(_NAMES) | st.text(max_size=12),
+    _CARD_LIKE | st.from_regex(r"[0-9]{12,21}\n?", fullmatch=True) | st.text(max_size=24),
+)
+def test_mask_fields_masks_a_value_exactly_when_kind_of_says_so(name: str, value: str) -> None:
+    """mask_fields' shortcuts (each name's rule remembered, the length tested before the
+    card-number pattern) decide as kind_of does, for card-number-like text of every length."""
+    from sogenactif_core._masked import Masked
+    from sogenactif_core._redact import kind_of, mask_fields
+
+    masked = mask_fields({name: value})[name]
+    kind = kind_of(name, value)
+    assert (type(masked) is Masked) == (kind is not None)
+    if kind is not None:
+        assert masked.kind == kind and masked.reveal() == value
+    else:
+        assert masked is value
+
+
+@pytest.mark.parametrize("length", range(11, 22))
+@pytest.mark.parametrize("name", ["orderId", "newPan", "merchantId"])
+def test_mask_fields_masks_card_numbers_of_13_to_19_digits_whatever_the_name(
+    name: str, length: int
+) -> None:
+    from sogenactif_core._masked import Masked
+    from sogenactif_core._redact import kind_of, mask_fields
+
+    for value in (_luhn_completed("4" * (length - 1)), _luhn_completed("4" * (length - 2)) + "\n"):
+        masked = mask_fields({name: value})[name]
+        assert (type(masked) is Masked) == (kind_of(name, value) is not None)
+        if name == "orderId":  # any name: a Luhn-valid card number is masked
+            assert (type(masked) is Masked) == (13 <= len(value.strip()) <= 19)
