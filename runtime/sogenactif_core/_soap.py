@@ -63,16 +63,16 @@ def write_fields(
     """Append the elements of ``fields`` to ``parts``: names in ``order`` first, in that order,
     then the others in the order given. Absent (None) values are left out."""
     append = parts.append
-    for name in _listing(fields, order):
+    for name, start, end in _listing(fields, order, prefix):
         value = fields[name]
-        tag = f"{prefix}:{name}" if prefix else name
         if type(value) is str:  # most values (performance, issue 16: tested first)
             if "&" in value or "<" in value or ">" in value:
                 value = escape(value)
-            append(f"<{tag}>{value}</{tag}>")
+            append(f"{start}{value}{end}")
             continue
         if value is None:
             continue
+        tag = f"{prefix}:{name}" if prefix else name
         rule = rules.get(name) if rules is not None else None
         if isinstance(value, Mapping):
             children = rule.children if rule is not None else None
@@ -101,16 +101,18 @@ def write_fields(
             append(f"<{tag}>{_text(value)}</{tag}>")
 
 
-# Per (order, names in the order given): the names in the order they are written, worked out
-# once (performance, issue 16: a cardOrder's order holds 55 names, its messages about 25).
-_LISTINGS: dict[tuple[int, tuple[Any, ...]], tuple[Any, tuple[str, ...]]] = {}
+# Per (order, names in the order given, prefix): the names in the order they are written, each
+# with its start and end tags, worked out once (performance, issue 16: a cardOrder's order holds
+# 55 names, its messages about 25).
+_Listing = tuple[tuple[str, str, str], ...]
+_LISTINGS: dict[tuple[int, tuple[Any, ...], str], tuple[Any, _Listing]] = {}
 
 
-def _listing(fields: Mapping[str, Any], order: Iterable[str]) -> tuple[str, ...]:
+def _listing(fields: Mapping[str, Any], order: Iterable[str], prefix: str) -> _Listing:
     """The names of ``fields``: those in ``order`` first, in that order, then the others in the
-    order given."""
+    order given; each with its tags."""
     shape = tuple(fields)
-    key = (id(order), shape)
+    key = (id(order), shape, prefix)
     entry = _LISTINGS.get(key)
     if entry is not None and entry[0] is order:
         return entry[1]
@@ -118,7 +120,8 @@ def _listing(fields: Mapping[str, Any], order: Iterable[str]) -> tuple[str, ...]
     if len(listed) != len(fields):
         known = set(listed)
         listed += [name for name in fields if name not in known]
-    names = tuple(listed)
+    tags = ((name, f"{prefix}:{name}" if prefix else str(name)) for name in listed)
+    names = tuple((name, f"<{tag}>", f"</{tag}>") for name, tag in tags)
     if type(order) is not list and len(_LISTINGS) < 4096:  # lists are made per call: not kept
         _LISTINGS[key] = (order, names)  # the order kept too: an id is unique only while it lives
     return names
