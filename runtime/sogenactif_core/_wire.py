@@ -301,44 +301,40 @@ def _encode_mapping(
         value = values[name]
         if value is None:
             continue
-        if unpinned and type(value) is str and kind > _OTHER:
-            # Most values: text that passes its quick test or is a value of its list, taken at
-            # once (what the checks below would give it).
-            if kind == _ENUM:
-                if value in check:
-                    out[name] = value
-                    continue
-            elif (
-                check is not None
-                and len(value) <= check[1]
-                and value.isascii()
-                and check[0](value)
-                and (kind == _TEXT or not strict or value[0] != "0" or len(value) == 1)
-            ):
-                out[name] = value
-                continue
-        if rule is None:
-            problems.append((prefix + name, "is not a field of this container"))
-            continue
-        if pin is not None and rule.since_key > pin.key:
-            problems.append((prefix + name, newer_message(rule.since, pin.text)))
-            continue
-        if type(value) is Masked or rule.sensitive:
-            out[name] = _encode_sensitive(value, rule, prefix + name, problems, strict)
-            continue
-        if kind == _OTHER:
-            out[name] = _encode_value(value, rule, prefix + name, problems, strict, pin, unknown)
-            continue
-        if strict and not _plain_scalar(value, rule.kind):
-            problems.append((prefix + name, _NOT_PLAIN))  # as in _encode_value
-            continue
-        if type(value) is str:
+        if unpinned and type(value) is str and kind > _OTHER and rule is not None:
+            # Most values: text for a field with no card data, of this client's version. Only
+            # strict mode's canonical digits are left to check before the format (below).
             text = value
-        elif type(value) is int and kind == _NUMBER:
-            text = str(value)
+            if strict and kind == _NUMBER and not _canonical_digits(text):
+                problems.append((prefix + name, _NOT_PLAIN))  # as in _encode_value
+                continue
         else:
-            out[name] = _encode_value(value, rule, prefix + name, problems, strict, pin, unknown)
-            continue
+            if rule is None:
+                problems.append((prefix + name, "is not a field of this container"))
+                continue
+            if pin is not None and rule.since_key > pin.key:
+                problems.append((prefix + name, newer_message(rule.since, pin.text)))
+                continue
+            if type(value) is Masked or rule.sensitive:
+                out[name] = _encode_sensitive(value, rule, prefix + name, problems, strict)
+                continue
+            if kind == _OTHER:
+                out[name] = _encode_value(
+                    value, rule, prefix + name, problems, strict, pin, unknown
+                )
+                continue
+            if strict and not _plain_scalar(value, rule.kind):
+                problems.append((prefix + name, _NOT_PLAIN))  # as in _encode_value
+                continue
+            if type(value) is str:
+                text = value
+            elif type(value) is int and kind == _NUMBER:
+                text = str(value)
+            else:
+                out[name] = _encode_value(
+                    value, rule, prefix + name, problems, strict, pin, unknown
+                )
+                continue
         # _encode_value's text and integer cases, inlined (most fields): no call, and no path
         # built unless there is a problem.
         if kind == _ENUM:
