@@ -99,9 +99,13 @@ def _name_rule(name: str) -> str:
     return rule
 
 
+# The lengths _PAN_LIKE can match: 13 to 19 digits, and a final "\n" its "$" lets through.
+_PAN_SHORTEST, _PAN_LONGEST = 13, 20
+
+
 def _card_number_like(value: str) -> bool:
-    # The length first: most values are far from 13-19 digits (and "$" allows a final "\n").
-    return 13 <= len(value) <= 20 and _PAN_LIKE.match(value) is not None
+    # The length first: most values are far from a card number's.
+    return _PAN_SHORTEST <= len(value) <= _PAN_LONGEST and _PAN_LIKE.match(value) is not None
 
 
 def _kind(rule: str, value: str) -> str | None:
@@ -180,7 +184,7 @@ def mask_fields(value: Any) -> Any:
                         out[name] = item
                         continue
                     rule = _name_rule(name)
-                if rule is _BY_VALUE and (len(item) < 13 or len(item) > 20):
+                if rule is _BY_VALUE and not _PAN_SHORTEST <= len(item) <= _PAN_LONGEST:
                     out[name] = item  # most names and values: not a card number (_kind)
                     continue
                 kind = _kind(rule, item)
