@@ -72,19 +72,18 @@ def write_fields(
             continue
         if value is None:
             continue
-        tag = f"{prefix}:{name}" if prefix else name
         rule = rules.get(name) if rules is not None else None
         if isinstance(value, Mapping):
             children = rule.children if rule is not None else None
-            append(f"<{tag}>")
+            append(start)
             write_fields(parts, value, prefix, children or (), children, list_items)
-            append(f"</{tag}>")
+            append(end)
         elif isinstance(value, (list, tuple)):
             item_rule = rule.item if rule is not None else None
             item = item_rule.name if item_rule is not None else item_name(name, list_items)
             item_tag = f"{prefix}:{item}" if prefix else item
             children = item_rule.children if item_rule is not None else None
-            append(f"<{tag}>")
+            append(start)
             for entry in value:
                 if entry is None:
                     continue
@@ -96,9 +95,9 @@ def write_fields(
                     append(f"</{item_tag}>")
                 else:
                     append(f"<{item_tag}>{_text(entry)}</{item_tag}>")
-            append(f"</{tag}>")
+            append(end)
         else:
-            append(f"<{tag}>{_text(value)}</{tag}>")
+            append(f"{start}{_text(value)}{end}")
 
 
 # Per (order, names in the order given, prefix): the names in the order they are written, each
