@@ -17,7 +17,7 @@ Masked forms: a PAN keeps its last 4 digits (``****1234``), a token its length, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ._masked import Masked
@@ -50,6 +50,18 @@ def add_sensitive_fields(fields: Mapping[str, str]) -> None:
     a field marked by one dictionary stays masked for every other one in the process."""
     SENSITIVE_FIELDS.update(fields)
     _NAME_RULES.clear()  # the names' rules are worked out again with the new marks
+    for forget in _MARKS_WATCHERS:
+        forget()
+
+
+# What other modules worked out from the names' rules (the encoder's plans): forgotten when the
+# marks change.
+_MARKS_WATCHERS: list[Callable[[], None]] = []
+
+
+def when_marks_change(forget: Callable[[], None]) -> None:
+    """Call ``forget`` whenever :func:`add_sensitive_fields` adds marks."""
+    _MARKS_WATCHERS.append(forget)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -100,12 +112,12 @@ def _name_rule(name: str) -> str:
 
 
 # The lengths _PAN_LIKE can match: 13 to 19 digits, and a final "\n" its "$" lets through.
-_PAN_SHORTEST, _PAN_LONGEST = 13, 20
+PAN_SHORTEST, PAN_LONGEST = 13, 20
 
 
 def _card_number_like(value: str) -> bool:
     # The length first: most values are far from a card number's.
-    return _PAN_SHORTEST <= len(value) <= _PAN_LONGEST and _PAN_LIKE.match(value) is not None
+    return PAN_SHORTEST <= len(value) <= PAN_LONGEST and _PAN_LIKE.match(value) is not None
 
 
 def _kind(rule: str, value: str) -> str | None:
@@ -117,6 +129,13 @@ def _kind(rule: str, value: str) -> str | None:
     if rule is _BY_NAME:
         return "pan" if _card_number_like(value) else "token"
     return rule
+
+
+def masked_by_name(name: str) -> bool:
+    """True when every value of field ``name`` is masked, whatever it holds (by a dictionary's
+    mark or a name that looks sensitive); False when only a card number would be."""
+    rule = _NAME_RULES.get(name) or _name_rule(name)
+    return rule is not _BY_VALUE and rule is not _NEVER
 
 
 def kind_of(name: str, value: Any) -> str | None:
@@ -184,7 +203,7 @@ def mask_fields(value: Any) -> Any:
                         out[name] = item
                         continue
                     rule = _name_rule(name)
-                if rule is _BY_VALUE and not _PAN_SHORTEST <= len(item) <= _PAN_LONGEST:
+                if rule is _BY_VALUE and not PAN_SHORTEST <= len(item) <= PAN_LONGEST:
                     out[name] = item  # most names and values: not a card number (_kind)
                     continue
                 kind = _kind(rule, item)

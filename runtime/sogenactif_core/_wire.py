@@ -20,7 +20,15 @@ from ._errors import RequestValidationError
 from ._formats import format_pattern
 from ._masked import Masked
 from ._metadata import FieldRule, FunctionSpec, version_key
-from ._redact import mask_fields, redact_value
+from ._redact import (
+    PAN_LONGEST,
+    PAN_SHORTEST,
+    kind_of,
+    mask_fields,
+    masked_by_name,
+    redact_value,
+    when_marks_change,
+)
 from .seal import EXCLUDED_FIELDS, Sealer, seal_string
 
 logger = logging.getLogger("sogenactif")
@@ -224,7 +232,8 @@ def loose_integer_problems(
 #
 # How a value is checked (a step's kind), and what the step holds to check it:
 _UNKNOWN = 0  # no such field: None
-_OTHER = 1  # containers, lists, booleans, card data, numbers from a list: None (_encode_value)
+_OTHER = 1  # containers, lists, booleans, card data, numbers from a list: None (_encode_value);
+# text masked whatever it holds, by its name alone: _BY_NAME
 _ENUM = 2  # text from a list: the values a request may carry
 _TEXT = 3  # other text: the quick test (see _quick), or None
 _NUMBER = 4  # a number (digits): the quick test, or None
@@ -232,6 +241,7 @@ _Quick = tuple[Callable[[str], bool], int]
 _Step = tuple[str, "FieldRule | None", int, Any]
 _PLANS: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, FieldRule], tuple[_Step, ...]]] = {}
 _MAX_PLANS = 4096
+_BY_NAME = "masked by name"
 _QUICK_TESTS: dict[str, Callable[[str], bool]] = {
     "P": str.isprintable,
     "N": str.isdigit,
@@ -262,6 +272,8 @@ def _plan(values: Mapping[str, Any], rules: Mapping[str, FieldRule]) -> tuple[_S
             steps.append((name, None, _UNKNOWN, None))
         elif not rule.is_text or rule.sensitive:
             steps.append((name, rule, _OTHER, None))
+        elif masked_by_name(name):  # no mark in this dictionary, but masked (see _redact)
+            steps.append((name, rule, _OTHER, _BY_NAME))
         elif rule.kind == "integer":
             if rule.enum_values is not None:
                 steps.append((name, rule, _OTHER, None))
@@ -275,6 +287,9 @@ def _plan(values: Mapping[str, Any], rules: Mapping[str, FieldRule]) -> tuple[_S
     if len(_PLANS) < _MAX_PLANS:
         _PLANS[key] = (rules, plan)  # the rules kept too: an id is unique only while it lives
     return plan
+
+
+when_marks_change(_PLANS.clear)  # a plan knows which names are masked by name
 
 
 def _encode_mapping(
@@ -319,6 +334,9 @@ def _encode_mapping(
                 out[name] = _encode_sensitive(value, rule, prefix + name, problems, strict)
                 continue
             if kind == _OTHER:
+                if strict and check is _BY_NAME:
+                    problems.append((prefix + name, _NOT_PLAIN))  # the model path masks it
+                    continue
                 out[name] = _encode_value(
                     value, rule, prefix + name, problems, strict, pin, unknown
                 )
@@ -347,6 +365,13 @@ def _encode_mapping(
             if regex is not None and not regex.fullmatch(text):
                 if text or not rule.empty_allowed:  # "" is valid where the dictionary says so
                     problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
+        if PAN_SHORTEST <= len(text) <= PAN_LONGEST:
+            # Perhaps a card number where none is expected: masked as mask_fields masks the
+            # model path's values (a keyword call's arrive here unmasked).
+            masking = kind_of(name, text)
+            if masking is not None:
+                out[name] = Masked(text, masking)
+                continue
         out[name] = text
     for name in required:
         value = out.get(name)
@@ -477,6 +502,12 @@ def _encode_value(
 # type, other names, a member that is not text, a value that fails) returns None, and the item
 # by item path decides and explains, with the same result for the calls this path accepts
 # (tests/client/test_wire_fastpath.py checks it).
+#
+# Card numbers where none is expected are masked, as mask_fields masks the model path's values.
+# The expression tried first also refuses a value that starts with 13 digits (a lookahead that
+# fails at the first other character: nearly free); only when it fails is the expression without
+# that refusal tried, and if that one accepts, the items are masked by mask_fields. A search for
+# 13 digits over the joined values would cost more than every other check together.
 
 _SEP = "\x00"
 # Custom patterns compiled into a list plan: anchored, and made of what cannot match a NUL (no
@@ -488,7 +519,9 @@ _INTEGER_FORMAT = re.compile(r"N([1-9][0-9]*)")
 class _ListPlan(NamedTuple):
     names: tuple[str, ...]  # in ASCII order
     values: Any  # itemgetter of those names
-    regex: re.Pattern[str]  # one or more items' values, NUL-separated, in that order
+    regex: re.Pattern[str]  # one or more items' values, NUL-separated, in that order; no value
+    # starting with digits enough for a card number
+    lax: re.Pattern[str]  # the same, with such values
 
 
 _LIST_PLANS: dict[tuple[int, tuple[str, ...]], tuple[FieldRule, _ListPlan | None]] = {}
@@ -533,15 +566,36 @@ def _list_plan(item: FieldRule, names: tuple[str, ...]) -> _ListPlan | None:
     required = item.required_children
     ordered = tuple(sorted(names))
     checks = [
-        _member_check(children[name], name in required) if name in children else None
+        _member_check(children[name], name in required)
+        if name in children and not masked_by_name(name)
+        else None
         for name in ordered
     ]
     if len(ordered) > 1 and set(required) <= set(names) and None not in checks:
-        one = _SEP.join(str(check) for check in checks)
-        plan = _ListPlan(ordered, itemgetter(*ordered), re.compile(f"{one}(?:{_SEP}{one})*"))
+        lax = _SEP.join(str(check) for check in checks)
+        one = _SEP.join(
+            str(check) if _short_number(children[name]) else f"{_NO_CARD_NUMBER}{check}"
+            for name, check in zip(ordered, checks, strict=True)
+        )
+        plan = _ListPlan(
+            ordered,
+            itemgetter(*ordered),
+            re.compile(f"{one}(?:{_SEP}{one})*"),
+            re.compile(f"{lax}(?:{_SEP}{lax})*"),
+        )
     if len(_LIST_PLANS) < _MAX_PLANS:
         _LIST_PLANS[key] = (item, plan)  # the rule kept too: an id is unique only while it lives
     return plan
+
+
+when_marks_change(_LIST_PLANS.clear)  # a plan leaves out the names masked by name
+_NO_CARD_NUMBER = rf"(?!\d{{{PAN_SHORTEST}}})"  # \d as in _redact: any digit, not only ASCII
+
+
+def _short_number(rule: FieldRule) -> bool:
+    """True for a number too short to be a card number (whose check is digits of its format)."""
+    match = _INTEGER_FORMAT.fullmatch(rule.format) if rule.kind == "integer" else None
+    return match is not None and int(match.group(1)) < PAN_SHORTEST
 
 
 def _encode_item_list(items: list[Any], item: FieldRule) -> list[dict[str, Any]] | None:
@@ -557,7 +611,8 @@ def _encode_item_list(items: list[Any], item: FieldRule) -> list[dict[str, Any]]
     if plan is None:
         return None
     rows: list[tuple[str, ...]] | None = None
-    if names == plan.names and set(map(tuple, items)) == {names}:
+    # (list.count compares by identity first: cheaper than a set of the tuples or the types.)
+    if names == plan.names and list(map(tuple, items)).count(names) == len(items):
         # Every item has the names in ASCII order already: its values are in the plan's order.
         values: Any = map(dict.values, items)
     elif set(map(len, items)) == {len(names)}:
@@ -569,14 +624,20 @@ def _encode_item_list(items: list[Any], item: FieldRule) -> list[dict[str, Any]]
     else:
         return None
     flat = list(chain.from_iterable(values))
-    if set(map(type, flat)) != {str}:
+    if list(map(type, flat)).count(str) != len(flat):  # exactly str, no subclass
         return None
     joined = _SEP.join(flat)
-    if joined.count(_SEP) != len(flat) - 1 or not plan.regex.fullmatch(joined):
+    if joined.count(_SEP) != len(flat) - 1:
         return None
-    if rows is None:
-        return list(map(dict.copy, items))  # already the wire form: in ASCII order, plain text
-    return list(map(dict, map(zip, repeat(plan.names), rows)))
+    masking = False
+    if plan.regex.fullmatch(joined) is None:
+        if plan.lax.fullmatch(joined) is None:
+            return None
+        masking = True  # digits enough for a card number: mask_fields decides (and copies)
+    if rows is None:  # already the wire form: in ASCII order, plain text
+        return list(map(mask_fields if masking else dict.copy, items))
+    wire = map(dict, map(zip, repeat(plan.names), rows))
+    return list(map(mask_fields, wire)) if masking else list(wire)
 
 
 def seal_request(

@@ -269,7 +269,7 @@ def test_keyword_fast_path_gives_what_the_model_path_gives(
     fn, given = call
     fast = _wire.encode_keywords(fn, given)
     if fast is not None:
-        assert fast == _model_path(fn, given)
+        assert _masks(fast) == _masks(_model_path(fn, given))  # masked alike, kinds too
         assert list(fast) == sorted(fast)
 
 
@@ -408,7 +408,7 @@ def test_a_list_checked_as_a_whole_gives_what_item_by_item_gives(
     if fast is not None:
         out, problems = _item_by_item(items, rule.item)
         assert problems == []
-        assert [list(d.items()) for d in fast] == [list(d.items()) for d in out]  # order too
+        assert [list(_masks(d).items()) for d in fast] == [list(_masks(d).items()) for d in out]
         assert all(a is not b for a, b in zip(fast, items, strict=True))  # copies
 
 
@@ -434,3 +434,106 @@ def test_the_benchmark_cart_is_checked_as_a_whole_and_a_bad_item_is_named() -> N
     with pytest.raises(sogenactif.RequestValidationError) as info:
         _wire.encode_request(CARD_ORDER, CARD_ORDER.request_model.model_validate(keywords))
     assert "shoppingCartDetail.shoppingCartItemList[500].productCode" in str(info.value)
+
+
+# --------------------------------------------------------------------------- card numbers where
+# none is expected: the keyword and whole-list paths mask them as the model path does (mask_fields
+# over the dumped model), so that no library frame holds one in clear.
+
+_LUHN_13 = "5302840034172"  # 13 digits, passes the Luhn check
+_LUHN_16 = "4973019999912764"
+
+
+def _masks(value: Any) -> Any:
+    """``value`` with every masked value shown as (kind, value): compares the kinds too."""
+    from sogenactif_core._masked import Masked
+
+    if type(value) is Masked:
+        return ("masked", value.kind, value.reveal())
+    if isinstance(value, dict):
+        return {k: _masks(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masks(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("text", [_LUHN_13, _LUHN_16, _LUHN_16 + "\n"])
+def test_a_card_number_in_free_text_is_masked_on_the_keyword_path(text: str) -> None:
+    from sogenactif.services.cash_management import ACCEPT_CHALLENGE
+
+    given = {"comment": text, "transaction_reference": "ref1"}
+    fast = _wire.encode_keywords(ACCEPT_CHALLENGE, given)
+    model = _model_path(ACCEPT_CHALLENGE, given)
+    if text.endswith("\n"):  # no format allows it: refused on both paths
+        assert fast is None and model is None
+        return
+    assert fast is not None and model is not None
+    assert _masks(fast)["comment"] == ("masked", "pan", text)
+    assert _masks(fast) == _masks(model)
+    assert "53028400" not in repr(fast) and "49730199" not in repr(fast)
+
+
+def test_digits_that_fail_the_luhn_check_or_name_an_identifier_stay_plain() -> None:
+    from sogenactif.services.cash_management import ACCEPT_CHALLENGE
+
+    fast = _wire.encode_keywords(ACCEPT_CHALLENGE, {"comment": "5302840034173"})
+    assert fast is not None and fast["comment"] == "5302840034173"
+    rule = FieldRule(name="merchantId", kind="string", format="N15")
+    out = _wire._encode_mapping({"merchantId": _LUHN_13}, {"merchantId": rule}, (), "", [], True)
+    assert out == {"merchantId": "5302840034172"}  # an identifier: never masked
+
+
+def test_a_card_number_in_a_cart_is_masked_on_the_whole_list_path() -> None:
+    from bench.samples import cart_item
+    from sogenactif.services.checkout import CARD_ORDER
+
+    item = CARD_ORDER.request_fields["shoppingCartDetail"].children["shoppingCartItemList"].item  # type: ignore[index, union-attr]
+    assert item is not None
+    for ordered in (True, False):
+        cart = [cart_item(i) for i in range(1, 4)]
+        cart[1]["productCode"] = _LUHN_13
+        cart[2]["productSKU"] = "5302840034173"  # not Luhn-valid: plain
+        if not ordered:
+            cart = [dict(reversed(list(d.items()))) for d in cart]
+        fast = _wire._encode_item_list(cart, item)
+        assert fast is not None  # still checked as a whole
+        out, problems = _item_by_item(cart, item)
+        assert problems == []
+        assert _masks(fast) == _masks(out)
+        assert _masks(fast)[1]["productCode"] == ("masked", "pan", _LUHN_13)
+        assert fast[2]["productSKU"] == "5302840034173"
+        assert [list(d) for d in fast] == [sorted(d) for d in cart]
+
+
+def test_a_name_masked_by_its_look_alone_is_left_to_the_model_path() -> None:
+    from sogenactif_core import _redact
+    from sogenactif_core._masked import Masked
+
+    rule = FieldRule(name="loyaltyToken", kind="string", format="ANS20")
+    rules = {"loyaltyToken": rule}
+    problems: list[tuple[str, str]] = []
+    _wire._encode_mapping({"loyaltyToken": "abc"}, rules, (), "", problems, True)
+    assert problems == [("loyaltyToken", _wire._NOT_PLAIN)]  # encode_keywords gives None
+    # The model path's values arrive masked by mask_fields, and stay so.
+    masked = _redact.mask_fields({"loyaltyToken": "abc"})
+    out = _wire._encode_mapping(masked, rules, (), "", problems := [])
+    assert problems == [] and type(out["loyaltyToken"]) is Masked
+
+
+def test_a_mark_added_later_reaches_the_plans_already_made() -> None:
+    from sogenactif_core import _redact
+    from sogenactif_core._masked import Masked
+
+    name = "favouriteColourOfTheTest"
+    rules = {name: FieldRule(name=name, kind="string", format="ANS20")}
+    assert _wire._encode_mapping({name: "blue"}, rules, (), "", [], True) == {name: "blue"}
+    try:
+        _redact.add_sensitive_fields({name: "secret"})
+        problems: list[tuple[str, str]] = []
+        _wire._encode_mapping({name: "blue"}, rules, (), "", problems, True)
+        assert problems == [(name, _wire._NOT_PLAIN)]
+        out = _wire._encode_mapping(_redact.mask_fields({name: "blue"}), rules, (), "", [])
+        assert type(out[name]) is Masked and out[name].kind == "secret"
+    finally:
+        del _redact.SENSITIVE_FIELDS[name]
+        _redact.add_sensitive_fields({})  # the rules and plans forgotten again
