@@ -51,7 +51,6 @@ from ._http import (
     DeadlinePassed,
     HttpReply,
     Timeouts,
-    announced_too_large,
     collect,
     deadline_error,
     expired_error,
@@ -90,6 +89,7 @@ def _state() -> _CallState:
 
 # Bodies up to this size go out in the same write as the request's head (see _Tracked.request).
 ONE_WRITE_MAX = 64 * 1024
+_LENGTH_HEADERS = frozenset({"content-length", "transfer-encoding"})  # lower-cased
 
 
 class _Tracked:
@@ -136,7 +136,7 @@ class _Tracked:
             and len(body) <= ONE_WRITE_MAX
             and headers is not None
             and not chunked
-            and not any(k.lower() in ("content-length", "transfer-encoding") for k in headers)
+            and _LENGTH_HEADERS.isdisjoint(map(str.lower, headers))
         ):
             # The head is written by endheaders() through send(), which appends the body.
             headers = {**headers, "Content-Length": str(len(body))}
@@ -371,14 +371,15 @@ class PoolSender:
             fault = ConnectError(f"could not send to {where} ({type(exc).__name__})")
         if fault is not None:
             raise fault
-        assert response is not None
+        assert isinstance(response, urllib3.HTTPResponse)
         content_type = response.headers.get("Content-Type", "")
-        declared = announced_too_large(response.headers, self.max_response_bytes)
+        # urllib3's reading of Content-Length (None: absent, not a number, or a chunked body).
+        length = response.length_remaining
         read_to_the_end = False
         try:
-            if declared is not None:
-                raise too_large_announced(where, declared, self.max_response_bytes)
-            content = self._read(response, where, deadline)
+            if length is not None and length > self.max_response_bytes:
+                raise too_large_announced(where, str(length), self.max_response_bytes)
+            content = self._read(response, where, deadline, length)
             read_to_the_end = True
         finally:
             if not read_to_the_end:
@@ -411,19 +412,17 @@ class PoolSender:
         return pool
 
     def _read(
-        self, response: urllib3.BaseHTTPResponse, where: str, deadline: float | None
+        self,
+        response: urllib3.HTTPResponse,
+        where: str,
+        deadline: float | None,
+        length: int | None,
     ) -> Masked:
         u3 = urllib3.exceptions
         fault: TransportError | None = None
         try:
-            headers = response.headers
-            length = headers.get("Content-Length")
-            if (
-                length is not None
-                and length.isdigit()  # and not over the limit: checked before reading
-                and "Content-Encoding" not in headers
-                and "Transfer-Encoding" not in headers
-            ):
+            # A length not over the limit (checked before reading), not chunked.
+            if length is not None and "Content-Encoding" not in response.headers:
                 # Performance (issue 16): a body of announced length, as it is sent: read in one
                 # go (urllib3 refuses a shorter one); the watchdog bounds the wait.
                 read = Masked(response.read(decode_content=False), "body")

@@ -20,22 +20,22 @@ from collections.abc import Callable
 class Ticket:
     """One registered deadline; :meth:`Watchdog.cancel` it when the call is over."""
 
-    __slots__ = ("action", "deadline", "done", "expired", "order")
+    __slots__ = ("action", "done", "expired")
 
-    def __init__(self, deadline: float, order: int, action: Callable[[], None]) -> None:
-        self.deadline = deadline
-        self.order = order
+    def __init__(self, action: Callable[[], None]) -> None:
         self.action = action
         self.done = False  # cancelled or expired
         self.expired = False  # the action ran
 
-    def __lt__(self, other: Ticket) -> bool:
-        return (self.deadline, self.order) < (other.deadline, other.order)
+
+# The heap's entries: (deadline, order of registration, ticket), compared as tuples (in C; the
+# order breaks ties, so tickets are never compared).
+_Entry = tuple[float, int, Ticket]
 
 
 class Watchdog:
     def __init__(self) -> None:
-        self._heap: list[Ticket] = []
+        self._heap: list[_Entry] = []
         self._wake = threading.Condition(threading.Lock())
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
@@ -43,15 +43,15 @@ class Watchdog:
 
     def watch(self, deadline: float, action: Callable[[], None]) -> Ticket:
         """Run ``action`` at ``deadline`` (``time.monotonic()``) unless cancelled before."""
-        ticket = Ticket(deadline, next(self._order), action)
+        ticket = Ticket(action)
         with self._wake:
-            heapq.heappush(self._heap, ticket)
+            heapq.heappush(self._heap, (deadline, next(self._order), ticket))
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="sogenactif-deadlines", daemon=True
                 )
                 self._thread.start()
-            elif self._heap[0] is ticket:
+            elif self._heap[0][2] is ticket:
                 self._wake.notify()  # earlier than what the thread waits for
         return ticket
 
@@ -64,7 +64,7 @@ class Watchdog:
             self._cancelled += 1
             if self._cancelled > 64 and self._cancelled > len(self._heap) // 2:
                 # Keep the heap as small as the calls in flight.
-                self._heap = [t for t in self._heap if not t.done]
+                self._heap = [entry for entry in self._heap if not entry[2].done]
                 heapq.heapify(self._heap)
                 self._cancelled = 0
             return True
@@ -72,14 +72,14 @@ class Watchdog:
     def _run(self) -> None:
         with self._wake:
             while True:
-                while self._heap and self._heap[0].done:
+                while self._heap and self._heap[0][2].done:
                     heapq.heappop(self._heap)
                     self._cancelled = max(0, self._cancelled - 1)
                 if not self._heap:
                     self._wake.wait()
                     continue
-                ticket = self._heap[0]
-                wait = ticket.deadline - time.monotonic()
+                deadline, _, ticket = self._heap[0]
+                wait = deadline - time.monotonic()
                 if wait > 0:
                     self._wake.wait(wait)
                     continue
