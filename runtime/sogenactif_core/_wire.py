@@ -365,7 +365,7 @@ def _encode_mapping(
             if regex is not None and not regex.fullmatch(text):
                 if text or not rule.empty_allowed:  # "" is valid where the dictionary says so
                     problems.append((prefix + name, f"must be {rule.meaning} ({rule.format})"))
-        if PAN_SHORTEST <= len(text) <= PAN_LONGEST:
+        if PAN_SHORTEST <= len(text) <= PAN_LONGEST and text[0].isdigit():
             # Perhaps a card number where none is expected: masked as mask_fields masks the
             # model path's values (a keyword call's arrive here unmasked).
             masking = kind_of(name, text)

@@ -424,3 +424,38 @@ def test_both_parsers_read_the_same_tree_and_name_the_same_errors() -> None:
     assert str(fast.value) == str(slow.value) == "mismatched tag at line 2, column 5"
     with pytest.raises(_xml.XMLError, match="undefined entity"):
         _xml.parse(b"<a>&x;</a>")
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        ("<a>1</a><b/><c></c><d> </d>", {"a": "1", "d": " "}),  # empty elements are absent
+        ("<a>1</a><a>2</a>", {"a": ["1", "2"]}),  # a name repeated without a wrapper: a list
+        ("<a>1</a><a/>", {"a": "1"}),
+        ("<a/><a>2</a><b>3</b>", {"a": "2", "b": "3"}),
+        ('<x:a xmlns:x="urn:x">1</x:a><a>2</a>', {"a": ["1", "2"]}),  # by local name
+        ("<a>1</a><c><d>2</d></c>", {"a": "1", "c": {"d": "2"}}),  # not leaves only
+    ],
+)
+def test_an_output_of_leaves_reads_as_every_other_output(inner: str, expected: Any) -> None:
+    """Issue 16: an element whose children are all leaves is read in one pass (most answers);
+    repeated or empty names take the general path, which gives the same shapes."""
+    from sogenactif_core._soap import _read_value, read_fields
+    from sogenactif_core._xml import parse
+
+    node = parse(f"<o>{inner}</o>".encode())
+    assert read_fields(node, {}) == expected
+    general: dict[str, Any] = {}  # the general loop, for comparison
+    for element in node:
+        value = _read_value(element, {})
+        name = element.tag.rpartition("}")[2]
+        if value is not None:
+            previous = general.get(name)
+            general[name] = (
+                value
+                if previous is None
+                else [*previous, value]
+                if isinstance(previous, list)
+                else [previous, value]
+            )
+    assert general == expected
