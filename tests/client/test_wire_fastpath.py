@@ -537,3 +537,35 @@ def test_a_mark_added_later_reaches_the_plans_already_made() -> None:
     finally:
         del _redact.SENSITIVE_FIELDS[name]
         _redact.add_sensitive_fields({})  # the rules and plans forgotten again
+
+
+@pytest.mark.parametrize("protocol", ["rest", "soap"])
+def test_card_numbers_where_none_is_expected_go_out_sealed_and_are_logged_masked(
+    protocol: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The masked values of the keyword and whole-list paths are written and sealed by their
+    value: the simulator verifies the request's seal, and the DEBUG log shows none of them."""
+    import logging
+
+    from bench.samples import cart_item
+    from sogenactif.testing import Simulator
+    from tests.support import FUTURE
+
+    cart = [cart_item(i) for i in range(1, 4)]
+    cart[1]["productCode"] = _LUHN_16
+    with Simulator() as sim, sim.client(protocol, timeout=10) as client:  # type: ignore[arg-type]
+        with caplog.at_level(logging.DEBUG, logger="sogenactif"):
+            paid = client.checkout.card_order(
+                amount=60,
+                currency_code="978",
+                card_number="4100000000000000",
+                card_expiry_date=FUTURE,
+                transaction_reference="LUHN1",
+                return_context=_LUHN_13,
+                shopping_cart_detail={"shoppingCartItemList": cart},
+            )
+        assert paid.response_code == "00" and paid.sealed
+    logged = caplog.text
+    assert "checkout.cardOrder request" in logged
+    assert _LUHN_13 not in logged and _LUHN_16 not in logged
+    assert "****4172" in logged and "****2764" in logged
