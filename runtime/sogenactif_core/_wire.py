@@ -735,7 +735,12 @@ def _may_be_unsendable(fields: Mapping[str, Any], text: str) -> bool:
     envelope), which holds every text value of the request, instead of a walk that builds every
     field's path; :func:`_unsendable_text` walks only when the search finds something (or when a
     top-level name the seal leaves out is among ``fields``)."""
-    return not EXCLUDED_FIELDS.isdisjoint(fields) or _UNSENDABLE.search(text) is not None
+    # str.isprintable() is False for every character _UNSENDABLE finds (control characters are
+    # Cc, surrogates Cs, U+FFFE/U+FFFF unassigned) and runs in a tight loop: only a text that
+    # holds some other non-printable character (a no-break space …) is searched.
+    return not EXCLUDED_FIELDS.isdisjoint(fields) or (
+        not text.isprintable() and _UNSENDABLE.search(text) is not None
+    )
 
 
 def _unsendable_text(value: Any, path: str) -> list[tuple[str, str]]:
