@@ -558,17 +558,38 @@ def _soap_overrides(
     return checked
 
 
+# A call waits at most this long (every wait of the platform's clocks and sockets holds it; a
+# payment call that waits longer is a bug, and "no timeout" is not offered).
+MAX_TIMEOUT = 86_400
+
+
 def _timeouts(timeout: float | tuple[float, float], connect: float | None) -> Timeouts:
     """``timeout`` seconds for the whole call (every attempt and wait of a retry policy
     included), each connection and read waiting at most that; or, as requests takes it, a
     ``(connect, read)`` pair, the whole call then bounded by their sum."""
     if isinstance(timeout, tuple):
+        if len(timeout) != 2:
+            raise ConfigurationError(
+                "timeout must be a number of seconds or a (connect, read) pair"
+            )
         connect_s, read_s = timeout
+        read_s = _seconds("timeout", read_s)
+        connect_s = _seconds("connect timeout", connect_s)
     else:
-        read_s = timeout
-        connect_s = connect if connect is not None else min(10.0, float(timeout))
-    for name, value in (("connect timeout", connect_s), ("timeout", read_s)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ConfigurationError(f"{name} must be a positive number of seconds")
-    total = float(read_s) + float(connect_s) if isinstance(timeout, tuple) else float(read_s)
-    return Timeouts(connect=float(connect_s), read=float(read_s), total=total)
+        read_s = _seconds("timeout", timeout)
+        connect_s = min(10.0, read_s) if connect is None else _seconds("connect timeout", connect)
+    total = read_s + connect_s if isinstance(timeout, tuple) else read_s
+    return Timeouts(connect=connect_s, read=read_s, total=total)
+
+
+def _seconds(name: str, value: object) -> float:
+    """A timeout given in seconds, checked (NaN and infinity refused too)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 < value <= MAX_TIMEOUT
+    ):
+        raise ConfigurationError(
+            f"{name} must be a positive number of seconds, at most {MAX_TIMEOUT:,} (a day)"
+        )
+    return float(value)

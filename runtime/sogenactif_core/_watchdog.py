@@ -33,6 +33,9 @@ class Ticket:
 _Entry = tuple[float, int, Ticket]
 
 
+_LONGEST_WAIT = 3600.0  # seconds; the thread looks at its heap again after that
+
+
 class Watchdog:
     def __init__(self) -> None:
         self._heap: list[_Entry] = []
@@ -81,7 +84,9 @@ class Watchdog:
                 deadline, _, ticket = self._heap[0]
                 wait = deadline - time.monotonic()
                 if wait > 0:
-                    self._wake.wait(wait)
+                    # Bounded: a platform's lock cannot wait past its clock's range, and a
+                    # failed wait would end the thread (every later deadline unwatched).
+                    self._wake.wait(min(wait, _LONGEST_WAIT))
                     continue
                 heapq.heappop(self._heap)
                 ticket.done = ticket.expired = True

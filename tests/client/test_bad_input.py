@@ -523,3 +523,54 @@ def test_list_items_with_keys_that_are_not_text_are_refused_by_name(
         client_with(transport, kind).token.pan_to_token(pan_data_list=items)
     assert info.value.fields and all(f.startswith("panDataList[") for f in info.value.fields)
     assert "keys should be strings" in str(info.value) and transport.calls == []
+
+
+# --------------------------------------------------------------------------- timeouts
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"timeout": "30"}, "timeout"),
+        ({"timeout": float("inf")}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": 1e12}, "timeout"),  # past what the platform's waits can hold
+        ({"timeout": 86_401}, "timeout"),
+        ({"timeout": -1}, "timeout"),
+        ({"timeout": True}, "timeout"),
+        ({"timeout": (1.0,)}, "timeout"),
+        ({"timeout": (None, 5)}, "connect timeout"),
+        ({"timeout": (5, float("inf"))}, "timeout"),
+        ({"timeout": 5, "connect_timeout": float("inf")}, "connect timeout"),
+        ({"timeout": 5, "connect_timeout": "1"}, "connect timeout"),
+    ],
+)
+def test_timeouts_that_no_wait_can_hold_are_refused_by_name(
+    options: dict[str, Any], named: str, kind: str
+) -> None:
+    """Refused as the client is made, with the option's name: not an OverflowError from a
+    socket at the first call, nor a deadline thread ended by one."""
+    with pytest.raises(sogenactif.ConfigurationError) as refused:
+        either_client(kind, merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, **options)
+    assert str(refused.value).startswith(f"{named} must be")
+
+
+def test_a_deadline_far_away_does_not_stop_the_watchdog() -> None:
+    """Its wait is bounded: a deadline past what the platform's lock can wait for (a client's
+    deadline never is, but the watchdog is shared) leaves it watching the others."""
+    import threading
+    import time
+
+    from sogenactif_core._watchdog import WATCHDOG
+
+    fired = threading.Event()
+    far = WATCHDOG.watch(time.monotonic() + 1e12, lambda: None)
+    time.sleep(0.05)  # the thread waits for the far deadline now
+    near = WATCHDOG.watch(time.monotonic() + 0.05, fired.set)
+    try:
+        assert fired.wait(5), "the watchdog stopped"
+    finally:
+        WATCHDOG.cancel(far)
+        WATCHDOG.cancel(near)
+    assert WATCHDOG._thread is not None and WATCHDOG._thread.is_alive()
