@@ -32,6 +32,7 @@ from .views import (
     enum_attributes,
     enum_list_doc,
     enum_member_doc,
+    envelope_formats,
     list_items,
     models_views,
     py_str,
@@ -115,6 +116,7 @@ def render_templates(spec: Spec, full: Spec) -> dict[str, str]:
         "enum_attributes": enum_attributes(spec),
         "list_items": list_items(spec),
         "sensitive": sensitive_fields(spec),
+        "envelope_formats": envelope_formats(spec),
         "error_names": ERROR_NAMES,
     }
     one_per_package = {

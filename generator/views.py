@@ -468,6 +468,17 @@ def list_items(spec: Spec) -> list[tuple[str, str]]:
     return sorted(items.items())
 
 
+def envelope_formats(spec: Spec) -> list[tuple[str, str]]:
+    """The formats of the envelope fields a client fills from its settings (``merchantId``,
+    ``intermediateServiceProviderId`` …), by name: checked when the client is made."""
+    found = []
+    for name in spec.platform.envelope_fields:
+        definition = spec.fields.get(name)
+        if definition is not None and definition.format is not None:
+            found.append((name, str(definition.format)))
+    return sorted(found)
+
+
 def sensitive_fields(spec: Spec) -> list[tuple[str, str]]:
     """Fields holding card data or secrets and how they are masked (spec: ``sensitive``)."""
     found: dict[str, str] = {}

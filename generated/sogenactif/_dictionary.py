@@ -157,4 +157,12 @@ DICTIONARY = DataDictionary(
             "99",
         }
     ),
+    envelope_formats={
+        "interfaceVersion": "ANS20",
+        "intermediateServiceProviderId": "ANS20",
+        "keyVersion": "N10",
+        "merchantId": "N15",
+        "seal": "AN128",
+        "sealAlgorithm": "ANS20",
+    },
 )

@@ -35,6 +35,7 @@ from ._errors import (
     SogenactifError,
     UnsignedResponseError,
 )
+from ._formats import format_meaning, format_pattern
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
 from ._masked import Masked, reveal, reveal_all
 from ._metadata import FunctionSpec, version_key
@@ -125,6 +126,13 @@ class ClientCore:
             or not (0 < key_version < 10**10)
         ):
             raise ConfigurationError("key_version must be a positive whole number (N10)")
+        if intermediate_service_provider_id is not None:
+            _check_envelope_setting(
+                "intermediate_service_provider_id",
+                "intermediateServiceProviderId",
+                intermediate_service_provider_id,
+                dictionary,
+            )
         if seal_algorithm not in ALGORITHMS:
             raise ConfigurationError(
                 f"seal_algorithm {seal_algorithm!r} is not one of {', '.join(ALGORITHMS)}"
@@ -556,6 +564,19 @@ def _soap_overrides(
             raise ConfigurationError(f"{option}[{key!r}] must be {what}, not {value!r}")
         checked[name] = value
     return checked
+
+
+def _check_envelope_setting(
+    option: str, name: str, value: object, dictionary: DataDictionary
+) -> None:
+    """A setting the client sends as envelope field ``name``: text of the dictionary's format
+    (else it would be refused by the platform, or, with a control character, break SOAP)."""
+    fmt = dictionary.envelope_formats.get(name)
+    if not isinstance(value, str) or (
+        fmt is not None and re.fullmatch(format_pattern(fmt), value) is None
+    ):
+        shape = f"{format_meaning(fmt)} ({fmt})" if fmt is not None else "text"
+        raise ConfigurationError(f"{option} must be {shape}: the {name} of every request")
 
 
 # A call waits at most this long (every wait of the platform's clocks and sockets holds it; a

@@ -58,6 +58,7 @@ class DataDictionary:
         interface_versions: tuple[str, ...] = (),
         package_version: str = "",
         unsigned_refusals: frozenset[str] = frozenset(),
+        envelope_formats: Mapping[str, str] | None = None,
     ) -> None:
         # The version requests declare unless a client pins another one.
         self.interface_version = interface_version
@@ -82,6 +83,9 @@ class DataDictionary:
         # responseCode values an answer may carry without a seal (refusals that report nothing
         # was done); any other unsigned answer is refused as untrusted (ClientCore._response).
         self.unsigned_refusals = unsigned_refusals
+        # Envelope fields filled from a client's settings -> their formats (checked when the
+        # client is made: merchantId N15, intermediateServiceProviderId ANS20 …).
+        self.envelope_formats = dict(envelope_formats or {})
         # From the moment a dictionary exists, its card-data fields are masked everywhere in the
         # process (logs, reprs, errors), whichever object shows them.
         _redact.add_sensitive_fields(sensitive_fields)

@@ -574,3 +574,29 @@ def test_a_deadline_far_away_does_not_stop_the_watchdog() -> None:
         WATCHDOG.cancel(far)
         WATCHDOG.cancel(near)
     assert WATCHDOG._thread is not None and WATCHDOG._thread.is_alive()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("value", ["a\x01b", "line\nbreak", 123, "x" * 21, b"ISP"])
+def test_an_intermediate_service_provider_id_outside_its_format_is_refused(
+    value: Any, kind: str
+) -> None:
+    """It goes into every request's envelope, where the request checks do not look: a control
+    character used to break the SOAP body and a number went out as a JSON number."""
+    with pytest.raises(sogenactif.ConfigurationError) as refused:
+        either_client(
+            kind,
+            merchant_id=MERCHANT_ID,
+            secret_key=SECRET_KEY,
+            intermediate_service_provider_id=value,
+        )
+    assert str(refused.value).startswith("intermediate_service_provider_id must be")
+    assert "(ANS20)" in str(refused.value)
+    client = either_client(
+        kind,
+        merchant_id=MERCHANT_ID,
+        secret_key=SECRET_KEY,
+        intermediate_service_provider_id="ISP-1 é",
+    )
+    assert client.intermediate_service_provider_id == "ISP-1 é"
+    client.close()

@@ -258,6 +258,36 @@ def test_interface_version_is_checked(
     assert verify_seal(response, sim.secret_key)
 
 
+@pytest.mark.parametrize(
+    ("value", "version", "code"),
+    [
+        ("ISP-1", None, "00"),
+        ("x" * 21, None, "30"),  # ANS20
+        ("a\x01b", None, "30"),
+        (7, None, "30"),  # a number where text is expected
+        ("ISP-1", "2.11", "12"),  # cardOrder's envelope carries it from 2.12
+        ("ISP-1", "2.12", "00"),
+    ],
+)
+def test_an_intermediate_service_provider_id_is_checked(
+    sim: Simulator, protocol: str, value: Any, version: str | None, code: str
+) -> None:
+    if protocol == "soap" and (value == "a\x01b" or value == 7):
+        return  # XML 1.0 cannot carry the first (its body is refused), and has no numbers
+    reference = f"ISP{len(str(value))}{version or ''}{protocol}".replace(".", "")
+    fields = {
+        **envelope(sim, "checkout", version),
+        **CARD_ORDER,
+        "transactionReference": reference,
+        "intermediateServiceProviderId": value,
+    }
+    response = post(sim, protocol, "checkout", "cardOrder", sealed(fields, sim.secret_key))
+    assert response["responseCode"] == code
+    if code != "00":
+        assert response["errorFieldName"] == "intermediateServiceProviderId"
+    assert verify_seal(response, sim.secret_key)
+
+
 def test_older_interface_versions_are_served(sim: Simulator, protocol: str) -> None:
     for version in ("2.3", "2.49", DICTIONARY.interface_version):
         fields = {**CARD_ORDER, "transactionReference": f"V{version.replace('.', '')}{protocol}"}

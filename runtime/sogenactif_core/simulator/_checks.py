@@ -28,6 +28,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .._formats import format_pattern
 from .._metadata import FieldRule, FunctionSpec
 
 # Filled in by every client, checked by the platform before the function's own fields.
@@ -90,6 +91,33 @@ def check_structure(value: Any, path: str) -> None:
             check_structure(item, f"{path}[{index}]")
         return
     raise Refusal("30", path)
+
+
+# Envelope fields a shop may set besides its identity and seal (checked with the shop, above).
+_SHOP_SETTINGS = ("intermediateServiceProviderId",)
+
+
+def check_envelope(
+    fields: Mapping[str, Any],
+    fn: FunctionSpec[Any, Any],
+    formats: Mapping[str, str],
+    declared: Version,
+) -> None:
+    """An ``intermediateServiceProviderId``: 12 when newer than the declared version for this
+    function, 30 when not text of its format (an inference: the platform checks envelope fields
+    as it checks the function's own)."""
+    for name in _SHOP_SETTINGS:
+        value = fields.get(name)
+        if absent(value):
+            continue
+        since = fn.envelope_since.get(name)
+        if since is not None and version(since) > declared:
+            raise Refusal("12", name)
+        fmt = formats.get(name)
+        if not isinstance(value, str) or (
+            fmt is not None and re.fullmatch(format_pattern(fmt), value) is None
+        ):
+            raise Refusal("30", name)
 
 
 def check_request(fields: Mapping[str, Any], fn: FunctionSpec[Any, Any], declared: Version) -> None:

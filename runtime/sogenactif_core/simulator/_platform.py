@@ -10,7 +10,8 @@ For each request, in this order (the first failure answers):
    From here on every response is sealed with the shop's key and the request's algorithm.
 3. ``interfaceVersion``: missing 12, not ``<PREFIX>_<version>`` 30, a prefix that is not the
    service's (``IR_WS_`` for checkout …) 12, a version older than 2.0 or newer than the
-   simulated platform's 12.
+   simulated platform's 12. ``intermediateServiceProviderId``: newer than the declared version
+   for the function 12, not text of its format (ANS20) 30.
 4. The function's fields against the dictionary of the declared version (see ``_checks``).
 5. The function's behaviour (see ``_behaviour``), against the SQLite state.
 
@@ -38,6 +39,7 @@ from ._checks import (
     Refusal,
     Version,
     absent,
+    check_envelope,
     check_request,
     check_structure,
     split_interface_version,
@@ -349,6 +351,7 @@ class Platform:
         ):
             raise Refusal("34")
         declared = self._declared_version(entry, fields.get("interfaceVersion"))
+        check_envelope(fields, entry.fn, self.dictionary.envelope_formats, version(declared))
         check_request(fields, entry.fn, version(declared))
         behaviour = self.behaviours.get((entry.fn.service, entry.fn.name), self.fallback)
         with self.store.atomic():
