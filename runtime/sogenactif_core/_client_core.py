@@ -14,11 +14,13 @@ carry no chained exception that could hold the rejected input.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -157,6 +159,13 @@ class ClientCore:
                 "proxies, verify and cert configure the client's own connections: with a "
                 "session of your own, set them on the session"
             )
+        for option, flag in (
+            ("require_response_seal", require_response_seal),
+            ("accept_unsigned_test_responses", accept_unsigned_test_responses),
+            ("trust_env", trust_env),
+        ):
+            if not isinstance(flag, bool):  # "false" would be read as true
+                raise ConfigurationError(f"{option} must be True or False")
         if accept_unsigned_test_responses and environment != "test":
             raise ConfigurationError(
                 "accept_unsigned_test_responses is for environment='test' alone: never for "
@@ -194,7 +203,7 @@ class ClientCore:
         # The key, held by what seals and verifies with it (never shown, never pickled).
         self._sealer = Sealer(secret, seal_algorithm)
         self.connection_options = ConnectionOptions(
-            max_response_bytes, proxies, verify, cert, trust_env
+            max_response_bytes, _proxies(proxies), _verify(verify), _cert(cert), trust_env
         )
         self.transport = transport if transport is not None else self._new_transport(session)
 
@@ -577,6 +586,69 @@ def _check_envelope_setting(
     ):
         shape = f"{format_meaning(fmt)} ({fmt})" if fmt is not None else "text"
         raise ConfigurationError(f"{option} must be {shape}: the {name} of every request")
+
+
+_PROXY_KEYS = ("http", "https", "all")
+
+
+def _proxies(proxies: Mapping[str, str | None] | None) -> dict[str, str] | None:
+    """``proxies`` checked: by the scheme of the URLs they serve, each an http:// or https://
+    proxy URL with a host (None or "": none for that scheme). A key requests would read per host
+    ("https://host") is refused rather than ignored: the calls would go out without the proxy."""
+    if proxies is None:
+        return None
+    if not isinstance(proxies, Mapping):
+        raise ConfigurationError("proxies must be a mapping of 'http', 'https' or 'all' to a URL")
+    checked: dict[str, str] = {}
+    for key, url in proxies.items():
+        if key not in _PROXY_KEYS:
+            raise ConfigurationError(
+                f"proxies: {key!r} is not 'http', 'https' or 'all' (the scheme of the URLs the "
+                "proxy serves)"
+            )
+        if url is None or url == "":
+            continue
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            # The URL itself is not shown: it may hold the proxy's password.
+            raise ConfigurationError(
+                f"proxies[{key!r}] must be an http:// or https:// proxy URL with a host"
+            )
+        checked[key] = url
+    return checked
+
+
+def _verify(verify: bool | str | os.PathLike[str]) -> bool | str:
+    """True, False or the path of a CA bundle (a file) or directory, which exists."""
+    if isinstance(verify, bool):
+        return verify
+    if isinstance(verify, os.PathLike):
+        verify = os.fspath(verify)
+    if not isinstance(verify, str) or not verify:
+        raise ConfigurationError("verify must be True, False or the path of a CA bundle")
+    if not os.path.exists(verify):
+        raise ConfigurationError(f"verify: no CA bundle at {verify!r}")
+    return verify
+
+
+def _cert(
+    cert: str | os.PathLike[str] | tuple[str | os.PathLike[str], str | os.PathLike[str]] | None,
+) -> str | tuple[str, str] | None:
+    """None, the path of a client certificate (with its key), or (certificate, key) paths."""
+    if cert is None:
+        return None
+    paths = cert if isinstance(cert, tuple) else (cert,)
+    if (isinstance(cert, tuple) and len(cert) != 2) or not all(
+        isinstance(p, (str, os.PathLike)) and os.fspath(p) for p in paths
+    ):
+        raise ConfigurationError(
+            "cert must be the path of a client certificate, or a (certificate, key) pair of paths"
+        )
+    names = tuple(os.fspath(p) for p in paths)
+    for name in names:
+        if not os.path.isfile(name):
+            raise ConfigurationError(f"cert: no file at {name!r}")
+    return (names[0], names[1]) if len(names) == 2 else names[0]
 
 
 # A call waits at most this long (every wait of the platform's clocks and sockets holds it; a

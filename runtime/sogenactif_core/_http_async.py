@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from ._errors import (
+    ConfigurationError,
     ReadTimeoutError,
     ResponseTooLargeError,
     TransportError,
@@ -48,22 +49,41 @@ _SENDING = ("http11.send_request_headers.started", "http2.send_request_headers.s
 
 
 def _ssl_context(verify: bool | str, cert: str | tuple[str, str] | None, trust_env: bool) -> Any:
-    """httpx's ``verify`` for the same settings as the sync pool's."""
+    """httpx's ``verify`` for the same settings as the sync pool's; a CA bundle or a client
+    certificate that cannot be loaded is a :class:`ConfigurationError` naming the option."""
+    problem = ""
+    try:
+        context = _trust_context(verify, trust_env)
+    except OSError as exc:  # ssl.SSLError included
+        problem = type(exc).__name__
+    if problem:
+        raise ConfigurationError(f"verify: the CA bundle could not be loaded ({problem})")
+    if cert is not None:
+        cert_file, key_file = cert if isinstance(cert, tuple) else (cert, None)
+        try:
+            context.load_cert_chain(cert_file, key_file)
+        except OSError as exc:
+            problem = type(exc).__name__
+        if problem:
+            raise ConfigurationError(
+                f"cert: the client certificate could not be loaded ({problem})"
+            )
+    return context
+
+
+def _trust_context(verify: bool | str, trust_env: bool) -> ssl.SSLContext:
     settings = _ca_settings(verify, trust_env)
     if settings.get("cert_reqs") == "CERT_NONE":
         context: ssl.SSLContext = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-    elif "ssl_context" in settings:
+        return context
+    if "ssl_context" in settings:
         context = settings["ssl_context"]
-    else:
-        context = ssl.create_default_context(
-            cafile=settings.get("ca_certs"), capath=settings.get("ca_cert_dir")
-        )
-    if cert is not None:
-        cert_file, key_file = cert if isinstance(cert, tuple) else (cert, None)
-        context.load_cert_chain(cert_file, key_file)
-    return context
+        return context
+    return ssl.create_default_context(
+        cafile=settings.get("ca_certs"), capath=settings.get("ca_cert_dir")
+    )
 
 
 class HttpxSender:

@@ -600,3 +600,74 @@ def test_an_intermediate_service_provider_id_outside_its_format_is_refused(
     )
     assert client.intermediate_service_provider_id == "ISP-1 é"
     client.close()
+
+
+# --------------------------------------------------------------------------- connection options
+
+TLS = ROOT / "tests" / "tls"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"proxies": ["http://p:1"]}, "proxies must be a mapping"),
+        ({"proxies": {"http": 123}}, "proxies['http'] must be an http:// or https:// proxy URL"),
+        ({"proxies": {"https": "socks5://p:1"}}, "proxies['https'] must be"),
+        ({"proxies": {"https": "p:1"}}, "proxies['https'] must be"),
+        # requests' per-host keys: refused, else the calls would go out without the proxy
+        ({"proxies": {"https://office-server.example": "http://p:1"}}, "proxies: 'https://"),
+        ({"verify": 1}, "verify must be True, False or the path"),
+        ({"verify": ""}, "verify must be True, False or the path"),
+        ({"verify": "/no/such/bundle.pem"}, "verify: no CA bundle at"),
+        ({"cert": 1}, "cert must be the path"),
+        ({"cert": ("a.pem",)}, "cert must be the path"),
+        ({"cert": "/no/such/cert.pem"}, "cert: no file at"),
+        ({"trust_env": "false"}, "trust_env must be True or False"),
+        ({"require_response_seal": "no"}, "require_response_seal must be True or False"),
+        ({"accept_unsigned_test_responses": "false"}, "accept_unsigned_test_responses must be"),
+    ],
+)
+def test_connection_options_are_checked_when_the_client_is_made(
+    options: dict[str, Any], message: str, kind: str
+) -> None:
+    with pytest.raises(sogenactif.ConfigurationError) as refused:
+        either_client(kind, merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, **options)
+    assert str(refused.value).startswith(message)
+
+
+def test_a_proxy_password_is_never_shown_when_its_url_is_refused() -> None:
+    with pytest.raises(sogenactif.ConfigurationError) as refused:
+        sogenactif.Client(
+            merchant_id=MERCHANT_ID,
+            secret_key=SECRET_KEY,
+            proxies={"https": "socks5://user:s3cr3tpw@proxy:1080"},
+        )
+    assert "s3cr3tpw" not in str(refused.value) and "user" not in str(refused.value)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_good_connection_options_are_taken_as_given(kind: str) -> None:
+    client = either_client(
+        kind,
+        merchant_id=MERCHANT_ID,
+        secret_key=SECRET_KEY,
+        proxies={"https": "http://user:pw@proxy.example:3128", "http": None, "all": ""},
+        verify=TLS / "localhost.pem",  # a path object
+        cert=(TLS / "localhost.pem", str(TLS / "localhost-key.pem")),
+        trust_env=False,
+    )
+    options = client.connection_options
+    assert options.proxies == {"https": "http://user:pw@proxy.example:3128"}
+    assert options.verify == str(TLS / "localhost.pem")
+    assert options.cert == (str(TLS / "localhost.pem"), str(TLS / "localhost-key.pem"))
+    client.close()
+
+
+def test_the_async_client_names_a_certificate_it_cannot_load(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    with pytest.raises(sogenactif.ConfigurationError, match=r"^cert: the client certificate"):
+        sogenactif.AsyncClient(merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, cert=str(junk))
+    with pytest.raises(sogenactif.ConfigurationError, match=r"^verify: the CA bundle"):
+        sogenactif.AsyncClient(merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, verify=str(junk))
