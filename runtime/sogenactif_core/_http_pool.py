@@ -27,6 +27,7 @@ import socket
 import ssl
 import threading
 import urllib.request
+import weakref
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -263,6 +264,17 @@ class PoolSender:
         self._lock = threading.Lock()
         # URL -> (manager, pool key, request context): see _pool.
         self._pool_keys: dict[str, tuple[urllib3.PoolManager, Any, dict[str, Any]]] = {}
+        _SENDERS.add(self)
+
+    def _forget_connections(self) -> None:
+        """In a forked child: the pools hold the parent's connections, whose sockets both
+        processes now share. Writing on them from both would cross the answers (one process
+        reads the other's), so the child drops them unused: their sockets are closed in the
+        child alone as they are collected, and the parent's connections stay open. The lock is
+        new too (another thread of the parent may have held it at the fork)."""
+        self._lock = threading.Lock()
+        self._managers = {}
+        self._pool_keys = {}
 
     def __repr__(self) -> str:
         return f"<PoolSender proxies={'set' if self.proxies else 'environment' if self.trust_env else 'none'}>"
@@ -469,6 +481,20 @@ class PoolSender:
             managers, self._managers = list(self._managers.values()), {}
         for manager in managers:
             manager.clear()
+
+
+# The process's PoolSenders, whose connections a forked child must not use (gunicorn --preload,
+# Celery's prefork pool, multiprocessing's fork: a client made before the fork).
+_SENDERS: weakref.WeakSet[PoolSender] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for sender in list(_SENDERS):
+        sender._forget_connections()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _path(url: str) -> str:

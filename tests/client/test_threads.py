@@ -4,6 +4,7 @@ pool and are reused."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -137,3 +138,52 @@ def test_errors_in_some_threads_do_not_leak_into_others(server: CountingServer) 
     with ThreadPoolExecutor(THREADS) as pool:
         outcomes = list(pool.map(work, range(64)))
     assert all(o.endswith("bad:mismatch") or o.endswith("ok:ok") for o in outcomes), outcomes
+
+
+# --------------------------------------------------------------------------- processes
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this platform")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+@pytest.mark.parametrize("protocol", ["rest", "soap"])
+def test_a_client_made_before_a_fork_shares_no_connection_with_the_child(protocol: str) -> None:
+    """gunicorn --preload, Celery's prefork pool, multiprocessing's fork: a client made before
+    the fork. The pooled connection's socket is in both processes; calls from both on it used to
+    cross the answers (EchoMismatchError, a broken connection, a read timeout). The child now
+    opens connections of its own, and the parent keeps its own."""
+    from sogenactif.testing import Simulator
+    from tests.support import order
+
+    calls = 15
+    with Simulator() as sim:
+        client = sim.client(protocol, timeout=10)  # type: ignore[arg-type]
+        client.checkout.card_order(**order(f"FORK0{protocol}"))  # a pooled connection now
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its verdict through the pipe, then out at once
+            verdict = b"ok"
+            try:
+                for i in range(calls):
+                    reference = f"FORKC{i}{protocol}"
+                    answer = client.checkout.card_order(**order(reference))
+                    if answer.transaction_reference != reference:
+                        verdict = b"crossed"
+            except BaseException as exc:  # reported to the parent
+                verdict = type(exc).__name__.encode()
+            os.write(write_end, verdict)
+            os._exit(0)
+        os.close(write_end)
+        problems = []
+        for i in range(calls):
+            reference = f"FORKP{i}{protocol}"
+            try:
+                answer = client.checkout.card_order(**order(reference))
+                if answer.transaction_reference != reference:
+                    problems.append("crossed")
+            except sogenactif.SogenactifError as exc:
+                problems.append(type(exc).__name__)
+        os.waitpid(pid, 0)
+        with os.fdopen(read_end, "rb") as pipe:
+            child = pipe.read()
+        client.close()
+    assert (problems, child) == ([], b"ok")
