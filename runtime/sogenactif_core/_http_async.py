@@ -11,14 +11,18 @@ The same guarantees as the sync pool (``_http_pool``):
 - a cancelled call leaks no connection (the response is closed as the task unwinds) and the
   ``CancelledError`` carries ``may_have_reached_server``;
 - calls beyond the pool's connections wait for one before entering httpx, as long as httpx would
-  have let them wait (the connect timeout), sending nothing meanwhile (see ``HttpxSender``).
+  have let them wait (the connect timeout), sending nothing meanwhile (see ``HttpxSender``);
+- one pool per event loop: connections belong to the loop that opened them, so a client used
+  from another loop (``asyncio.run`` twice, a test framework's loop per test) opens connections
+  of its own there instead of failing on the previous loop's ("Event loop is closed").
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -112,18 +116,52 @@ class HttpxSender:
         # the losers retry and trigger another pass). The wait is bounded
         # as httpx bounds a wait for a connection (the connect timeout), and by the call's
         # deadline.
-        self._slots = asyncio.Semaphore(pool_size)
-        self.client = httpx.AsyncClient(
-            verify=_ssl_context(verify, cert, trust_env),
-            proxy=_proxy_for(base_url, proxies, trust_env),
-            trust_env=False,  # read by the rules above, as the sync client reads it
-            follow_redirects=False,
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
-            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect, pool=timeouts.connect),
+        self._pool_size = pool_size
+        verify_context = _ssl_context(verify, cert, trust_env)  # errors named now, not per loop
+        proxy = _proxy_for(base_url, proxies, trust_env)
+
+        def new_client() -> httpx.AsyncClient:
+            return httpx.AsyncClient(
+                verify=verify_context,
+                proxy=proxy,
+                trust_env=False,  # read by the rules above, as the sync client reads it
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+                timeout=httpx.Timeout(
+                    timeouts.read, connect=timeouts.connect, pool=timeouts.connect
+                ),
+            )
+
+        self._new_client: Callable[[], httpx.AsyncClient] = new_client
+        # Event loop -> its pool (an httpx client and its slots); the last one used at hand.
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopPool] = (
+            weakref.WeakKeyDictionary()
         )
+        self._last: tuple[weakref.ref[asyncio.AbstractEventLoop], _LoopPool] | None = None
 
     def __repr__(self) -> str:
         return "<HttpxSender>"
+
+    def _pool(self) -> _LoopPool:
+        """The running loop's pool, made on its first call there."""
+        loop = asyncio.get_running_loop()
+        last = self._last
+        if last is not None and last[0]() is loop:
+            return last[1]
+        pool = self._pools.get(loop)
+        if pool is None:
+            pool = self._pools[loop] = _LoopPool(self._new_client(), self._pool_size)
+        self._last = (weakref.ref(loop), pool)
+        return pool
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The running loop's ``httpx.AsyncClient``."""
+        return self._pool().client
+
+    @property
+    def _slots(self) -> asyncio.Semaphore:
+        return self._pool().slots
 
     async def post(
         self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
@@ -140,7 +178,8 @@ class HttpxSender:
         slot_wait: asyncio.Timeout | None = None
         try:
             async with asyncio.timeout(remaining(deadline, 1e9) if deadline else None):
-                slots = self._slots
+                pool = self._pool()
+                slots = pool.slots
                 if slots.locked():  # every connection busy: wait for one, as httpx's pool would
                     slot_wait = asyncio.timeout(self.timeouts.connect)
                     async with slot_wait:
@@ -148,7 +187,7 @@ class HttpxSender:
                 else:
                     await slots.acquire()  # at once
                 try:
-                    return await self._exchange(url, body, headers, trace, where)
+                    return await self._exchange(pool.client, url, body, headers, trace, where)
                 finally:
                     slots.release()
         except TimeoutError:  # the call's deadline (asyncio's timeout), or no connection in time
@@ -187,16 +226,22 @@ class HttpxSender:
         raise fault
 
     async def _exchange(
-        self, url: str, body: Masked, headers: Mapping[str, str], trace: Any, where: str
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        body: Masked,
+        headers: Mapping[str, str],
+        trace: Any,
+        where: str,
     ) -> HttpReply:
-        request = self.client.build_request(
+        request = client.build_request(
             "POST",
             url,
             content=body.reveal(),  # revealed only as the argument
             headers=dict(headers),
             extensions={"trace": trace},
         )
-        response = await self.client.send(request, stream=True)
+        response = await client.send(request, stream=True)
         try:
             declared = response.headers.get("Content-Length")
             if (
@@ -226,7 +271,24 @@ class HttpxSender:
         )
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        """Close the running loop's connections; the pools of other loops are dropped (their
+        connections can only be closed from their own loops, and are when collected)."""
+        loop = asyncio.get_running_loop()
+        pool = self._pools.pop(loop, None)
+        self._pools.clear()
+        self._last = None
+        if pool is not None:
+            await pool.client.aclose()
+
+
+class _LoopPool:
+    """One event loop's ``httpx.AsyncClient`` and the slots of its connections."""
+
+    __slots__ = ("client", "slots")
+
+    def __init__(self, client: httpx.AsyncClient, size: int) -> None:
+        self.client = client
+        self.slots = asyncio.Semaphore(size)
 
 
 def _too_large(where: str, max_bytes: int) -> TransportError:

@@ -338,3 +338,28 @@ async def test_interface_version_pin_and_settings_are_the_sync_clients() -> None
     ) as client:
         await client.diagnostic.get_transaction_data(transaction_reference="V1")
     assert sent[0]["interfaceVersion"] == "DR_WS_" + oldest
+
+
+@pytest.mark.parametrize("protocol", ["rest", "soap"])
+def test_one_client_serves_one_event_loop_after_another(protocol: str) -> None:
+    """``asyncio.run`` twice, or a test framework's loop per test: connections belong to the
+    loop that opened them, so each loop gets a pool of its own (the second loop's first call used
+    to fail with "Event loop is closed"). After ``aclose`` the next loop opens one again, as the
+    sync client does after ``close``."""
+    with Simulator() as sim:
+        client = sim.async_client(protocol, timeout=10)  # type: ignore[arg-type]
+
+        async def pay(reference: str) -> str:
+            answer = await client.checkout.card_order(**order(reference))
+            return f"{answer.response_code} {answer.transaction_reference}"
+
+        async def pay_and_close(reference: str) -> str:
+            try:
+                return await pay(reference)
+            finally:
+                await client.aclose()
+
+        assert asyncio.run(pay(f"LOOPA{protocol}")) == f"00 LOOPA{protocol}"
+        assert asyncio.run(pay(f"LOOPB{protocol}")) == f"00 LOOPB{protocol}"
+        assert asyncio.run(pay_and_close(f"LOOPC{protocol}")) == f"00 LOOPC{protocol}"
+        assert asyncio.run(pay_and_close(f"LOOPD{protocol}")) == f"00 LOOPD{protocol}"
