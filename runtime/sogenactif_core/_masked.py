@@ -48,8 +48,20 @@ class Masked:
 
     __hash__ = None  # type: ignore[assignment]  # equal values, but never a dict key
 
+    # A copy in the process shows nothing more: the holder is immutable, so copies share it
+    # (copy.deepcopy of a response, model_copy(deep=True)). Pickling would write the value out.
+    def __copy__(self) -> Masked:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Masked:
+        return self
+
     def __reduce__(self) -> Any:
-        raise TypeError("a masked value is not picklable")
+        raise TypeError(
+            "a masked value (card data, a token, a secret key or a request body) is not "
+            "picklable: the library never serializes card data; pass a response on by its "
+            "fields (response.model_dump())"
+        )
 
 
 def reveal(value: Any) -> Any:

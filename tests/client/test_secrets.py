@@ -304,3 +304,24 @@ def test_mask_fields_masks_card_numbers_of_13_to_19_digits_whatever_the_name(
         assert (type(masked) is Masked) == (kind_of(name, value) is not None)
         if name == "orderId":  # any name: a Luhn-valid card number is masked
             assert (type(masked) is Masked) == (13 <= len(value.strip()) <= 19)
+
+
+def test_a_response_holding_masked_values_copies_but_never_pickles() -> None:
+    """``copy.deepcopy`` and ``model_copy(deep=True)`` stay in the process: they share the
+    masked holders (immutable) and keep ``raw``; pickling would write card data out, and says
+    what to do instead."""
+    import copy
+
+    from sogenactif.testing import Simulator
+    from sogenactif_core._masked import Masked
+
+    with Simulator() as sim:
+        client = sim.client("rest", timeout=10)
+        answer = client.token.payment_token_generate(card_number="4100000000000000")
+        client.close()
+    assert any(type(v) is Masked for v in answer._raw.values())  # the token, held masked
+    for copied in (copy.copy(answer), copy.deepcopy(answer), answer.model_copy(deep=True)):
+        assert copied == answer and copied.raw == answer.raw and copied.sealed
+        assert leaks(repr(copied)) == []
+    with pytest.raises(TypeError, match=r"not picklable.*model_dump\(\)"):
+        pickle.dumps(answer)
