@@ -535,6 +535,14 @@ def _base_url(environment: str, dictionary: DataDictionary) -> str:
     hosts = dict(dictionary.environments)
     if environment in hosts:
         return hosts[environment]
+    if isinstance(environment, str) and "@" in environment.partition("?")[0]:
+        # A user and password in the URL: neither sent alike by both clients (httpx sends
+        # them, urllib3 does not) nor to be shown in every error message. Not echoed.
+        raise ConfigurationError(
+            "environment: a base URL without a user or password (the Office Server "
+            "authenticates requests by their seal; a gateway's credentials go in its own "
+            "settings)"
+        )
     if isinstance(environment, str) and _URL.fullmatch(environment):
         return environment.rstrip("/")
     raise ConfigurationError(

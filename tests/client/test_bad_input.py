@@ -671,3 +671,18 @@ def test_the_async_client_names_a_certificate_it_cannot_load(tmp_path: Path) -> 
         sogenactif.AsyncClient(merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, cert=str(junk))
     with pytest.raises(sogenactif.ConfigurationError, match=r"^verify: the CA bundle"):
         sogenactif.AsyncClient(merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, verify=str(junk))
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize(
+    "environment", ["http://user:s3cr3t@127.0.0.1:9", "https://s3cr3t@gateway.example/x?y"]
+)
+def test_a_base_url_with_credentials_is_refused_without_showing_them(
+    environment: str, kind: str
+) -> None:
+    """They would show in every error message naming the URL, and only one of the two clients
+    would send them (httpx does, urllib3 does not)."""
+    with pytest.raises(sogenactif.ConfigurationError) as refused:
+        either_client(kind, merchant_id=MERCHANT_ID, secret_key=SECRET_KEY, environment=environment)
+    assert str(refused.value).startswith("environment: a base URL without a user or password")
+    assert "s3cr3t" not in str(refused.value)
