@@ -39,7 +39,10 @@ _LONGEST_WAIT = 3600.0  # seconds; the thread looks at its heap again after that
 class Watchdog:
     def __init__(self) -> None:
         self._heap: list[_Entry] = []
-        self._wake = threading.Condition(threading.Lock())
+        # Calls take the lock itself (a C context manager); the condition on it, which only
+        # the thread waits on, is notified while the lock is held.
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
         self._cancelled = 0
@@ -47,7 +50,7 @@ class Watchdog:
     def watch(self, deadline: float, action: Callable[[], None]) -> Ticket:
         """Run ``action`` at ``deadline`` (``time.monotonic()``) unless cancelled before."""
         ticket = Ticket(action)
-        with self._wake:
+        with self._lock:
             heapq.heappush(self._heap, (deadline, next(self._order), ticket))
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -60,7 +63,7 @@ class Watchdog:
 
     def cancel(self, ticket: Ticket) -> bool:
         """Cancel ``ticket``; False when its action already ran (the deadline passed)."""
-        with self._wake:
+        with self._lock:
             if ticket.done:
                 return not ticket.expired
             ticket.done = True
@@ -98,7 +101,8 @@ class Watchdog:
     def _after_fork(self) -> None:
         """In a forked child the thread is gone: start afresh (its parent's calls are not ours)."""
         self._heap = []
-        self._wake = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._thread = None
         self._cancelled = 0
 
