@@ -20,7 +20,6 @@ The same guarantees as the sync pool (``_http_pool``):
 from __future__ import annotations
 
 import asyncio
-import ssl
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -46,48 +45,22 @@ from ._http import (
     send_fault,
     too_large_announced,
 )
-from ._http_pool import _ca_settings, _proxy_for
+from ._http_pool import _proxy_for, tls_context
 from ._masked import Masked
 
 _SENDING = ("http11.send_request_headers.started", "http2.send_request_headers.started")
 
 
 def _ssl_context(verify: bool | str, cert: str | tuple[str, str] | None, trust_env: bool) -> Any:
-    """httpx's ``verify`` for the same settings as the sync pool's; a CA bundle or a client
-    certificate that cannot be loaded is a :class:`ConfigurationError` naming the option."""
+    """httpx's ``verify``: the sync pool's context for the same settings (``tls_context``); a CA
+    bundle or a client certificate that cannot be loaded is a :class:`ConfigurationError`."""
     problem = ""
     try:
-        context = _trust_context(verify, trust_env)
+        return tls_context(verify, cert, trust_env)
     except OSError as exc:  # ssl.SSLError included
         problem = type(exc).__name__
-    if problem:
-        raise ConfigurationError(f"verify: the CA bundle could not be loaded ({problem})")
-    if cert is not None:
-        cert_file, key_file = cert if isinstance(cert, tuple) else (cert, None)
-        try:
-            context.load_cert_chain(cert_file, key_file)
-        except OSError as exc:
-            problem = type(exc).__name__
-        if problem:
-            raise ConfigurationError(
-                f"cert: the client certificate could not be loaded ({problem})"
-            )
-    return context
-
-
-def _trust_context(verify: bool | str, trust_env: bool) -> ssl.SSLContext:
-    settings = _ca_settings(verify, trust_env)
-    if settings.get("cert_reqs") == "CERT_NONE":
-        context: ssl.SSLContext = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return context
-    if "ssl_context" in settings:
-        context = settings["ssl_context"]
-        return context
-    return ssl.create_default_context(
-        cafile=settings.get("ca_certs"), capath=settings.get("ca_cert_dir")
-    )
+    option = "cert: the client certificate" if cert is not None else "verify: the CA bundle"
+    raise ConfigurationError(f"{option} could not be loaded ({problem})")
 
 
 class HttpxSender:

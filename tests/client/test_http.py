@@ -549,3 +549,108 @@ def test_retries_wait_within_the_deadline(server: Any) -> None:
     assert response.response_code == "90"
     assert time.monotonic() - started < 1.0
     assert len(server.requests) == 2  # the 0.6 s wait fits, the next 1.2 s one would not
+
+
+# --------------------------------------------------------------------------- TLS contexts
+# Loading a CA bundle costs 15–20 ms of CPU; urllib3 given only its path loads it for every new
+# connection. One context per source of trusted certificates is shared instead; a client
+# certificate goes into a context of the client's own (tls_context).
+
+
+def _mutual_tls_context() -> ssl.SSLContext:
+    """The test server's context, asking every client for a certificate it trusts (ours)."""
+    context = _tls_context()
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(TLS / "localhost.pem")
+    return context
+
+
+def test_one_context_serves_every_client_trusting_the_same_certificates(
+    tmp_path: Path,
+) -> None:
+    from sogenactif_core._http_pool import tls_context
+
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_bytes((TLS / "localhost.pem").read_bytes())
+    shared = tls_context(str(bundle), None, False)
+    assert tls_context(str(bundle), None, False) is shared
+    assert shared.verify_mode == ssl.CERT_REQUIRED and shared.check_hostname
+    assert tls_context(True, None, False) is tls_context(True, None, False)  # certifi's
+    assert tls_context(True, None, False) is not shared
+    # A client certificate: a context of the client's own, the shared one left as it was.
+    own = tls_context(
+        str(bundle), (str(TLS / "localhost.pem"), str(TLS / "localhost-key.pem")), False
+    )
+    assert own is not shared and own.verify_mode == ssl.CERT_REQUIRED and own.check_hostname
+    # The bundle changed on disk: made again.
+    stat = bundle.stat()
+    import os
+
+    os.utime(bundle, (stat.st_atime, stat.st_mtime + 10))
+    assert tls_context(str(bundle), None, False) is not shared
+    off = tls_context(False, None, False)
+    assert off.verify_mode == ssl.CERT_NONE and not off.check_hostname
+
+
+def test_new_connections_load_no_certificates(
+    tls: KeepAliveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every connection of a client uses the context made once (urllib3 is given no bundle to
+    load): counted over new connections after closing the pool."""
+    loads: list[Any] = []
+    real = ssl.SSLContext.load_verify_locations
+
+    def counting(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loads.append(args)
+        real(self, *args, **kwargs)
+
+    sender = PoolSender(TIMEOUTS, verify=str(TLS / "localhost.pem"))
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
+    for _ in range(3):
+        assert sender.post(tls.base_url + "/x", EMPTY, HEADERS, None).status_code == 200
+        sender.close()  # the next call opens a new connection
+    assert tls.connections >= 3 and loads == []
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_client_certificate_is_presented_by_its_client_alone(kind: str) -> None:
+    """Mutual TLS: the client given ``cert`` is let in; a client made after it, without one, is
+    refused by the server: the certificate went into a context of its own, not a shared one."""
+    import asyncio
+
+    from sogenactif_core._http_async import HttpxSender
+
+    server = KeepAliveServer(_mutual_tls_context())
+    ca = str(TLS / "localhost.pem")
+    pair = (str(TLS / "localhost.pem"), str(TLS / "localhost-key.pem"))
+
+    def post(**options: Any) -> int:
+        if kind == "sync":
+            sender = PoolSender(TIMEOUTS, verify=ca, **options)
+            try:
+                return sender.post(server.base_url + "/x", EMPTY, HEADERS, None).status_code
+            finally:
+                sender.close()
+
+        async def one() -> int:
+            sender = HttpxSender(TIMEOUTS, server.base_url, verify=ca, **options)
+            try:
+                reply = await sender.post(server.base_url + "/x", EMPTY, HEADERS, None)
+                return reply.status_code
+            finally:
+                await sender.aclose()
+
+        return asyncio.run(one())
+
+    try:
+        assert post(cert=pair) == 200
+        with pytest.raises(sogenactif.TransportError):
+            post()
+        for _ in range(200):  # the server's thread counts it once its side of the handshake ends
+            if server.handshakes_failed:
+                break
+            time.sleep(0.01)
+        assert server.handshakes_failed >= 1
+        assert post(cert=pair) == 200
+    finally:
+        server.close()
