@@ -43,6 +43,7 @@ from ._http import (
     reason,
     remaining,
     send_fault,
+    timed_out,
     too_large_announced,
 )
 from ._http_pool import _proxy_for, tls_context
@@ -183,6 +184,12 @@ class HttpxSender:
                 sent=sent,
                 timed_out=False,
                 cause=reason(exc, (httpx.HTTPError,)),
+            )
+        except OSError as exc:
+            # What httpcore lets through unwrapped: a TLS 1.3 server's refusal of the client's
+            # certificate arrives as an ssl.SSLError when the answer is read, the request sent.
+            fault = send_fault(
+                where, self.timeouts, sent=sent, timed_out=timed_out(exc), cause=reason(exc)
             )
         except asyncio.CancelledError as exc:
             # Cancelled by the caller: the connection was closed as the response unwound.

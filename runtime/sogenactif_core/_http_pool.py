@@ -304,18 +304,16 @@ class PoolSender:
         self.max_response_bytes = max_response_bytes
         self.proxies = dict(proxies) if proxies is not None else None
         self.trust_env = trust_env
-        settings: dict[str, Any] = {
+        self._settings: dict[str, Any] = {
             "num_pools": 8,
             "maxsize": pool_size,
             "block": False,
             "retries": False,
-            # The whole TLS setting, the client certificate included, in one context: urllib3
-            # then loads nothing per connection (see tls_context).
-            "cert_reqs": "CERT_NONE" if verify is False else "CERT_REQUIRED",
-            "ssl_context": tls_context(verify, cert, trust_env),
         }
-        self._settings = settings
-        self._managers: dict[str | None, urllib3.PoolManager] = {}
+        self._tls = (verify, cert, trust_env)
+        # (proxy, whether TLS is spoken: to the server or to the proxy) -> its manager. A client
+        # that speaks plain HTTP (a simulator, a local gateway) makes no TLS context at all.
+        self._managers: dict[tuple[str | None, bool], urllib3.PoolManager] = {}
         self._routes: dict[str, str | None] = {}  # origin -> proxy URL (or None: direct)
         self._lock = threading.Lock()
         # URL -> (manager, pool key, request context): see _pool.
@@ -341,19 +339,30 @@ class PoolSender:
             proxy = self._routes[key]
         else:  # the environment is read once per origin, as the client starts using it
             proxy = self._routes[key] = _proxy_for(url, self.proxies, self.trust_env)
-        manager = self._managers.get(proxy)
+        tls = url.startswith("https:") or (proxy is not None and proxy.startswith("https:"))
+        manager = self._managers.get((proxy, tls))
         if manager is None:
             with self._lock:
-                manager = self._managers.get(proxy)
+                manager = self._managers.get((proxy, tls))
                 if manager is None:
-                    manager = self._new_manager(proxy)
-                    self._managers[proxy] = manager
+                    manager = self._new_manager(proxy, tls)
+                    self._managers[proxy, tls] = manager
         return manager
 
-    def _new_manager(self, proxy: str | None) -> urllib3.PoolManager:
+    def _new_manager(self, proxy: str | None, tls: bool) -> urllib3.PoolManager:
         manager: urllib3.PoolManager
+        settings = self._settings
+        if tls:
+            # The whole TLS setting, the client certificate included, in one context: urllib3
+            # then loads nothing per connection (see tls_context).
+            verify, cert, trust_env = self._tls
+            settings = {
+                **settings,
+                "cert_reqs": "CERT_NONE" if verify is False else "CERT_REQUIRED",
+                "ssl_context": tls_context(verify, cert, trust_env),
+            }
         if proxy is None:
-            manager = urllib3.PoolManager(**self._settings)
+            manager = urllib3.PoolManager(**settings)
         else:
             parts = urlsplit(proxy)
             if parts.scheme not in ("http", "https"):
@@ -366,7 +375,7 @@ class PoolSender:
                 headers = urllib3.util.make_headers(proxy_basic_auth=credentials)
                 port = f":{parts.port}" if parts.port else ""
                 proxy = f"{parts.scheme}://{parts.hostname}{port}"
-            manager = urllib3.ProxyManager(proxy, proxy_headers=headers, **self._settings)
+            manager = urllib3.ProxyManager(proxy, proxy_headers=headers, **settings)
         manager.pool_classes_by_scheme = _POOL_CLASSES
         return manager
 

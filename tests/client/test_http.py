@@ -654,3 +654,19 @@ def test_a_client_certificate_is_presented_by_its_client_alone(kind: str) -> Non
         assert post(cert=pair) == 200
     finally:
         server.close()
+
+
+def test_plain_http_makes_no_tls_context(
+    raw: KeepAliveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client speaking plain HTTP (the simulator, a local gateway) loads no certificates: the
+    cold start pays nothing for TLS it does not use."""
+    from sogenactif_core import _http_pool
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("a TLS context was made for plain HTTP")
+
+    monkeypatch.setattr(_http_pool, "tls_context", refuse)
+    sender = PoolSender(TIMEOUTS)
+    assert sender.post(raw.base_url + "/x", EMPTY, HEADERS, None).status_code == 200
+    sender.close()
