@@ -233,9 +233,7 @@ def loose_integer_problems(
 # How a value is checked (a step's kind), and what the step holds to check it:
 _UNKNOWN = 0  # no such field: None
 _OTHER = 1  # containers, lists, booleans, card data, numbers from a list: None (_encode_value);
-# text masked whatever it holds, by its name alone: _BY_NAME; a container: _CONTAINER (a dict is
-# encoded without _encode_value's dispatch); a list of containers: _ITEMS (likewise, to
-# _encode_item_list)
+# text masked whatever it holds, by its name alone: _BY_NAME
 _ENUM = 2  # text from a list: the values a request may carry
 _TEXT = 3  # other text: the quick test (see _quick), or None
 _NUMBER = 4  # a number (digits): the quick test, or None
@@ -244,8 +242,6 @@ _Step = tuple[str, "FieldRule | None", int, Any]
 _PLANS: dict[tuple[int, tuple[str, ...]], tuple[Mapping[str, FieldRule], tuple[_Step, ...]]] = {}
 _MAX_PLANS = 4096
 _BY_NAME = "masked by name"
-_CONTAINER = "container"
-_ITEMS = "list of containers"
 _QUICK_TESTS: dict[str, Callable[[str], bool]] = {
     "P": str.isprintable,
     "N": str.isdigit,
@@ -274,10 +270,6 @@ def _plan(values: Mapping[str, Any], rules: Mapping[str, FieldRule]) -> tuple[_S
         rule = rules.get(name)
         if rule is None:
             steps.append((name, None, _UNKNOWN, None))
-        elif rule.kind == "container" and not rule.sensitive:
-            steps.append((name, rule, _OTHER, _CONTAINER))
-        elif rule.kind == "list" and rule.item is not None and rule.item.kind == "container":
-            steps.append((name, rule, _OTHER, _ITEMS))
         elif not rule.is_text or rule.sensitive:
             steps.append((name, rule, _OTHER, None))
         elif masked_by_name(name):  # no mark in this dictionary, but masked (see _redact)
@@ -342,23 +334,6 @@ def _encode_mapping(
                 out[name] = _encode_sensitive(value, rule, prefix + name, problems, strict)
                 continue
             if kind == _OTHER:
-                if check is _CONTAINER and type(value) is dict:  # _encode_value's container case
-                    out[name] = _encode_mapping(
-                        value,
-                        rule.children or {},
-                        rule.required_children,
-                        f"{prefix}{name}.",
-                        problems,
-                        strict,
-                        pin,
-                        unknown,
-                    )
-                    continue
-                if check is _ITEMS and strict and unpinned and type(value) is list:
-                    checked = _encode_item_list(value, rule.item)  # type: ignore[arg-type]
-                    if checked is not None:  # else _encode_value goes item by item
-                        out[name] = checked
-                        continue
                 if strict and check is _BY_NAME:
                     problems.append((prefix + name, _NOT_PLAIN))  # the model path masks it
                     continue
