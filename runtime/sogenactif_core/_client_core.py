@@ -37,7 +37,7 @@ from ._errors import (
     SogenactifError,
     UnsignedResponseError,
 )
-from ._formats import format_meaning, format_pattern
+from ._formats import fits_format, format_meaning
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
 from ._masked import Masked, reveal, reveal_all
 from ._metadata import FunctionSpec, version_key
@@ -589,9 +589,7 @@ def _check_envelope_setting(
     """A setting the client sends as envelope field ``name``: text of the dictionary's format
     (else it would be refused by the platform, or, with a control character, break SOAP)."""
     fmt = dictionary.envelope_formats.get(name)
-    if not isinstance(value, str) or (
-        fmt is not None and re.fullmatch(format_pattern(fmt), value) is None
-    ):
+    if not isinstance(value, str) or (fmt is not None and not fits_format(fmt, value)):
         shape = f"{format_meaning(fmt)} ({fmt})" if fmt is not None else "text"
         raise ConfigurationError(f"{option} must be {shape}: the {name} of every request")
 

@@ -55,6 +55,11 @@ def format_pattern(fmt: str, min_length: int = 0) -> str:
     return "^" + bodies[0] + "$" if len(bodies) == 1 else "^(?:" + "|".join(bodies) + ")$"
 
 
+def fits_format(fmt: str, value: str) -> bool:
+    """True when ``value`` is text of format ``fmt``."""
+    return re.fullmatch(format_pattern(fmt), value) is not None
+
+
 def format_meaning(fmt: str) -> str:
     """``fmt`` in words, e.g. "digits, at most 19 characters"."""
     return ", or ".join(f"{CHARSET_MEANINGS[c]}, at most {n} characters" for c, n in _parts(fmt))

@@ -133,10 +133,6 @@ class HttpxSender:
         """The running loop's ``httpx.AsyncClient``."""
         return self._pool().client
 
-    @property
-    def _slots(self) -> asyncio.Semaphore:
-        return self._pool().slots
-
     async def post(
         self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
     ) -> HttpReply:

@@ -294,7 +294,7 @@ async def test_calls_beyond_the_pool_wait_their_turn_within_the_connect_timeout(
             results = await asyncio.gather(*busy, return_exceptions=True)
             assert [type(r) for r in results] == [sogenactif.ReadTimeoutError] * DEFAULT_POOL_SIZE
             assert len(server.requests) == DEFAULT_POOL_SIZE  # the waiting calls sent nothing
-            slots = client.transport.sender._slots  # type: ignore[attr-defined]
+            slots = client.transport.sender._pool().slots  # type: ignore[attr-defined]
             assert slots._value == DEFAULT_POOL_SIZE  # every place given back
 
 

@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .._formats import format_pattern
+from .._formats import fits_format
 from .._metadata import FieldRule, FunctionSpec
 
 # Filled in by every client, checked by the platform before the function's own fields.
@@ -114,9 +114,7 @@ def check_envelope(
         if since is not None and version(since) > declared:
             raise Refusal("12", name)
         fmt = formats.get(name)
-        if not isinstance(value, str) or (
-            fmt is not None and re.fullmatch(format_pattern(fmt), value) is None
-        ):
+        if not isinstance(value, str) or (fmt is not None and not fits_format(fmt, value)):
             raise Refusal("30", name)
 
 
