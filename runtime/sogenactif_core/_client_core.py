@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from ._attempts import Attempts, Done
-from ._base import RequestModel, ResponseModel
+from ._base import RequestModel, ResponseModel, answered
 from ._dictionary import DataDictionary
 from ._errors import (
     ConfigurationError,
@@ -451,8 +451,7 @@ class ClientCore:
                 "exception's .raw and check the transaction status.",
                 raw=raw,
             )
-        response._raw = raw
-        response._sealed = sealed
+        answered(response, raw, sealed)
         return response
 
 

@@ -319,9 +319,48 @@ def test_a_response_holding_masked_values_copies_but_never_pickles() -> None:
         client = sim.client("rest", timeout=10)
         answer = client.token.payment_token_generate(card_number="4100000000000000")
         client.close()
-    assert any(type(v) is Masked for v in answer._raw.values())  # the token, held masked
+    assert any(
+        type(v) is Masked for v in answer.__pydantic_private__["_raw"].values()
+    )  # the token, held masked
     for copied in (copy.copy(answer), copy.deepcopy(answer), answer.model_copy(deep=True)):
         assert copied == answer and copied.raw == answer.raw and copied.sealed
         assert leaks(repr(copied)) == []
     with pytest.raises(TypeError, match=r"not picklable.*model_dump\(\)"):
         pickle.dumps(answer)
+
+
+def test_a_response_keeps_its_answer_through_copies_pickles_and_subclasses() -> None:
+    """The answer and its sealed flag live in Pydantic's per-instance private store (not declared
+    as private attributes, issue 16): a model made by hand has none, a response without card
+    data pickles with them, equality counts them, and a subclass's own private attributes are
+    kept beside them."""
+    import copy
+
+    from pydantic import PrivateAttr
+
+    from sogenactif.models.checkout import CardOrderResponse
+    from sogenactif.testing import Simulator
+    from sogenactif_core._base import answered
+
+    made = CardOrderResponse(response_code="00")
+    assert made.raw == {} and made.sealed is False
+    assert copy.deepcopy(made) == made and pickle.loads(pickle.dumps(made)) == made
+
+    class Kept(CardOrderResponse):
+        _note: str = PrivateAttr(default="mine")
+
+    with Simulator() as sim:
+        client = sim.client("rest", timeout=10)
+        answer = client.diagnostic.get_transaction_data(transaction_reference="nothing0here")
+        client.close()
+    assert answer.sealed and answer.raw["responseCode"] == answer.response_code
+    assert answer.raw is not answer.raw  # a fresh copy each time: the caller cannot alter it
+    again = pickle.loads(pickle.dumps(answer))  # nothing masked in it: it pickles, answer kept
+    assert again == answer and again.raw == answer.raw and again.sealed
+    unsealed = answer.model_copy()
+    answered(unsealed, dict(answer.raw), False)
+    assert unsealed != answer and not unsealed.sealed and answer.sealed  # the copy's own store
+
+    kept = Kept.model_validate(answer.raw)
+    answered(kept, dict(answer.raw), True)
+    assert kept._note == "mine" and kept.sealed and kept.raw == answer.raw
