@@ -521,7 +521,8 @@ class _ListPlan(NamedTuple):
     values: Any  # itemgetter of those names
     regex: re.Pattern[str]  # one or more items' values, NUL-separated, in that order; no value
     # starting with digits enough for a card number
-    lax: re.Pattern[str]  # the same, with such values
+    lax: str  # the same, with such values: compiled on the first list that needs it (rare;
+    # re's own cache keeps it), not with the plan, which a cold process's first cart pays for
 
 
 _LIST_PLANS: dict[tuple[int, tuple[str, ...]], tuple[FieldRule, _ListPlan | None]] = {}
@@ -581,7 +582,7 @@ def _list_plan(item: FieldRule, names: tuple[str, ...]) -> _ListPlan | None:
             ordered,
             itemgetter(*ordered),
             re.compile(f"{one}(?:{_SEP}{one})*"),
-            re.compile(f"{lax}(?:{_SEP}{lax})*"),
+            f"{lax}(?:{_SEP}{lax})*",
         )
     if len(_LIST_PLANS) < _MAX_PLANS:
         _LIST_PLANS[key] = (item, plan)  # the rule kept too: an id is unique only while it lives
@@ -631,7 +632,7 @@ def _encode_item_list(items: list[Any], item: FieldRule) -> list[dict[str, Any]]
         return None
     masking = False
     if plan.regex.fullmatch(joined) is None:
-        if plan.lax.fullmatch(joined) is None:
+        if re.fullmatch(plan.lax, joined) is None:
             return None
         masking = True  # digits enough for a card number: mask_fields decides (and copies)
     if rows is None:  # already the wire form: in ASCII order, plain text
