@@ -118,7 +118,7 @@ class HttpxSender:
 
     def _pool(self) -> _LoopPool:
         """The running loop's pool, made on its first call there."""
-        loop = asyncio.get_running_loop()
+        loop = _running_loop()
         last = self._last
         if last is not None and last[0]() is loop:
             return last[1]
@@ -146,9 +146,9 @@ class HttpxSender:
 
         fault: TransportError | None = None
         slot_wait: asyncio.Timeout | None = None
+        pool = self._pool()
         try:
             async with asyncio.timeout(remaining(deadline, 1e9) if deadline else None):
-                pool = self._pool()
                 slots = pool.slots
                 if slots.locked():  # every connection busy: wait for one, as httpx's pool would
                     slot_wait = asyncio.timeout(self.timeouts.connect)
@@ -249,12 +249,28 @@ class HttpxSender:
     async def aclose(self) -> None:
         """Close the running loop's connections; the pools of other loops are dropped (their
         connections can only be closed from their own loops, and are when collected)."""
-        loop = asyncio.get_running_loop()
+        loop = _running_loop()
         pool = self._pools.pop(loop, None)
         self._pools.clear()
         self._last = None
         if pool is not None:
             await pool.client.aclose()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop:
+    """The running asyncio loop, or a :class:`ConfigurationError` saying where the client runs
+    (under trio, or called without awaiting in a loop, asyncio's own error says only "no running
+    event loop", from deep inside a call)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    raise ConfigurationError(
+        "sogenactif.AsyncClient runs in an asyncio event loop (asyncio.run, FastAPI, Starlette, "
+        "aiohttp, Django's async views; anyio on its asyncio backend), and none is running "
+        "here. Under trio, use sogenactif.Client in a worker thread "
+        "(trio.to_thread.run_sync); nothing was sent."
+    )
 
 
 class _LoopPool:

@@ -363,3 +363,21 @@ def test_one_client_serves_one_event_loop_after_another(protocol: str) -> None:
         assert asyncio.run(pay(f"LOOPB{protocol}")) == f"00 LOOPB{protocol}"
         assert asyncio.run(pay_and_close(f"LOOPC{protocol}")) == f"00 LOOPC{protocol}"
         assert asyncio.run(pay_and_close(f"LOOPD{protocol}")) == f"00 LOOPD{protocol}"
+
+
+def test_outside_an_asyncio_loop_the_error_says_where_the_client_runs() -> None:
+    """Driven by another event loop (trio: simulated here by stepping the coroutine by hand,
+    which is what trio does with it), a call used to fail deep inside with asyncio's "no running
+    event loop". It is a ConfigurationError naming asyncio and the way out, raised before
+    anything is sent; so is ``aclose``."""
+    with Simulator() as sim:
+        client = sim.async_client("rest", timeout=10)
+        call = client.checkout.card_order(**order("NOLOOP1"))
+        with pytest.raises(sogenactif.ConfigurationError, match="asyncio event loop") as caught:
+            call.send(None)
+        assert "trio.to_thread.run_sync" in str(caught.value)
+        assert "nothing was sent" in str(caught.value)
+        assert sim.exchanges() == []
+        closing = client.aclose()
+        with pytest.raises(sogenactif.ConfigurationError, match="asyncio event loop"):
+            closing.send(None)
