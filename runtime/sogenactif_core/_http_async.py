@@ -1,4 +1,4 @@
-"""The async client's way of sending: an ``httpx.AsyncClient`` (zeep's async transport uses it).
+"""The async client's way of sending: httpx (zeep's async transport uses it).
 
 The same guarantees as the sync pool (``_http_pool``):
 
@@ -10,8 +10,9 @@ The same guarantees as the sync pool (``_http_pool``):
   ``asyncio`` timeout;
 - a cancelled call leaks no connection (the response is closed as the task unwinds) and the
   ``CancelledError`` carries ``may_have_reached_server``;
-- calls beyond the pool's connections wait for one before entering httpx, as long as httpx would
-  have let them wait (the connect timeout), sending nothing meanwhile (see ``HttpxSender``);
+- connections pooled by the sender itself, one ``httpx.AsyncClient`` of one connection each;
+  calls beyond them wait for one before entering httpx, as long as httpx would have let them
+  wait (the connect timeout), sending nothing meanwhile (see ``HttpxSender``);
 - one pool per event loop: connections belong to the loop that opened them, so a client used
   from another loop (``asyncio.run`` twice, a test framework's loop per test) opens connections
   of its own there instead of failing on the previous loop's ("Event loop is closed").
@@ -65,7 +66,8 @@ def _ssl_context(verify: bool | str, cert: str | tuple[str, str] | None, trust_e
 
 
 class HttpxSender:
-    """Sends through one pooled ``httpx.AsyncClient``."""
+    """Sends through the running loop's pool of ``httpx.AsyncClient`` objects, one connection
+    each."""
 
     def __init__(
         self,
@@ -81,15 +83,17 @@ class HttpxSender:
     ) -> None:
         self.timeouts = timeouts
         self.max_response_bytes = max_response_bytes
-        # Performance (issue 15): at most as many exchanges inside httpx as its pool has
-        # connections; the others wait here, in a queue that costs nothing to wait in. httpcore's
-        # pool goes over every waiting request and every connection (and asks each connection's
-        # socket whether it is readable) whenever a request starts or ends: with 100 calls at
-        # once on 16 connections, that is over a thousand checks a request (a known cost:
+        # Performance (issue 15): the pool is the sender's own. httpcore's pool goes over every
+        # waiting request and every connection (and asks each idle connection's socket whether
+        # it is readable, a system call) whenever a request starts or ends: with 100 calls at
+        # once on 16 connections, over a thousand checks a request (a known cost:
         # encode/httpcore#1035, open; a freed connection is offered to every waiting request,
-        # the losers retry and trigger another pass). The wait is bounded
-        # as httpx bounds a wait for a connection (the connect timeout), and by the call's
-        # deadline.
+        # the losers retry and trigger another pass), and still about 800 with at most 16 calls
+        # inside httpx. So each connection is an httpx client of its own, whose pool has that one
+        # connection to look at, and the calls beyond them wait here, in a queue that costs
+        # nothing to wait in. The wait is bounded as httpx bounds a wait for a connection (the
+        # connect timeout), and by the call's deadline. All of them send to one origin, the
+        # client's base URL: one connection per httpx client loses no reuse.
         self._pool_size = pool_size
         verify_context = _ssl_context(verify, cert, trust_env)  # errors named now, not per loop
         proxy = _proxy_for(base_url, proxies, trust_env)
@@ -100,14 +104,14 @@ class HttpxSender:
                 proxy=proxy,
                 trust_env=False,  # read by the rules above, as the sync client reads it
                 follow_redirects=False,
-                limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 timeout=httpx.Timeout(
                     timeouts.read, connect=timeouts.connect, pool=timeouts.connect
                 ),
             )
 
         self._new_client: Callable[[], httpx.AsyncClient] = new_client
-        # Event loop -> its pool (an httpx client and its slots); the last one used at hand.
+        # Event loop -> its pool (its httpx clients and their slots); the last one used at hand.
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopPool] = (
             weakref.WeakKeyDictionary()
         )
@@ -124,14 +128,9 @@ class HttpxSender:
             return last[1]
         pool = self._pools.get(loop)
         if pool is None:
-            pool = self._pools[loop] = _LoopPool(self._new_client(), self._pool_size)
+            pool = self._pools[loop] = _LoopPool(self._new_client, self._pool_size)
         self._last = (weakref.ref(loop), pool)
         return pool
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        """The running loop's ``httpx.AsyncClient``."""
-        return self._pool().client
 
     async def post(
         self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
@@ -156,10 +155,11 @@ class HttpxSender:
                         await slots.acquire()
                 else:
                     await slots.acquire()  # at once
+                client = pool.take()
                 try:
-                    return await self._exchange(pool.client, url, body, headers, trace, where)
+                    return await self._exchange(client, url, body, headers, trace, where)
                 finally:
-                    slots.release()
+                    pool.give_back(client)
         except TimeoutError:  # the call's deadline (asyncio's timeout), or no connection in time
             if slot_wait is not None and slot_wait.expired():
                 fault = send_fault(where, self.timeouts, sent=False, timed_out=True, cause="")
@@ -254,7 +254,8 @@ class HttpxSender:
         self._pools.clear()
         self._last = None
         if pool is not None:
-            await pool.client.aclose()
+            for client in pool.clients:
+                await client.aclose()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop:
@@ -274,13 +275,33 @@ def _running_loop() -> asyncio.AbstractEventLoop:
 
 
 class _LoopPool:
-    """One event loop's ``httpx.AsyncClient`` and the slots of its connections."""
+    """One event loop's connections: an ``httpx.AsyncClient`` of one connection each, made as
+    calls first need them (at most ``size``), and the slots that let as many calls in at once.
 
-    __slots__ = ("client", "slots")
+    A call takes a slot (``slots``), then a client (:meth:`take`: the one given back last, whose
+    connection is the likeliest still open), and gives both back (:meth:`give_back`), whatever
+    happened: a client whose exchange failed or was cancelled has closed that connection and
+    opens another for its next call."""
 
-    def __init__(self, client: httpx.AsyncClient, size: int) -> None:
-        self.client = client
+    __slots__ = ("clients", "free", "new_client", "slots")
+
+    def __init__(self, new_client: Callable[[], httpx.AsyncClient], size: int) -> None:
+        self.new_client = new_client
+        self.clients: list[httpx.AsyncClient] = []  # every one made, to be closed
+        self.free: list[httpx.AsyncClient] = []  # those not in a call, the last given back last
         self.slots = asyncio.Semaphore(size)
+
+    def take(self) -> httpx.AsyncClient:
+        """A client for a call that holds a slot (there are never more clients than slots)."""
+        if self.free:
+            return self.free.pop()
+        client = self.new_client()
+        self.clients.append(client)
+        return client
+
+    def give_back(self, client: httpx.AsyncClient) -> None:
+        self.free.append(client)
+        self.slots.release()
 
 
 def _too_large(where: str, max_bytes: int) -> TransportError:

@@ -92,6 +92,25 @@ async def test_many_concurrent_calls_share_one_pool() -> None:
                 )
             )
             assert all(r.response_code == "00" and r.sealed for r in results)
+            # The sender's own pool: at most DEFAULT_POOL_SIZE httpx clients of one connection
+            # each, every one given back, with its connection kept alive for the next call.
+            from sogenactif_core._http import DEFAULT_POOL_SIZE
+
+            pool = client.transport.sender._pool()  # type: ignore[attr-defined]
+            assert 1 < len(pool.clients) <= DEFAULT_POOL_SIZE
+            assert sorted(map(id, pool.free)) == sorted(map(id, pool.clients))
+            assert pool.slots._value == DEFAULT_POOL_SIZE
+            held = [len(c._transport._pool.connections) for c in pool.clients]
+            assert set(held) == {1}  # kept alive, one each
+            before = {id(c._transport._pool.connections[0]) for c in pool.clients}
+            await asyncio.gather(
+                *(
+                    client.diagnostic.get_transaction_data(transaction_reference="CONC1")
+                    for _ in range(len(pool.clients))
+                )
+            )
+            after = {id(c._transport._pool.connections[0]) for c in pool.clients}
+            assert after == before  # the same connections served the next calls
 
 
 async def test_the_simulator_fixture_for_async_tests(tmp_path: Any) -> None:
@@ -258,8 +277,9 @@ async def test_a_cancelled_call_leaks_no_connection_and_says_it_may_have_arrived
             with pytest.raises(asyncio.CancelledError) as info:
                 await task
             assert getattr(info.value, "may_have_reached_server", None) is True
-            pool = client.transport.sender.client._transport._pool  # type: ignore[attr-defined]
-            assert pool.connections == []  # closed, not left checked out
+            pool = client.transport.sender._pool()  # type: ignore[attr-defined]
+            assert len(pool.clients) == 1 and pool.free == pool.clients  # given back
+            assert pool.clients[0]._transport._pool.connections == []  # closed, not checked out
 
 
 async def test_calls_beyond_the_pool_wait_their_turn_within_the_connect_timeout() -> None:
