@@ -292,10 +292,15 @@ class _LoopPool:
         self.slots = asyncio.Semaphore(size)
 
     def take(self) -> httpx.AsyncClient:
-        """A client for a call that holds a slot (there are never more clients than slots)."""
+        """A client for a call that holds a slot (there are never more clients than slots); if
+        none can be made, the slot is given back before the error goes on."""
         if self.free:
             return self.free.pop()
-        client = self.new_client()
+        try:
+            client = self.new_client()
+        except BaseException:
+            self.slots.release()
+            raise
         self.clients.append(client)
         return client
 

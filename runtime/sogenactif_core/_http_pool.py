@@ -283,7 +283,16 @@ def _proxy_for(url: str, proxies: Mapping[str, str] | None, trust_env: bool) -> 
     host = urlsplit(url).hostname or ""
     if urllib.request.proxy_bypass(host):
         return None
-    return proxy if "://" in proxy else f"http://{proxy}"
+    proxy = proxy if "://" in proxy else f"http://{proxy}"
+    if urlsplit(proxy).scheme not in ("http", "https"):
+        # Both clients refuse it alike (httpx would need socksio, urllib3 PySocks), before
+        # anything is sent; the URL is not shown (it may hold the proxy's password).
+        raise ConfigurationError(
+            f"the environment's proxy for {scheme} URLs ({scheme.upper()}_PROXY or ALL_PROXY) "
+            "is not an http:// or https:// proxy (SOCKS is not supported). Pass "
+            "proxies={...}, or trust_env=False, or list the host in NO_PROXY. Nothing was sent."
+        )
+    return proxy
 
 
 class PoolSender:
@@ -364,11 +373,7 @@ class PoolSender:
         if proxy is None:
             manager = urllib3.PoolManager(**settings)
         else:
-            parts = urlsplit(proxy)
-            if parts.scheme not in ("http", "https"):
-                raise ConfigurationError(
-                    f"proxy scheme {parts.scheme!r} is not supported (http or https)"
-                )
+            parts = urlsplit(proxy)  # http:// or https:// (_client_core._proxies, _proxy_for)
             headers = None
             if parts.username is not None:
                 credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
@@ -408,7 +413,7 @@ class PoolSender:
         where: str,
     ) -> HttpReply:
         timeouts = self.timeouts
-        fault: TransportError | None = None
+        fault: TransportError | ConfigurationError | None = None
         response: urllib3.BaseHTTPResponse | None = None
         try:
             manager = self._manager(url)
@@ -444,6 +449,8 @@ class PoolSender:
                 )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             fault = self._send_fault(exc, where, state.sent)
+        except ConfigurationError as exc:  # the environment's proxy (_proxy_for): as it is
+            fault = exc
         except ValueError as exc:  # an URL urllib3 cannot parse, a header it refuses
             fault = ConnectError(f"could not send to {where} ({type(exc).__name__})")
         if fault is not None:

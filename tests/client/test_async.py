@@ -401,3 +401,24 @@ def test_outside_an_asyncio_loop_the_error_says_where_the_client_runs() -> None:
         closing = client.aclose()
         with pytest.raises(sogenactif.ConfigurationError, match="asyncio event loop"):
             closing.send(None)
+
+
+async def test_a_connection_that_cannot_be_made_gives_its_slot_back() -> None:
+    """The sender makes its httpx clients as calls first need them, holding a slot: if one
+    cannot be made, the slot goes back with the error, so later calls are not left waiting for
+    places nobody holds."""
+    from sogenactif_core._http import DEFAULT_POOL_SIZE, Timeouts
+    from sogenactif_core._http_async import HttpxSender
+    from sogenactif_core._masked import Masked
+
+    sender = HttpxSender(Timeouts(connect=0.5, read=1.0, total=1.0), "http://127.0.0.1:9")
+
+    def cannot() -> Any:
+        raise RuntimeError("no client")
+
+    sender._new_client = cannot
+    for _ in range(DEFAULT_POOL_SIZE + 4):
+        with pytest.raises(RuntimeError, match="no client"):
+            await sender.post("http://127.0.0.1:9/x", Masked(b"{}", "body"), {}, None)
+    assert sender._pool().slots._value == DEFAULT_POOL_SIZE
+    await sender.aclose()

@@ -338,6 +338,53 @@ def test_proxy_from_the_environment_and_no_proxy(raw: KeepAliveServer, monkeypat
         proxy.close()
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_socks_proxy_from_the_environment_is_refused_alike(
+    raw: KeepAliveServer, monkeypatch: Any, kind: str
+) -> None:
+    """``ALL_PROXY=socks5://…``: the sync client wrapped urllib3's refusal as a ConnectError
+    naming only "ConfigurationError", the async client let httpx's ImportError through (no
+    typed error at all). Both now refuse it as a ConfigurationError that names the variables
+    and the ways out, shows no password, and sends nothing; NO_PROXY for the host still works."""
+    pytest.importorskip("httpx")
+    monkeypatch.setenv("ALL_PROXY", "socks5://user:s3cret@127.0.0.1:1080")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    options = {"merchant_id": "201040040170001", "secret_key": "k", "environment": raw.base_url}
+    with pytest.raises(sogenactif.ConfigurationError) as refused:
+        if kind == "sync":
+            sogenactif.Client(**options).token.payment_token_generate(
+                card_number="4100000000000000"
+            )
+        else:
+            sogenactif.AsyncClient(**options)
+    message = str(refused.value)
+    assert "HTTP_PROXY or ALL_PROXY" in message and "SOCKS is not supported" in message
+    assert "NO_PROXY" in message and "Nothing was sent" in message
+    assert "s3cret" not in message and "user" not in message
+    assert raw.requests == []
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    if kind == "sync":
+        reply = PoolSender(TIMEOUTS).post(raw.base_url + "/direct", EMPTY, HEADERS, None)
+        assert reply.status_code == 200
+    else:
+        import asyncio
+
+        from sogenactif_core._http_async import HttpxSender
+
+        async def post() -> int:
+            sender = HttpxSender(TIMEOUTS, raw.base_url)
+            try:
+                return (
+                    await sender.post(raw.base_url + "/direct", EMPTY, HEADERS, None)
+                ).status_code
+            finally:
+                await sender.aclose()
+
+        assert asyncio.run(post()) == 200
+    assert raw.requests[-1].startswith(b"POST /direct ")
+
+
 def test_proxy_option_with_credentials(raw: KeepAliveServer) -> None:
     proxy = ForwardProxy()
     try:
