@@ -53,18 +53,6 @@ from ._masked import Masked
 _SENDING = ("http11.send_request_headers.started", "http2.send_request_headers.started")
 
 
-def _ssl_context(verify: bool | str, cert: str | tuple[str, str] | None, trust_env: bool) -> Any:
-    """httpx's ``verify``: the sync pool's context for the same settings (``tls_context``); a CA
-    bundle or a client certificate that cannot be loaded is a :class:`ConfigurationError`."""
-    problem = ""
-    try:
-        return tls_context(verify, cert, trust_env)
-    except OSError as exc:  # ssl.SSLError included
-        problem = type(exc).__name__
-    option = "cert: the client certificate" if cert is not None else "verify: the CA bundle"
-    raise ConfigurationError(f"{option} could not be loaded ({problem})")
-
-
 class HttpxSender:
     """Sends through the running loop's pool of ``httpx.AsyncClient`` objects, one connection
     each."""
@@ -95,7 +83,7 @@ class HttpxSender:
         # connect timeout), and by the call's deadline. All of them send to one origin, the
         # client's base URL: one connection per httpx client loses no reuse.
         self._pool_size = pool_size
-        verify_context = _ssl_context(verify, cert, trust_env)  # errors named now, not per loop
+        verify_context = tls_context(verify, cert, trust_env)  # errors named now, not per loop
         proxy = _proxy_for(base_url, proxies, trust_env)
 
         def new_client() -> httpx.AsyncClient:

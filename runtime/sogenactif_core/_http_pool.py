@@ -203,17 +203,45 @@ def tls_context(
     opens (requests 2.32 stopped doing that, with one preloaded context). So one context is made
     per source of trusted certificates, and of the modification times of its files, and shared
     by every client that trusts the same ones. A client certificate is loaded into a context of
-    the client's own, never into a shared one."""
-    if verify is False:
-        context = create_urllib3_context(cert_reqs=ssl.CERT_NONE)  # nothing to load
-    elif cert is None:
-        return _shared_trust(*_trust_source(verify, trust_env))
-    else:
-        context = _new_trust(*_trust_source(verify, trust_env))
+    the client's own, never into a shared one.
+
+    A bundle or certificate that cannot be loaded is a :class:`ConfigurationError` naming where
+    it came from (the ``verify`` or ``cert`` option, ``REQUESTS_CA_BUNDLE`` …): no connection can
+    be made with it, and sending again would not help."""
+    problem = ""
+    try:
+        if verify is False:
+            context = create_urllib3_context(cert_reqs=ssl.CERT_NONE)  # nothing to load
+        elif cert is None:
+            return _shared_trust(*_trust_source(verify, trust_env))
+        else:
+            context = _new_trust(*_trust_source(verify, trust_env))
+    except OSError as exc:  # ssl.SSLError included
+        problem = f"{_trust_label(verify, trust_env)} could not be loaded ({type(exc).__name__})"
+    if problem:
+        raise ConfigurationError(problem)
     if cert is not None:
         cert_file, key_file = cert if isinstance(cert, tuple) else (cert, None)
-        context.load_cert_chain(cert_file, key_file)
+        try:
+            context.load_cert_chain(cert_file, key_file)
+        except OSError as exc:
+            problem = f"cert: the client certificate could not be loaded ({type(exc).__name__})"
+        if problem:
+            raise ConfigurationError(problem)
     return context
+
+
+def _trust_label(verify: bool | str, trust_env: bool) -> str:
+    """Where the trusted certificates of ``verify`` come from, as an error names it."""
+    if isinstance(verify, str):
+        return "verify: the CA bundle"
+    if trust_env:
+        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            if os.environ.get(name):
+                return f"{name}: the CA bundle at {os.environ[name]!r}"
+        if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
+            return "SSL_CERT_FILE / SSL_CERT_DIR: the system's certificates"
+    return "certifi's CA bundle"
 
 
 def _trust_source(verify: bool | str, trust_env: bool) -> tuple[str | None, str | None]:

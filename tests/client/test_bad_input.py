@@ -675,6 +675,54 @@ def test_the_async_client_names_a_certificate_it_cannot_load(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 @pytest.mark.parametrize(
+    ("source", "missing"),
+    [
+        ("verify", False),  # a missing file named by an option: refused when the client is made
+        ("cert", False),
+        ("REQUESTS_CA_BUNDLE", True),
+        ("REQUESTS_CA_BUNDLE", False),
+        ("CURL_CA_BUNDLE", True),
+        ("CURL_CA_BUNDLE", False),
+    ],
+)
+def test_certificates_that_cannot_be_loaded_are_named_alike_by_both_clients(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, source: str, missing: bool
+) -> None:
+    """A CA bundle or client certificate that is missing or not PEM, from an option or from the
+    environment: a ConfigurationError naming where it came from, on both clients (the async
+    client when it is made, the sync one at its first HTTPS call, before anything is sent). The
+    sync client used to report it as a ConnectError "safe to send again", which a RetryPolicy
+    would have sent again for nothing."""
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    bad = tmp_path / "bad.pem"
+    if not missing:
+        bad.write_text("not a certificate")
+    options: dict[str, Any] = {
+        "merchant_id": MERCHANT_ID,
+        "secret_key": SECRET_KEY,
+        "environment": "https://127.0.0.1:9",
+    }
+    if source in ("verify", "cert"):
+        options[source] = str(bad)
+        expected = {"verify": "verify: the CA bundle", "cert": "cert: the client certificate"}
+    else:
+        monkeypatch.setenv(source, str(bad))
+        expected = {source: f"{source}: the CA bundle at {str(bad)!r}"}
+    with pytest.raises(sogenactif.ConfigurationError) as refused:
+        if kind == "sync":
+            sogenactif.Client(**options).token.payment_token_generate(
+                card_number="4100000000000000"
+            )
+        else:
+            pytest.importorskip("httpx")
+            sogenactif.AsyncClient(**options)
+    assert str(refused.value).startswith(expected[source])
+    assert "could not be loaded" in str(refused.value)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize(
     "environment", ["http://user:s3cr3t@127.0.0.1:9", "https://s3cr3t@gateway.example/x?y"]
 )
 def test_a_base_url_with_credentials_is_refused_without_showing_them(
