@@ -20,7 +20,6 @@ import sys
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -38,7 +37,7 @@ from ._errors import (
     UnsignedResponseError,
 )
 from ._formats import fits_format, format_meaning
-from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, is_proxy_url
 from ._masked import Masked, reveal, reveal_all
 from ._metadata import FunctionSpec, version_key
 from ._redact import redact
@@ -613,8 +612,7 @@ def _proxies(proxies: Mapping[str, str | None] | None) -> dict[str, str] | None:
             )
         if url is None or url == "":
             continue
-        parts = urlsplit(url) if isinstance(url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        if not is_proxy_url(url):
             # The URL itself is not shown: it may hold the proxy's password.
             raise ConfigurationError(
                 f"proxies[{key!r}] must be an http:// or https:// proxy URL with a host"

@@ -16,6 +16,7 @@ import socket
 import time
 from collections.abc import Iterator, Mapping
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from ._errors import (
     ConnectError,
@@ -216,6 +217,26 @@ def reason(exc: BaseException, library: tuple[type[BaseException], ...] = ()) ->
         if not isinstance(cause, library):
             return type(cause).__name__
     return type(exc).__name__
+
+
+def is_proxy_url(url: object) -> bool:
+    """True for what both senders can use as a proxy: an ``http://`` or ``https://`` URL whose
+    host is a name or an address (no space, at most 63 characters a label) and whose port, if
+    any, is a port number. Anything else would fail at the first call as if the network had."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError outside 0-65535 or when not a number
+        host = parts.hostname
+        if parts.scheme not in ("http", "https") or not host or " " in host:
+            return False
+        if not host.isprintable():
+            return False
+        host.encode("idna")  # UnicodeError for an empty or over-long label
+    except (ValueError, UnicodeError):
+        return False
+    return True
 
 
 def origin(url: str) -> str:

@@ -56,6 +56,7 @@ from ._http import (
     collect,
     deadline_error,
     expired_error,
+    is_proxy_url,
     origin,
     past,
     reason,
@@ -312,13 +313,15 @@ def _proxy_for(url: str, proxies: Mapping[str, str] | None, trust_env: bool) -> 
     if urllib.request.proxy_bypass(host):
         return None
     proxy = proxy if "://" in proxy else f"http://{proxy}"
-    if urlsplit(proxy).scheme not in ("http", "https"):
-        # Both clients refuse it alike (httpx would need socksio, urllib3 PySocks), before
-        # anything is sent; the URL is not shown (it may hold the proxy's password).
+    if not is_proxy_url(proxy):
+        # Both clients refuse it alike, before anything is sent (a proxy without a host or with
+        # a bad port used to fail as a connection error naming no proxy; httpx would need
+        # socksio for SOCKS, urllib3 PySocks). The URL is not shown: it may hold a password.
         raise ConfigurationError(
             f"the environment's proxy for {scheme} URLs ({scheme.upper()}_PROXY or ALL_PROXY) "
-            "is not an http:// or https:// proxy (SOCKS is not supported). Pass "
-            "proxies={...}, or trust_env=False, or list the host in NO_PROXY. Nothing was sent."
+            "is not an http:// or https:// proxy URL with a host (SOCKS is not supported). "
+            "Pass proxies={...}, or trust_env=False, or list the host in NO_PROXY. Nothing was "
+            "sent."
         )
     return proxy
 

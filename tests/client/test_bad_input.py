@@ -615,6 +615,12 @@ TLS = ROOT / "tests" / "tls"
         ({"proxies": {"http": 123}}, "proxies['http'] must be an http:// or https:// proxy URL"),
         ({"proxies": {"https": "socks5://p:1"}}, "proxies['https'] must be"),
         ({"proxies": {"https": "p:1"}}, "proxies['https'] must be"),
+        ({"proxies": {"https": "http://"}}, "proxies['https'] must be"),  # no host
+        ({"proxies": {"https": "http://:3128"}}, "proxies['https'] must be"),
+        ({"proxies": {"https": "http://proxy:99999"}}, "proxies['https'] must be"),  # no port
+        ({"proxies": {"https": "http://[::1"}}, "proxies['https'] must be"),
+        ({"proxies": {"https": "http://pro xy:3128"}}, "proxies['https'] must be"),
+        ({"proxies": {"https": f"http://{'p' * 64}.example:3128"}}, "proxies['https'] must be"),
         # requests' per-host keys: refused, else the calls would go out without the proxy
         ({"proxies": {"https://office-server.example": "http://p:1"}}, "proxies: 'https://"),
         ({"verify": 1}, "verify must be True, False or the path"),

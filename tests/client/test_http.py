@@ -339,15 +339,27 @@ def test_proxy_from_the_environment_and_no_proxy(raw: KeepAliveServer, monkeypat
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
-def test_a_socks_proxy_from_the_environment_is_refused_alike(
-    raw: KeepAliveServer, monkeypatch: Any, kind: str
+@pytest.mark.parametrize(
+    "value",
+    [
+        "socks5://user:s3cret@127.0.0.1:1080",
+        "http://user:s3cret@",  # no host
+        "http://user:s3cret@proxy:99999",  # no port
+        "http://user:s3cret@[::1",
+        "user:s3cret@pro xy:3128",
+    ],
+)
+def test_an_unusable_proxy_from_the_environment_is_refused_alike(
+    raw: KeepAliveServer, monkeypatch: Any, kind: str, value: str
 ) -> None:
     """``ALL_PROXY=socks5://…``: the sync client wrapped urllib3's refusal as a ConnectError
     naming only "ConfigurationError", the async client let httpx's ImportError through (no
-    typed error at all). Both now refuse it as a ConfigurationError that names the variables
-    and the ways out, shows no password, and sends nothing; NO_PROXY for the host still works."""
+    typed error at all); a proxy without a host or with a bad port failed as a connection error
+    naming the server, not the proxy (and "[::1" as a raw ValueError on the async client). Both
+    now refuse them as a ConfigurationError that names the variables and the ways out, shows no
+    password, and sends nothing; NO_PROXY for the host still works."""
     pytest.importorskip("httpx")
-    monkeypatch.setenv("ALL_PROXY", "socks5://user:s3cret@127.0.0.1:1080")
+    monkeypatch.setenv("ALL_PROXY", value)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     options = {"merchant_id": "201040040170001", "secret_key": "k", "environment": raw.base_url}
@@ -359,7 +371,7 @@ def test_a_socks_proxy_from_the_environment_is_refused_alike(
         else:
             sogenactif.AsyncClient(**options)
     message = str(refused.value)
-    assert "HTTP_PROXY or ALL_PROXY" in message and "SOCKS is not supported" in message
+    assert "HTTP_PROXY or ALL_PROXY" in message and "not an http:// or https:// proxy" in message
     assert "NO_PROXY" in message and "Nothing was sent" in message
     assert "s3cret" not in message and "user" not in message
     assert raw.requests == []
