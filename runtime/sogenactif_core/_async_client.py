@@ -38,6 +38,7 @@ class AsyncBaseClient(ClientCore):
     """A client whose calls are awaited. ``async with`` closes its connections."""
 
     transport: AsyncTransport
+    _transport_methods = ("send_async", "aclose")
 
     def _new_transport(self, session: requests.Session | None) -> AsyncTransport:
         if session is not None:

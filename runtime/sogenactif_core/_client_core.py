@@ -37,7 +37,7 @@ from ._errors import (
     UnsignedResponseError,
 )
 from ._formats import fits_format, format_meaning
-from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, is_proxy_url
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, Timeouts, is_http_url
 from ._masked import Masked, reveal, reveal_all
 from ._metadata import FunctionSpec, version_key
 from ._redact import redact
@@ -204,7 +204,15 @@ class ClientCore:
         self.connection_options = ConnectionOptions(
             max_response_bytes, _proxies(proxies), _verify(verify), _cert(cert), trust_env
         )
-        self.transport = transport if transport is not None else self._new_transport(session)
+        if transport is None:
+            transport = self._new_transport(session)
+        else:
+            _check_transport(transport, self._transport_methods)
+        self.transport = transport
+
+    # What a transport given as ``transport=`` must offer (the sync client's; the async client's
+    # are its own): checked when the client is made, not found missing at the first call.
+    _transport_methods: ClassVar[tuple[str, ...]] = ("send", "close")
 
     def _new_transport(self, session: requests.Session | None) -> Any:
         """A transport of the client's own: the sync client's or the async client's."""
@@ -529,6 +537,22 @@ def _code(raw: Mapping[str, Any]) -> str:
     return str(raw.get("responseCode", raw.get("walletResponseCode", "?")))[:4]
 
 
+def _check_transport(transport: object, methods: tuple[str, ...]) -> None:
+    """A transport object (not its class) with a ``protocol`` and the client's ``methods``."""
+    missing = [name for name in methods if not callable(getattr(transport, name, None))]
+    if (
+        isinstance(transport, type)
+        or missing
+        or not isinstance(getattr(transport, "protocol", None), str)
+    ):
+        raise ConfigurationError(
+            f"transport must be a transport object with a protocol and {'() and '.join(methods)}() "
+            "(sogenactif.MockTransport(handler), for instance), not "
+            f"{transport.__name__ if isinstance(transport, type) else type(transport).__name__}"
+            + (" (a class: pass an instance)" if isinstance(transport, type) else "")
+        )
+
+
 def _base_url(environment: str, dictionary: DataDictionary) -> str:
     hosts = dict(dictionary.environments)
     if environment in hosts:
@@ -541,7 +565,7 @@ def _base_url(environment: str, dictionary: DataDictionary) -> str:
             "authenticates requests by their seal; a gateway's credentials go in its own "
             "settings)"
         )
-    if isinstance(environment, str) and _URL.fullmatch(environment):
+    if isinstance(environment, str) and _URL.fullmatch(environment) and is_http_url(environment):
         return environment.rstrip("/")
     raise ConfigurationError(
         f"environment must be one of {', '.join(hosts)} or a base URL such as "
@@ -612,7 +636,7 @@ def _proxies(proxies: Mapping[str, str | None] | None) -> dict[str, str] | None:
             )
         if url is None or url == "":
             continue
-        if not is_proxy_url(url):
+        if not is_http_url(url):
             # The URL itself is not shown: it may hold the proxy's password.
             raise ConfigurationError(
                 f"proxies[{key!r}] must be an http:// or https:// proxy URL with a host"

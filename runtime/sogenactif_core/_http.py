@@ -219,10 +219,11 @@ def reason(exc: BaseException, library: tuple[type[BaseException], ...] = ()) ->
     return type(exc).__name__
 
 
-def is_proxy_url(url: object) -> bool:
-    """True for what both senders can use as a proxy: an ``http://`` or ``https://`` URL whose
-    host is a name or an address (no space, at most 63 characters a label) and whose port, if
-    any, is a port number. Anything else would fail at the first call as if the network had."""
+def is_http_url(url: object) -> bool:
+    """True for what both senders can connect to (a base URL, a proxy): an ``http://`` or
+    ``https://`` URL whose host is a name or an address (no space, at most 63 characters a
+    label) and whose port, if any, is a port number. Anything else would fail at the first call,
+    as if the network had, or as a raw ``ValueError`` of the library underneath."""
     if not isinstance(url, str):
         return False
     try:

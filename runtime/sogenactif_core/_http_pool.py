@@ -56,7 +56,7 @@ from ._http import (
     collect,
     deadline_error,
     expired_error,
-    is_proxy_url,
+    is_http_url,
     origin,
     past,
     reason,
@@ -313,7 +313,7 @@ def _proxy_for(url: str, proxies: Mapping[str, str] | None, trust_env: bool) -> 
     if urllib.request.proxy_bypass(host):
         return None
     proxy = proxy if "://" in proxy else f"http://{proxy}"
-    if not is_proxy_url(proxy):
+    if not is_http_url(proxy):
         # Both clients refuse it alike, before anything is sent (a proxy without a host or with
         # a bad port used to fail as a connection error naming no proxy; httpx would need
         # socksio for SOCKS, urllib3 PySocks). The URL is not shown: it may hold a password.
