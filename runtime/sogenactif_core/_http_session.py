@@ -22,6 +22,7 @@ from urllib3.exceptions import ConnectTimeoutError as _U3ConnectTimeout
 from urllib3.exceptions import NewConnectionError
 
 from ._errors import (
+    ConfigurationError,
     ReadTimeoutError,
     RemoteProtocolError,
     TransportError,
@@ -47,6 +48,10 @@ from ._masked import Masked
 from ._watchdog import WATCHDOG
 
 _LIBRARY = (requests.exceptions.RequestException,)
+# What requests raises before it opens any connection, from the session's settings: a proxy URL
+# it cannot read (InvalidProxyURL is an InvalidURL), a scheme without an adapter or a SOCKS
+# proxy without its dependencies (InvalidSchema).
+_UNUSABLE_SETTINGS = (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema)
 
 
 class SessionSender:
@@ -72,6 +77,7 @@ class SessionSender:
         timeouts = self.timeouts
         where = origin(url)
         fault: TransportError | None = None
+        unusable = ""
         response: requests.Response | None = None
         try:
             response = self.session.post(
@@ -82,8 +88,20 @@ class SessionSender:
                 stream=True,
                 allow_redirects=False,
             )
+        except _UNUSABLE_SETTINGS as exc:
+            unusable = type(exc).__name__
         except requests.exceptions.RequestException as exc:
             fault = _send_fault(exc, where, timeouts)
+        except OSError as exc:  # requests' own check of the session's certificate files
+            unusable = type(exc).__name__
+        if unusable:
+            # Raised before any connection existed: the session's settings, not the network
+            # (these were a RemoteProtocolError "may have reached the server", or a raw OSError).
+            raise ConfigurationError(
+                f"the requests.Session given as session= cannot send to {where}: its proxies, "
+                f"certificate files or adapters are not usable ({unusable}; a SOCKS proxy needs "
+                "requests[socks]). Nothing was sent."
+            )
         if fault is not None:
             raise fault
         assert response is not None

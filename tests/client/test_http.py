@@ -310,6 +310,37 @@ def test_a_callers_session_keeps_its_own_certificate_settings(tls: KeepAliveServ
     assert reply.status_code == 200
 
 
+@pytest.mark.parametrize("setting", ["verify", "cert", "socks proxy", "proxy without a host"])
+def test_a_callers_session_that_cannot_send_is_a_configuration_error(
+    tls: KeepAliveServer, setting: str
+) -> None:
+    """requests refuses these before it opens any connection. They were a RemoteProtocolError
+    saying the request "may have reached the server" (a SOCKS proxy without PySocks, a proxy URL
+    without a host), or a raw OSError (a certificate file that is not there). They are now a
+    ConfigurationError saying nothing was sent, and the server saw nothing."""
+    session = requests.Session()
+    session.trust_env = False
+    if setting == "verify":
+        session.verify = "/no/such/bundle.pem"
+    elif setting == "cert":
+        session.cert = "/no/such/cert.pem"
+    elif setting == "socks proxy":
+        try:
+            import socks  # noqa: F401 - PySocks: requests would then try the proxy
+        except ImportError:
+            pass
+        else:
+            pytest.skip("PySocks is installed")
+        session.proxies = {"https": "socks5://user:s3cret@127.0.0.1:1080"}
+    else:
+        session.proxies = {"https": "http://"}
+    with pytest.raises(sogenactif.ConfigurationError) as refused:
+        SessionSender(session, TIMEOUTS).post(tls.base_url + "/x", EMPTY, HEADERS, None)
+    assert "Nothing was sent" in str(refused.value) and "s3cret" not in str(refused.value)
+    assert refused.value.may_have_reached_server is False
+    assert tls.requests == []
+
+
 # --------------------------------------------------------------------------- proxies
 
 
