@@ -539,17 +539,14 @@ def _code(raw: Mapping[str, Any]) -> str:
 
 def _check_transport(transport: object, methods: tuple[str, ...]) -> None:
     """A transport object (not its class) with a ``protocol`` and the client's ``methods``."""
+    a_class = isinstance(transport, type)
     missing = [name for name in methods if not callable(getattr(transport, name, None))]
-    if (
-        isinstance(transport, type)
-        or missing
-        or not isinstance(getattr(transport, "protocol", None), str)
-    ):
+    if a_class or missing or not isinstance(getattr(transport, "protocol", None), str):
+        given = transport.__name__ if isinstance(transport, type) else type(transport).__name__
         raise ConfigurationError(
             f"transport must be a transport object with a protocol and {'() and '.join(methods)}() "
-            "(sogenactif.MockTransport(handler), for instance), not "
-            f"{transport.__name__ if isinstance(transport, type) else type(transport).__name__}"
-            + (" (a class: pass an instance)" if isinstance(transport, type) else "")
+            f"(sogenactif.MockTransport(handler), for instance), not {given}"
+            + (" (a class: pass an instance)" if a_class else "")
         )
 
 

@@ -230,12 +230,12 @@ def is_http_url(url: object) -> bool:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError outside 0-65535 or when not a number
         host = parts.hostname
-        if parts.scheme not in ("http", "https") or not host or " " in host:
+        if parts.scheme not in ("http", "https") or not host or not host.isprintable():
             return False
-        if not host.isprintable():
+        if " " in host:
             return False
-        host.encode("idna")  # UnicodeError for an empty or over-long label
-    except (ValueError, UnicodeError):
+        host.encode("idna")  # UnicodeError (a ValueError) for an empty or over-long label
+    except ValueError:
         return False
     return True
 

@@ -210,57 +210,50 @@ def tls_context(
     it came from (the ``verify`` or ``cert`` option, ``REQUESTS_CA_BUNDLE`` …): no connection can
     be made with it, and sending again would not help."""
     problem = ""
-    try:
-        if verify is False:
-            context = create_urllib3_context(cert_reqs=ssl.CERT_NONE)  # nothing to load
-        elif cert is None:
-            return _shared_trust(*_trust_source(verify, trust_env))
-        else:
-            context = _new_trust(*_trust_source(verify, trust_env))
-    except OSError as exc:  # ssl.SSLError included
-        problem = f"{_trust_label(verify, trust_env)} could not be loaded ({type(exc).__name__})"
-    if problem:
-        raise ConfigurationError(problem)
-    if cert is not None:
+    if verify is False:
+        context = create_urllib3_context(cert_reqs=ssl.CERT_NONE)  # nothing to load
+    else:
+        cafile, capath, source = _trust_source(verify, trust_env)
+        try:
+            if cert is None:
+                return _shared_trust(cafile, capath)
+            context = _new_trust(cafile, capath)
+        except OSError as exc:  # ssl.SSLError included
+            problem = f"{source} could not be loaded ({type(exc).__name__})"
+    if not problem and cert is not None:
         cert_file, key_file = cert if isinstance(cert, tuple) else (cert, None)
         try:
             context.load_cert_chain(cert_file, key_file)
         except OSError as exc:
             problem = f"cert: the client certificate could not be loaded ({type(exc).__name__})"
-        if problem:
-            raise ConfigurationError(problem)
+    if problem:
+        raise ConfigurationError(problem)
     return context
 
 
-def _trust_label(verify: bool | str, trust_env: bool) -> str:
-    """Where the trusted certificates of ``verify`` come from, as an error names it."""
+def _trust_source(verify: bool | str, trust_env: bool) -> tuple[str | None, str | None, str]:
+    """(CA bundle file, CA directory, where they come from as an error names it) for ``verify``;
+    no file and no directory: the system's store (which OpenSSL finds with ``SSL_CERT_FILE`` and
+    ``SSL_CERT_DIR``)."""
     if isinstance(verify, str):
-        return "verify: the CA bundle"
+        return (*_bundle(verify), "verify: the CA bundle")
     if trust_env:
         for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-            if os.environ.get(name):
-                return f"{name}: the CA bundle at {os.environ[name]!r}"
+            bundle = os.environ.get(name)
+            if bundle:
+                return (*_bundle(bundle), f"{name}: the CA bundle at {bundle!r}")
         if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
-            return "SSL_CERT_FILE / SSL_CERT_DIR: the system's certificates"
-    return "certifi's CA bundle"
-
-
-def _trust_source(verify: bool | str, trust_env: bool) -> tuple[str | None, str | None]:
-    """(CA bundle file, CA directory) for ``verify``; (None, None): the system's store (which
-    OpenSSL finds with ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``)."""
-    if isinstance(verify, str):
-        return (None, verify) if os.path.isdir(verify) else (verify, None)
-    if trust_env:
-        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-        if bundle:
-            return _trust_source(bundle, False)
-        if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
-            return None, None
+            return None, None, "SSL_CERT_FILE / SSL_CERT_DIR: the system's certificates"
     try:
         import certifi
     except ImportError:  # pragma: no cover - certifi is a dependency
-        return None, None
-    return certifi.where(), None
+        return None, None, "the system's certificates"
+    return certifi.where(), None, "certifi's CA bundle"
+
+
+def _bundle(path: str) -> tuple[str | None, str | None]:
+    """(file, None) or (None, directory)."""
+    return (None, path) if os.path.isdir(path) else (path, None)
 
 
 def _new_trust(cafile: str | None, capath: str | None) -> ssl.SSLContext:
@@ -480,7 +473,7 @@ class PoolSender:
                 )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             fault = self._send_fault(exc, where, state.sent)
-        except ConfigurationError as exc:  # the environment's proxy (_proxy_for): as it is
+        except ConfigurationError as exc:  # the environment's proxy, certificates: as it is
             fault = exc
         except ValueError as exc:  # an URL urllib3 cannot parse, a header it refuses
             fault = ConnectError(f"could not send to {where} ({type(exc).__name__})")
