@@ -38,16 +38,23 @@ EMPTY = Masked(b"{}", "body")
 class KeepAliveServer:
     """Records each request's exact bytes; answers every request with REPLY (keep-alive)."""
 
-    def __init__(self, context: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
-        self.sock = socket.socket()
+    def __init__(
+        self,
+        context: ssl.SSLContext | None = None,
+        host: str = "127.0.0.1",
+        hold: threading.Barrier | None = None,
+    ) -> None:
+        self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         self.sock.bind((host, 0))
         self.sock.listen(8)
         self.context = context
+        self.hold = hold  # every reply waits until this many requests are being answered
         self.requests: list[bytes] = []
         self.connections = 0
         self.handshakes_failed = 0
         scheme = "https" if context else "http"
-        self.base_url = f"{scheme}://{host}:{self.sock.getsockname()[1]}"
+        name = f"[{host}]" if ":" in host else host
+        self.base_url = f"{scheme}://{name}:{self.sock.getsockname()[1]}"
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -78,6 +85,8 @@ class KeepAliveServer:
                     return
                 request, buffer = received
                 self.requests.append(request)
+                if self.hold is not None:
+                    self.hold.wait(timeout=10)
                 conn.sendall(REPLY)
 
     def close(self) -> None:
@@ -189,10 +198,11 @@ def test_own_pool_sends_head_and_small_body_in_one_write(
     sender.close()
 
 
-def test_own_pool_follows_the_managers_pools_when_it_replaces_them() -> None:
-    """The pool of a URL is found by a key worked out once (issue 16); the manager may close and
-    replace it (more origins than ``num_pools``, or ``close()``): calls go on, pooled again."""
-    servers = [KeepAliveServer() for _ in range(10)]  # more origins than the manager keeps
+def test_own_pool_keeps_the_connections_of_eight_servers() -> None:
+    """The connections of a URL are found once (issue 16); the sender keeps those of eight
+    servers (as urllib3's pool manager did): with more, or after ``close()``, the idle ones are
+    closed and calls go on, pooled again."""
+    servers = [KeepAliveServer() for _ in range(10)]  # more servers than the sender keeps
     try:
         sender = PoolSender(TIMEOUTS)
         for _ in range(2):
@@ -201,7 +211,7 @@ def test_own_pool_follows_the_managers_pools_when_it_replaces_them() -> None:
                     reply = sender.post(server.base_url + path, PAN_BODY, HEADERS, None)
                     assert reply.status_code == 200 and reply.body.reveal() == b"{}"
         assert all(len(s.requests) == 4 for s in servers)
-        # Evicted pools were closed and replaced: a new connection for each, never a failure.
+        # Servers used first were dropped: a new connection for each, never a failure.
         assert all(s.connections == 2 for s in servers)
         sender.close()
         assert sender.post(servers[0].base_url + "/x", PAN_BODY, HEADERS, None).status_code == 200
@@ -212,6 +222,107 @@ def test_own_pool_follows_the_managers_pools_when_it_replaces_them() -> None:
     finally:
         for server in servers:
             server.close()
+
+
+def test_own_pool_keeps_at_most_pool_size_idle_connections() -> None:
+    """Four calls at once open four connections; a pool of two keeps two of them, and the next
+    four calls at once reuse those two and open two more."""
+    server = KeepAliveServer(hold=threading.Barrier(4))
+    sender = PoolSender(TIMEOUTS, pool_size=2)
+    url = server.base_url + "/rs-services/v2/a/b"
+    try:
+        for opened in (4, 6):
+            calls = [
+                threading.Thread(target=sender.post, args=(url, EMPTY, HEADERS, None))
+                for _ in range(4)
+            ]
+            for call in calls:
+                call.start()
+            for call in calls:
+                call.join(timeout=10)
+            assert server.connections == opened
+        assert len(server.requests) == 8
+    finally:
+        sender.close()
+        server.close()
+
+
+def test_own_pool_a_call_in_progress_when_the_sender_closes() -> None:
+    """``close()`` closes the idle connections; a call in progress is answered on its own,
+    which is then closed rather than kept: the next call opens a new one."""
+    server = KeepAliveServer(hold=threading.Barrier(2))
+    sender = PoolSender(TIMEOUTS)
+    url = server.base_url + "/x"
+    replies: list[int] = []
+    call = threading.Thread(
+        target=lambda: replies.append(sender.post(url, EMPTY, HEADERS, None).status_code)
+    )
+    call.start()
+    while not server.requests:
+        time.sleep(0.01)
+    sender.close()
+    server.hold.wait(timeout=10)  # type: ignore[union-attr] - now the reply goes
+    call.join(timeout=10)
+    server.hold = None
+    assert replies == [200]
+    assert sender.post(url, EMPTY, HEADERS, None).status_code == 200
+    assert server.connections == 2
+    sender.close()
+    server.close()
+
+
+def test_connections_are_given_back_last_first_and_kept_within_bounds() -> None:
+    from sogenactif_core._http_pool import _Connections
+
+    made: list[Any] = []
+
+    class Fake:
+        def __init__(self, timeout: float) -> None:
+            self.timeout, self.closed, self.is_connected = timeout, False, True
+            made.append(self)
+
+        def close(self) -> None:
+            self.closed = True
+
+    connections = _Connections(Fake, 2, tls=False)  # type: ignore[arg-type]
+    a, b, c = (connections.take(1.0) for _ in range(3))
+    assert [x.timeout for x in made] == [1.0, 1.0, 1.0]
+    for conn in (a, b, c):
+        connections.give_back(conn)
+    assert c.closed and not a.closed and not b.closed  # two kept, the third closed
+    assert connections.take(1.0) is b  # the one given back last
+    b.is_connected = False  # closed by the server while idle
+    connections.give_back(b)
+    assert connections.take(1.0) is b and b.closed  # closed, to be connected again
+    connections.close()
+    assert a.closed
+    connections.give_back(b)
+    assert len(made) == 3 and b.closed  # given back after close(): closed, not kept
+
+
+def test_own_pool_percent_encodes_the_request_target(raw: KeepAliveServer) -> None:
+    """As urllib3's pool did: what a request line cannot hold is percent-encoded, an escape
+    already made is kept."""
+    sender = PoolSender(TIMEOUTS)
+    sender.post(raw.base_url + "/a b/caf\u00e9/%41?x=1 2", EMPTY, HEADERS, None)
+    assert raw.requests[-1].startswith(b"POST /a%20b/caf%C3%A9/%41?x=1%202 HTTP/1.1\r\n")
+    sender.close()
+
+
+def test_own_pool_reaches_an_ipv6_address() -> None:
+    try:
+        server = KeepAliveServer(host="::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    sender = PoolSender(TIMEOUTS)
+    try:
+        for _ in range(2):
+            assert sender.post(server.base_url + "/x", EMPTY, HEADERS, None).status_code == 200
+        assert server.connections == 1
+        assert b"\r\nHost: [::1]:" in server.requests[-1]
+    finally:
+        sender.close()
+        server.close()
 
 
 def test_a_client_sends_its_user_agent_and_offers_compression(raw: KeepAliveServer) -> None:
