@@ -72,6 +72,7 @@ from ._http import (
     timed_out,
     too_large_announced,
 )
+from ._http_response import Response
 from ._masked import Masked
 from ._watchdog import WATCHDOG
 
@@ -113,6 +114,7 @@ class _Tracked:
 
     sock: socket.socket | None
     _body_with_head: bytes | None = None
+    response_class = Response  # its head read without the email parser (_http_response)
 
     def _new_conn(self) -> socket.socket:
         sock: socket.socket = super()._new_conn()  # type: ignore[misc]
