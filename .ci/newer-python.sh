@@ -3,8 +3,9 @@
 # the one CI runs everything on: 3.13, else 3.12 (pyproject.toml claims 3.11, 3.12 and 3.13).
 # The whole suite passed on 3.12.1 and 3.13.0 when that claim was made; CI's time keeps this to
 # the suites that lean on what changes between versions (asyncio, sockets and TLS, threads and
-# forks, expat and ElementTree, tracebacks and frames), on one of them: about a minute. Says so,
-# and passes, when the machine has neither (the claim then rests on those runs).
+# forks, expat and ElementTree, http.client's response, tracebacks and frames), on one of them:
+# about a minute. Says so, and passes, when the machine has neither (the claim then rests on
+# those runs).
 #
 #     bash .ci/newer-python.sh
 set -euo pipefail
@@ -32,6 +33,6 @@ trap 'rm -rf "$work"' EXIT
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 echo "newer-python: $("$work/venv/bin/python" --version)"
 PYTHONPATH="generated:runtime:." "$work/venv/bin/python" -m pytest -q -p no:cacheprovider \
-    tests/client/test_async.py tests/client/test_http.py tests/client/test_faults.py \
-    tests/client/test_soap.py tests/client/test_secrets.py tests/client/test_trust.py \
-    tests/client/test_threads.py
+    tests/client/test_async.py tests/client/test_http.py tests/client/test_http_response.py \
+    tests/client/test_faults.py tests/client/test_soap.py tests/client/test_secrets.py \
+    tests/client/test_trust.py tests/client/test_threads.py

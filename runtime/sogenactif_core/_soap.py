@@ -73,7 +73,7 @@ def write_fields(
         if value is None:
             continue
         rule = rules.get(name) if rules is not None else None
-        if isinstance(value, Mapping):
+        if type(value) is dict or isinstance(value, Mapping):  # type() first: no ABC check
             children = rule.children if rule is not None else None
             append(start)
             write_fields(parts, value, prefix, children or (), children, list_items)
@@ -89,7 +89,7 @@ def write_fields(
                     continue
                 if type(entry) is str:
                     append(f"<{item_tag}>{escape(entry)}</{item_tag}>")
-                elif isinstance(entry, Mapping):
+                elif type(entry) is dict or isinstance(entry, Mapping):
                     append(f"<{item_tag}>")
                     write_fields(parts, entry, prefix, children or (), children, list_items)
                     append(f"</{item_tag}>")

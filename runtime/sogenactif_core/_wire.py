@@ -428,8 +428,9 @@ def _encode_value(
     if strict and type(value) not in (str, int, dict, list):
         problems.append((path, _NOT_PLAIN))
         return None
+    # type() first: isinstance against an ABC runs Python code (the usual dict and list: not)
     if kind == "container":
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             problems.append((path, "must be a container (a model or a mapping)"))
             return None
         return _encode_mapping(
@@ -443,7 +444,9 @@ def _encode_value(
             unknown,
         )
     if kind == "list":
-        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        if type(value) is not list and (
+            isinstance(value, (str, bytes)) or not isinstance(value, Sequence)
+        ):
             problems.append((path, "must be a list"))
             return None
         item = rule.item
