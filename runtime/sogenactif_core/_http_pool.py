@@ -1,4 +1,5 @@
-"""The client's own way of sending: a urllib3 connection pool (what requests uses underneath).
+"""The client's own way of sending: its own pool of urllib3 connections (what requests uses
+underneath).
 
 What requests users rely on holds here too, read the way requests reads it:
 
@@ -439,7 +440,7 @@ class PoolSender:
     def _proxy(self, url: str) -> str | None:
         """The proxy for ``url``'s origin, or None; the environment is read once per origin,
         as the client starts using it."""
-        key = "/".join(url.split("/", 3)[:3])  # scheme://host:port
+        key = _origin_key(url)
         if key in self._routes:
             return self._routes[key]
         proxy = self._routes[key] = _proxy_for(url, self.proxies, self.trust_env)
@@ -453,7 +454,7 @@ class PoolSender:
             return route
         if self._proxy(url) is not None:
             return None
-        key = "/".join(url.split("/", 3)[:3])
+        key = _origin_key(url)
         with self._lock:
             connections = self._direct.get(key)
             if connections is None or connections.closed:
@@ -739,6 +740,11 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _origin_key(url: str) -> str:
+    """``scheme://host:port`` as the URL writes it: what the sender keeps things by."""
+    return "/".join(url.split("/", 3)[:3])
 
 
 def _path(url: str) -> str:
