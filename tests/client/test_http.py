@@ -250,7 +250,8 @@ def test_own_pool_keeps_at_most_pool_size_idle_connections() -> None:
 def test_own_pool_a_call_in_progress_when_the_sender_closes() -> None:
     """``close()`` closes the idle connections; a call in progress is answered on its own,
     which is then closed rather than kept: the next call opens a new one."""
-    server = KeepAliveServer(hold=threading.Barrier(2))
+    hold = threading.Barrier(2)  # the reply waits until the test lets it go
+    server = KeepAliveServer(hold=hold)
     sender = PoolSender(TIMEOUTS)
     url = server.base_url + "/x"
     replies: list[int] = []
@@ -261,9 +262,9 @@ def test_own_pool_a_call_in_progress_when_the_sender_closes() -> None:
     while not server.requests:
         time.sleep(0.01)
     sender.close()
-    server.hold.wait(timeout=10)  # type: ignore[union-attr] - now the reply goes
+    hold.wait(timeout=10)  # now the reply goes
     call.join(timeout=10)
-    server.hold = None
+    server.hold = None  # the next calls are answered at once
     assert replies == [200]
     assert sender.post(url, EMPTY, HEADERS, None).status_code == 200
     assert server.connections == 2
