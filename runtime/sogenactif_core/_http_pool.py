@@ -475,16 +475,10 @@ class PoolSender:
         port = parsed.port or (443 if tls else 80)
         make: Callable[[float], HTTPConnection]
         if tls:
-            # The whole TLS setting, the client certificate included, in one context: urllib3
-            # then loads nothing per connection (see tls_context).
-            verify = self._tls[0]
-            context = tls_context(*self._tls)
-            cert_reqs = "CERT_NONE" if verify is False else "CERT_REQUIRED"
+            settings = self._tls_settings()
 
             def make(timeout: float) -> HTTPConnection:
-                return _TrackedHTTPSConnection(
-                    host, port, timeout=timeout, cert_reqs=cert_reqs, ssl_context=context
-                )
+                return _TrackedHTTPSConnection(host, port, timeout=timeout, **settings)
 
         else:
 
@@ -492,6 +486,16 @@ class PoolSender:
                 return _TrackedHTTPConnection(host, port, timeout=timeout)
 
         return _Connections(make, self._pool_size, tls)
+
+    def _tls_settings(self) -> dict[str, Any]:
+        """What urllib3's TLS connections are given: the whole TLS setting, the client
+        certificate included, in one context (urllib3 then loads nothing per connection; see
+        tls_context), for a server reached directly and through a proxy alike."""
+        verify, cert, trust_env = self._tls
+        return {
+            "cert_reqs": "CERT_NONE" if verify is False else "CERT_REQUIRED",
+            "ssl_context": tls_context(verify, cert, trust_env),
+        }
 
     def _manager(self, url: str) -> urllib3.PoolManager:
         """The manager of the connections through ``url``'s proxy."""
@@ -508,15 +512,7 @@ class PoolSender:
         return manager
 
     def _new_manager(self, proxy: str, tls: bool) -> urllib3.PoolManager:
-        settings = self._settings
-        if tls:
-            # The whole TLS setting in one context, as for a server reached directly.
-            verify, cert, trust_env = self._tls
-            settings = {
-                **settings,
-                "cert_reqs": "CERT_NONE" if verify is False else "CERT_REQUIRED",
-                "ssl_context": tls_context(verify, cert, trust_env),
-            }
+        settings = {**self._settings, **self._tls_settings()} if tls else self._settings
         parts = urlsplit(proxy)  # http:// or https:// (_client_core._proxies, _proxy_for)
         headers = None
         if parts.username is not None:
