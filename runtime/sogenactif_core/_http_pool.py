@@ -20,9 +20,11 @@ failure before it (refused, DNS, connect timeout, proxy, TLS handshake) is a
 The call's deadline holds whatever the server does: the watchdog (``_watchdog``) shuts the
 connection's socket down when it passes, and every wait is bounded by what is left of it.
 
-A server reached directly (no proxy) is spoken to over urllib3's connections, kept by the sender
-itself (:class:`_Connections`); through a proxy, urllib3's ``ProxyManager`` does the tunnelling
-and keeps them.
+A server reached directly (no proxy) is spoken to over urllib3's connections (its socket options,
+TLS and certificate checks), kept by the sender itself (:class:`_Connections`): the request's
+head and body go out in one write (``_http_request``), the reply is read by ``http.client``'s
+response (``_http_response``), which undoes gzip and deflate within the size limit. Through a
+proxy, urllib3's ``ProxyManager`` does it all: the tunnel, the forwarding, its pools.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ import threading
 import urllib.request
 import warnings
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from http.client import HTTPException
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -73,7 +76,8 @@ from ._http import (
     timed_out,
     too_large_announced,
 )
-from ._http_response import Response
+from ._http_request import HeadWriter, host_line, request_line
+from ._http_response import ContentCodingError, Response, decoded
 from ._masked import Masked
 from ._watchdog import WATCHDOG
 
@@ -99,22 +103,12 @@ def _state() -> _CallState:
     return state
 
 
-# Bodies up to this size go out in the same write as the request's head (see _Tracked.request).
-ONE_WRITE_MAX = 64 * 1024
-_LENGTH_HEADERS = frozenset({"content-length", "transfer-encoding"})  # lower-cased
-
-
 class _Tracked:
-    """Mixed into urllib3's connections: records the socket and the first byte sent, and sends a
-    small body in the same write as the head.
-
-    urllib3 (through ``http.client``) writes the head, then the body: two system calls, and two
-    segments the server must wait for (``TCP_NODELAY`` is on). An Office request is a few KiB, so
-    :meth:`request` holds the body back, declares its ``Content-Length`` itself, and :meth:`send`
-    appends the body to the head: one ``sendall``, the same bytes on the wire."""
+    """Mixed into urllib3's connections: records the socket the call uses and, through a
+    proxy, the first byte sent (a server reached directly is written to by
+    :meth:`PoolSender._request`, which records it)."""
 
     sock: socket.socket | None
-    _body_with_head: bytes | None = None
     response_class = Response  # its head read without the email parser (_http_response)
 
     def _new_conn(self) -> socket.socket:
@@ -130,59 +124,21 @@ class _Tracked:
         finally:
             state.connecting = False
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        body: Any = None,
-        headers: Mapping[str, str] | None = None,
-        *,
-        chunked: bool = False,
-        preload_content: bool = True,
-        decode_content: bool = True,
-        enforce_content_length: bool = True,
-    ) -> None:
+    def request(self, *args: Any, **kwargs: Any) -> None:
         if self.sock is not None:  # a pooled connection: this call now uses its socket
             _state().sock = self.sock
-        if (
-            type(body) is bytes
-            and len(body) <= ONE_WRITE_MAX
-            and headers is not None
-            and not chunked
-            and _LENGTH_HEADERS.isdisjoint(map(str.lower, headers))
-        ):
-            # The head is written by endheaders() through send(), which appends the body.
-            headers = {**headers, "Content-Length": str(len(body))}
-            self._body_with_head, body = body, None
-        try:
-            super().request(  # type: ignore[misc]
-                method,
-                url,
-                body=body,
-                headers=headers,
-                chunked=chunked,
-                preload_content=preload_content,
-                decode_content=decode_content,
-                enforce_content_length=enforce_content_length,
-            )
-        finally:
-            self._body_with_head = None
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
     def send(self, data: Any) -> None:
         if self.sock is None:
             self.connect()  # a failure here: nothing was sent
         state = _state()
-        if not state.connecting:  # a proxy's CONNECT is not the request: no body with it
+        if not state.connecting:  # a proxy's CONNECT is not the request
             state.sent = True
-            body = self._body_with_head
-            if body is not None and type(data) is bytes:
-                self._body_with_head = None
-                data += body
         super().send(data)  # type: ignore[misc]
 
 
-# _Tracked.request has urllib3's signature, which differs from http.client's (urllib3 marks its
-# own override "type: ignore[override]" for the same reason).
+# urllib3's connections declare request() with another signature than http.client's.
 class _TrackedHTTPConnection(_Tracked, HTTPConnection):  # type: ignore[misc]
     pass
 
@@ -200,6 +156,11 @@ class _TrackedHTTPSPool(HTTPSConnectionPool):
 
 
 _POOL_CLASSES = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+# What sending can raise before a reply's head is read, made a typed error (_send_fault): the
+# libraries' and the system's errors, and a ValueError alone (an URL that cannot be parsed, a
+# header that cannot be written; ssl's certificate error and urllib3's URL error are both).
+_NETWORK_FAILURES = (urllib3.exceptions.HTTPError, HTTPException, OSError)
+_FAILURES = (*_NETWORK_FAILURES, ValueError)
 SERVERS_KEPT = 8  # servers (and proxies) whose connections a sender keeps, as urllib3's default
 
 
@@ -210,9 +171,10 @@ class _Connections:
     server, one method and no retries never needs (a ``Retry`` and a ``Timeout`` made, the URL
     parsed and encoded, the host compared, the proxy headers merged, a ``LifoQueue`` behind a
     condition): about 55 µs of a 350 µs exchange on the benchmark's machine. The sender takes
-    a connection here and speaks through urllib3's own connection (``request``,
-    ``getresponse``), as the pool would. Through a proxy, urllib3's ``ProxyManager`` still
-    does it all (the tunnel, the forwarding, its own pools).
+    a connection here (urllib3's: its socket options, TLS and certificate checks), writes the
+    request on it in one piece (``_http_request``) and reads the reply with ``http.client``'s
+    response (``_http_response``). Through a proxy, urllib3's ``ProxyManager`` still does it
+    all (the tunnel, the forwarding, its own pools).
 
     The connection given back last is taken first (the likeliest still open, as in urllib3's
     LIFO queue); one the server closed while it was idle is reconnected before use. At most
@@ -220,14 +182,17 @@ class _Connections:
     or more servers than the sender keeps), what is given back is closed: a call in progress
     finishes on its connection."""
 
-    __slots__ = ("_idle", "_lock", "_make", "closed", "keep", "tls")
+    __slots__ = ("_idle", "_lock", "_make", "closed", "host", "keep", "tls")
 
-    def __init__(self, make: Callable[[float], HTTPConnection], keep: int, tls: bool) -> None:
+    def __init__(
+        self, make: Callable[[float], HTTPConnection], keep: int, tls: bool, host: bytes
+    ) -> None:
         self._make = make
         self._idle: list[HTTPConnection] = []
         self._lock = threading.Lock()
         self.keep = keep
         self.tls = tls
+        self.host = host  # the Host header line of a request to this server
         self.closed = False
 
     def take(self, connect_timeout: float) -> HTTPConnection:
@@ -417,7 +382,8 @@ class PoolSender:
         # Servers reached directly: origin -> their connections (at most SERVERS_KEPT), and
         # URL -> (those connections, the request target), worked out once per URL.
         self._direct: dict[str, _Connections] = {}
-        self._targets: dict[str, tuple[_Connections, str]] = {}
+        self._targets: dict[str, tuple[_Connections, bytes]] = {}
+        self._heads = HeadWriter()
         # Through a proxy: (proxy, whether TLS is spoken: to the server or to the proxy) -> its
         # manager. A client that speaks plain HTTP makes no TLS context at all.
         self._managers: dict[tuple[str, bool], urllib3.PoolManager] = {}
@@ -446,9 +412,9 @@ class PoolSender:
         proxy = self._routes[key] = _proxy_for(url, self.proxies, self.trust_env)
         return proxy
 
-    def _direct_route(self, url: str) -> tuple[_Connections, str] | None:
-        """(the connections to ``url``'s server, the request target), or None when a proxy
-        is used."""
+    def _direct_route(self, url: str) -> tuple[_Connections, bytes] | None:
+        """(the connections to ``url``'s server, the request line), or None when a proxy is
+        used."""
         route = self._targets.get(url)
         if route is not None and not route[0].closed:
             return route
@@ -461,7 +427,7 @@ class PoolSender:
                 if len(self._direct) >= SERVERS_KEPT:  # the one used first goes
                     self._direct.pop(next(iter(self._direct))).close()
                 connections = self._direct[key] = self._new_connections(url)
-        route = (connections, quote(_path(url), safe=_TARGET_SAFE))
+        route = (connections, request_line(quote(_path(url), safe=_TARGET_SAFE)))
         if len(self._targets) < 1024:
             self._targets[url] = route
         return route
@@ -472,7 +438,8 @@ class PoolSender:
         host = parsed.host or ""
         if host.startswith("[") and host.endswith("]"):  # an IPv6 address, as the socket takes it
             host = host[1:-1]
-        port = parsed.port or (443 if tls else 80)
+        default_port = 443 if tls else 80
+        port = parsed.port or default_port
         make: Callable[[float], HTTPConnection]
         if tls:
             settings = self._tls_settings()
@@ -485,7 +452,7 @@ class PoolSender:
             def make(timeout: float) -> HTTPConnection:
                 return _TrackedHTTPConnection(host, port, timeout=timeout)
 
-        return _Connections(make, self._pool_size, tls)
+        return _Connections(make, self._pool_size, tls, host_line(host, port, default_port))
 
     def _tls_settings(self) -> dict[str, Any]:
         """What urllib3's TLS connections are given: the whole TLS setting, the client
@@ -552,102 +519,77 @@ class PoolSender:
         state: _CallState,
         where: str,
     ) -> HttpReply:
-        timeouts = self.timeouts
         fault: TransportError | ConfigurationError | None = None
-        response: urllib3.BaseHTTPResponse | None = None
-        connections: _Connections | None = None
-        conn: HTTPConnection | None = None
+        route = None
         try:
             route = self._direct_route(url)
-            if route is not None:
-                connections, target = route
-                conn = connections.take(remaining(deadline, timeouts.connect))
-                response = self._request(conn, connections.tls, target, body, headers, deadline)
-            else:
-                # The body is revealed only as urlopen's argument: no frame here holds it in
-                # clear.
-                response = self._manager(url).urlopen(
-                    "POST",
-                    url,
-                    body=body.reveal(),
-                    headers=dict(headers),
-                    redirect=False,
-                    preload_content=False,
-                    decode_content=False,
-                    retries=False,
-                    timeout=urllib3.Timeout(
-                        connect=remaining(deadline, timeouts.connect),
-                        read=remaining(deadline, timeouts.read),
-                    ),
-                )
-        except (urllib3.exceptions.HTTPError, HTTPException, OSError) as exc:
-            fault = self._send_fault(exc, where, state.sent)
-        except ConfigurationError as exc:  # the environment's proxy, certificates: as it is
-            fault = exc
-        except ValueError as exc:  # an URL urllib3 cannot parse, a header it refuses
-            fault = ConnectError(f"could not send to {where} ({type(exc).__name__})")
-        except BaseException:
-            if conn is not None:
-                conn.close()
-            raise
+        except _FAILURES as exc:
+            fault = self._send_fault(exc, where, sent=False)
         if fault is not None:
-            if conn is not None:
-                conn.close()  # in an unknown state: never used again
             raise fault
-        assert isinstance(response, urllib3.HTTPResponse)
-        content_type = response.headers.get("Content-Type", "")
-        # urllib3's reading of Content-Length (None: absent, not a number, or a chunked body).
-        length = response.length_remaining
+        if route is None:
+            return self._through_proxy(url, body, headers, deadline, state, where)
+        connections, line = route
+        conn: HTTPConnection | None = None
+        response: Response | None = None
+        try:
+            conn = connections.take(remaining(deadline, self.timeouts.connect))
+            response = self._request(conn, connections, line, body, headers, deadline, state)
+        except _FAILURES as exc:
+            fault = self._send_fault(exc, where, state.sent)
+        finally:
+            if response is None and conn is not None:
+                conn.close()  # in an unknown state: never used again
+        if fault is not None:
+            raise fault
+        assert conn is not None and response is not None
         read_to_the_end = False
         try:
-            if length is not None and length > self.max_response_bytes:
-                raise too_large_announced(where, str(length), self.max_response_bytes)
-            content = self._read(response, where, deadline, length)
+            content = self._read(response, where, deadline)
             read_to_the_end = True
         finally:
-            if not read_to_the_end:
-                response.close()  # an unread body: the connection cannot be reused
-            if conn is None:
-                response.release_conn()  # through a proxy: back to urllib3's pool
-            elif read_to_the_end and connections is not None:
-                connections.give_back(conn)
-            else:
+            if not read_to_the_end or response.will_close:
+                response.close()
                 conn.close()
+            else:
+                connections.give_back(conn)
+        content_type: str = response.msg.get("Content-Type", "")
         return HttpReply(status_code=response.status, content_type=content_type, body=content)
 
     def _request(
         self,
         conn: HTTPConnection,
-        tls: bool,
-        target: str,
+        connections: _Connections,
+        line: bytes,
         body: Masked,
         headers: Mapping[str, str],
         deadline: float | None,
-    ) -> urllib3.BaseHTTPResponse:
-        """Send the request on ``conn`` and read the response's head: what urllib3's pool does
-        with a connection it hands out (``_make_request``), for one server reached directly."""
+        state: _CallState,
+    ) -> Response:
+        """Send the request on ``conn`` (connected first if it is not) and read the response's
+        head."""
         timeouts = self.timeouts
-        conn.timeout = remaining(deadline, timeouts.connect)
         if conn.is_closed:
+            conn.timeout = remaining(deadline, timeouts.connect)
             conn.connect()  # a failure here: nothing was sent
-            if tls and not conn.is_verified:  # verify=False: urllib3's warning, per connection
+            if connections.tls and not conn.is_verified:  # verify=False: urllib3's warning
                 warnings.warn(
                     f"Unverified HTTPS request is being made to host '{conn.host}'. Adding "
                     "certificate verification is strongly advised. See: https://urllib3."
                     "readthedocs.io/en/latest/advanced-usage.html#tls-warnings",
                     InsecureRequestWarning,
-                    stacklevel=2,
+                    stacklevel=3,
                 )
+        sock = conn.sock
+        assert sock is not None
+        state.sock = sock  # for the watchdog
+        sock.settimeout(remaining(deadline, timeouts.read))
+        head = self._heads.head(line, connections.host, headers, len(body.reveal()))
+        state.sent = True
         try:
-            # The body is revealed only as request's argument: no frame here holds it in clear.
-            conn.request(
-                "POST",
-                target,
-                body=body.reveal(),
-                headers=headers,
-                preload_content=False,
-                decode_content=False,
-            )
+            # The head and the body in one write (one segment for a small body; TCP_NODELAY is
+            # on). The body is revealed only inside the expression: no frame holds it in clear.
+            sock.sendall(head + body.reveal())
         except OSError as exc:
             # The server may close the connection as it answers a request it refuses before
             # reading all of it: its answer is still read (as urllib3's pool does).
@@ -656,27 +598,109 @@ class PoolSender:
                 errno.ECONNRESET,
             ):
                 raise
-        conn.timeout = remaining(deadline, timeouts.read)
-        return conn.getresponse()
+        response = Response(sock, conn.debuglevel, method="POST")
+        try:
+            response.begin()
+        except BaseException:
+            response.close()
+            raise
+        return response
 
-    def _read(
+    def _read(self, response: Response, where: str, deadline: float | None) -> Masked:
+        """The body of ``response``, its content coding undone, within the limit and the
+        deadline; every fault a typed error."""
+        fault: TransportError | None = None
+        try:
+            length = _announced_length(response, where)
+            if length is not None and length > self.max_response_bytes:
+                raise too_large_announced(where, str(length), self.max_response_bytes)
+            coding = response.msg.get("Content-Encoding")
+            if length is not None and coding is None:
+                # A body of announced length, as it is sent: read in one go (http.client
+                # refuses a shorter one); the watchdog bounds the wait.
+                read = Masked(response.read(), "body")
+                if past(deadline):
+                    raise DeadlinePassed
+                return read
+            chunks: Iterator[bytes] = iter(partial(response.read1, CHUNK), b"")
+            if coding is not None:
+                chunks = decoded(chunks, coding)
+            content = collect(chunks, where, self.max_response_bytes, deadline)
+            if isinstance(content, Masked):
+                return content
+            fault = content
+        except DeadlinePassed:
+            fault = deadline_error(where, self.timeouts)
+        except TimeoutError:  # socket.timeout
+            fault = ReadTimeoutError(
+                f"the response from {where} stopped arriving (no data for {self.timeouts.read} s)."
+            )
+        except ContentCodingError as exc:
+            fault = RemoteProtocolError(f"the response of {where} {exc}.")
+        except (HTTPException, ConnectionError) as exc:  # IncompleteRead: a body cut short
+            fault = RemoteProtocolError(
+                f"the connection to {where} broke while the response arrived ({reason(exc)})."
+            )
+        except (OSError, ValueError) as exc:  # TLS errors, a chunk size that is not a number
+            fault = RemoteProtocolError(
+                f"the response from {where} could not be read ({reason(exc)})."
+            )
+        raise fault
+
+    def _through_proxy(
         self,
-        response: urllib3.HTTPResponse,
-        where: str,
+        url: str,
+        body: Masked,
+        headers: Mapping[str, str],
         deadline: float | None,
-        length: int | None,
+        state: _CallState,
+        where: str,
+    ) -> HttpReply:
+        """The exchange through ``url``'s proxy: urllib3's ``ProxyManager`` does it all."""
+        timeouts = self.timeouts
+        fault: TransportError | ConfigurationError | None = None
+        response: urllib3.BaseHTTPResponse | None = None
+        try:
+            # The body is revealed only as urlopen's argument: no frame here holds it in clear.
+            response = self._manager(url).urlopen(
+                "POST",
+                url,
+                body=body.reveal(),
+                headers=dict(headers),
+                redirect=False,
+                preload_content=False,
+                decode_content=False,
+                retries=False,
+                timeout=urllib3.Timeout(
+                    connect=remaining(deadline, timeouts.connect),
+                    read=remaining(deadline, timeouts.read),
+                ),
+            )
+        except _FAILURES as exc:
+            fault = self._send_fault(exc, where, state.sent)
+        if fault is not None:
+            raise fault
+        assert isinstance(response, urllib3.HTTPResponse)
+        content_type = response.headers.get("Content-Type", "")
+        # urllib3's reading of Content-Length (None: absent, not a number, or a chunked body).
+        length = response.length_remaining
+        try:
+            if length is not None and length > self.max_response_bytes:
+                raise too_large_announced(where, str(length), self.max_response_bytes)
+            content = self._read_proxied(response, where, deadline)
+        except BaseException:
+            response.close()  # an unread body: the connection cannot be reused
+            raise
+        finally:
+            response.release_conn()  # back to urllib3's pool (closed if it was not read)
+        return HttpReply(status_code=response.status, content_type=content_type, body=content)
+
+    def _read_proxied(
+        self, response: urllib3.HTTPResponse, where: str, deadline: float | None
     ) -> Masked:
         u3 = urllib3.exceptions
         fault: TransportError | None = None
         try:
-            # A length not over the limit (checked before reading), not chunked.
-            if length is not None and "Content-Encoding" not in response.headers:
-                # Performance (issue 16): a body of announced length, as it is sent: read in one
-                # go (urllib3 refuses a shorter one); the watchdog bounds the wait.
-                read = Masked(response.read(decode_content=False), "body")
-                if past(deadline):
-                    raise DeadlinePassed
-                return read
             content = collect(
                 response.stream(CHUNK, decode_content=True),
                 where,
@@ -702,8 +726,14 @@ class PoolSender:
             )
         raise fault
 
-    def _send_fault(self, exc: BaseException, where: str, sent: bool) -> TransportError:
+    def _send_fault(
+        self, exc: BaseException, where: str, sent: bool
+    ) -> TransportError | ConfigurationError:
         """The typed error of a failure before the response headers arrived."""
+        if isinstance(exc, ConfigurationError):  # the environment's proxy, certificates: as is
+            return exc
+        if not sent and not isinstance(exc, _NETWORK_FAILURES):  # a ValueError alone
+            return ConnectError(f"could not send to {where} ({type(exc).__name__})")
         if not sent:
             timed = (
                 isinstance(exc, _U3ConnectTimeout) and not isinstance(exc, NewConnectionError)
@@ -736,6 +766,23 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _announced_length(response: Response, where: str) -> int | None:
+    """The length of ``response``'s body as ``http.client`` reads it (None: chunked, or until
+    the connection closes), once a ``Content-Length`` it would not have read as one number of
+    bytes is refused: two headers or values (urllib3 refuses two that differ), a sign, a
+    negative length. Read as absent, it would leave the body to end with the connection."""
+    if not response.chunked and response.length != 0:
+        values = response.msg.get_all("Content-Length")
+        if values is not None and not (
+            len(values) == 1 and values[0].strip().isascii() and values[0].strip().isdigit()
+        ):
+            raise RemoteProtocolError(
+                f"the response of {where} announces a Content-Length that is not one number "
+                "of bytes; it was not read."
+            )
+    return response.length
 
 
 def _origin_key(url: str) -> str:

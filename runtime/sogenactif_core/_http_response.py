@@ -11,14 +11,18 @@ the end) goes through ``http.client``'s own parsing, whose leniency then decides
 ``begin()`` works out from the headers (chunked, length, whether the connection closes) is
 ``http.client``'s, unchanged from CPython 3.11 to 3.13.
 
-The connections of the client's own pool use this class (``response_class``, http.client's
-extension point); urllib3 wraps it as it wraps http.client's.
+The sync sender reads the replies of the servers it reaches directly with this class alone
+(:func:`decoded` undoes their content coding); through a proxy, its connections use it
+(``response_class``, http.client's extension point) and urllib3 wraps it as it wraps
+http.client's.
 """
 
 from __future__ import annotations
 
 import email.parser
 import re
+import zlib
+from collections.abc import Iterable, Iterator
 from http.client import (
     CONTINUE,
     NO_CONTENT,
@@ -30,6 +34,8 @@ from http.client import (
     UnknownProtocol,
 )
 from typing import IO
+
+from ._http import CHUNK
 
 # http.client's limits on a head: the length of a line, the number of lines.
 MAX_LINE = 65536
@@ -113,3 +119,64 @@ class Response(HTTPResponse):
             self.length = 0
         if not self.will_close and not self.chunked and self.length is None:
             self.will_close = True  # no length, not chunked: the body ends when the server closes
+
+
+class ContentCodingError(ValueError):
+    """A body whose content coding cannot be undone; the message says why, never what it
+    held."""
+
+
+_GZIP = 16 + zlib.MAX_WBITS  # zlib's wbits for a gzip member
+_INFLATED = frozenset({"gzip", "x-gzip", "deflate"})  # what the client offers (and x-gzip)
+
+
+def decoded(chunks: Iterable[bytes], coding: str) -> Iterator[bytes]:
+    """The body arriving in ``chunks`` with its ``Content-Encoding`` (``coding``) undone, the
+    last coding applied first, in pieces of at most ``CHUNK`` bytes: however far a small body
+    inflates, no more is made than the reader takes (it stops at its limit). gzip (several
+    members included), and deflate (zlib-wrapped as RFC 9110 says, or raw as some servers
+    send it); ``identity`` is nothing to undo. Any other coding, a damaged body, or one that
+    ends too soon or goes on after its end, is a :class:`ContentCodingError`."""
+    names = [name.strip().lower() for name in coding.split(",")]
+    unknown = [name for name in names if name not in _INFLATED and name != "identity"]
+    if unknown:
+        raise ContentCodingError(f"is encoded as {unknown[0][:40]!r}, which the client cannot read")
+    pieces = iter(chunks)
+    for name in reversed(names):
+        if name != "identity":
+            pieces = _inflate(pieces, gzip=name != "deflate")
+    return pieces
+
+
+def _inflate(chunks: Iterator[bytes], gzip: bool) -> Iterator[bytes]:
+    label = "gzip" if gzip else "deflate"
+    decoder: zlib._Decompress | None = None
+    pending = b""
+    try:
+        for data in chunks:
+            if decoder is None:
+                pending += data
+                if len(pending) < 2:  # deflate's two first bytes tell its form
+                    continue
+                data, pending = pending, b""
+                decoder = zlib.decompressobj(_GZIP if gzip else _deflate_bits(data))
+            while data:
+                if decoder.eof:  # data after the end: another gzip member, else damage
+                    if not gzip:
+                        raise ContentCodingError(f"goes on after the end of its {label} data")
+                    decoder = zlib.decompressobj(_GZIP)
+                piece = decoder.decompress(data, CHUNK)
+                data = decoder.unconsumed_tail or (decoder.unused_data if decoder.eof else b"")
+                if piece:
+                    yield piece
+    except zlib.error:
+        raise ContentCodingError(f"could not be decoded ({label} data damaged)") from None
+    if pending or (decoder is not None and not decoder.eof):
+        raise ContentCodingError(f"ends before the end of its {label} data")
+
+
+def _deflate_bits(head: bytes) -> int:
+    """zlib's wbits for a deflate body starting with ``head``: a zlib wrapper (RFC 1950: a
+    method of 8 and a check that the two first bytes are a multiple of 31) or raw data."""
+    wrapped = head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+    return zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS

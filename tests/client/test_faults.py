@@ -467,3 +467,92 @@ def test_gzip_answer_is_decoded_and_its_size_checked(raw_server: Any, protocol: 
     server = raw_server(bomb_script)
     client = client_for(server.base_url, protocol, max_response_bytes=1024 * 1024)
     expect(client, sogenactif.ResponseTooLargeError, True)
+
+
+@pytest.mark.parametrize("form", ["deflate", "raw deflate", "chunked gzip"])
+def test_other_compressed_answers_are_decoded(raw_server: Any, protocol: str, form: str) -> None:
+    """deflate as RFC 9110 writes it (zlib-wrapped) and as some servers send it (raw), and a
+    gzip body in chunks: read alike on every path."""
+    import gzip
+    import zlib
+
+    fields = sealed({"responseCode": "00", "paymentToken": "tok"}, SECRET_KEY)
+    body, ctype = answer(protocol, fields)
+    if form == "chunked gzip":
+        packed, coding = gzip.compress(body), "gzip"
+        half = len(packed) // 2
+        framed = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in (packed[:half], packed[half:]))
+        framing, payload = "Transfer-Encoding: chunked", framed + b"0\r\n\r\n"
+    else:
+        packer = zlib.compressobj(wbits=zlib.MAX_WBITS if form == "deflate" else -zlib.MAX_WBITS)
+        packed, coding = packer.compress(body) + packer.flush(), "deflate"
+        framing, payload = f"Content-Length: {len(packed)}", packed
+
+    def script(conn: Connection) -> None:
+        conn.send(
+            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: {coding}\r\n"
+            f"{framing}\r\n\r\n".encode()
+            + payload
+        )
+
+    server = raw_server(script)
+    response = call(client_for(server.base_url, protocol))
+    assert response.response_code == "00" and response.sealed
+
+
+def answered_or_reached(client: Any) -> None:
+    """What requests and httpx make of an answer they judge each their own way: a sealed
+    response, or a typed error that says the request may have reached the server."""
+    try:
+        response = call(client)
+    except sogenactif.SogenactifError as exc:
+        assert exc.may_have_reached_server is True
+    else:
+        assert response.sealed
+
+
+def test_damaged_gzip_answer(raw_server: Any, protocol: str, http_path: str) -> None:
+    """A gzip body cut before its check (CRC and length): the client's own pool refuses it;
+    requests and httpx do not check the end of gzip data."""
+    import gzip
+
+    body, ctype = answer(protocol, sealed({"responseCode": "00"}, SECRET_KEY))
+    damaged = gzip.compress(body)[:-6]
+
+    def script(conn: Connection) -> None:
+        conn.send(
+            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
+            f"Content-Length: {len(damaged)}\r\n\r\n".encode()
+            + damaged
+        )
+
+    server = raw_server(script)
+    if http_path != "own pool":
+        answered_or_reached(client_for(server.base_url, protocol))
+        return
+    exc = expect(client_for(server.base_url, protocol), sogenactif.RemoteProtocolError, True)
+    assert "gzip" in str(exc)
+
+
+@pytest.mark.parametrize(
+    "lengths",
+    [[b"5", b"9"], [b"5, 9"], [b"+5"], [b"-5"]],
+    ids=["two headers", "two values", "a sign", "negative"],
+)
+def test_a_content_length_that_is_not_one_number_is_refused(
+    raw_server: Any, protocol: str, http_path: str, lengths: list[bytes]
+) -> None:
+    """Read as absent (http.client's way), such a length would leave the body to end with the
+    connection; the client's own pool refuses it, as urllib3 refuses two that differ."""
+    body, ctype = answer(protocol, sealed({"responseCode": "00"}, SECRET_KEY))
+
+    def script(conn: Connection) -> None:
+        head = b"".join(b"Content-Length: %s\r\n" % value for value in lengths)
+        conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\n%s\r\n" % (ctype.encode(), head) + body)
+
+    server = raw_server(script)
+    if http_path != "own pool":
+        answered_or_reached(client_for(server.base_url, protocol))
+        return
+    exc = expect(client_for(server.base_url, protocol), sogenactif.RemoteProtocolError, True)
+    assert "Content-Length" in str(exc)

@@ -36,7 +36,8 @@ EMPTY = Masked(b"{}", "body")
 
 
 class KeepAliveServer:
-    """Records each request's exact bytes; answers every request with REPLY (keep-alive)."""
+    """Records each request's exact bytes; answers every request with ``reply`` (REPLY unless
+    set), and keeps the connection open whatever the reply says."""
 
     def __init__(
         self,
@@ -50,6 +51,7 @@ class KeepAliveServer:
         self.context = context
         self.hold = hold  # every reply waits until this many requests are being answered
         self.requests: list[bytes] = []
+        self.reply = REPLY
         self.connections = 0
         self.handshakes_failed = 0
         scheme = "https" if context else "http"
@@ -87,7 +89,7 @@ class KeepAliveServer:
                 self.requests.append(request)
                 if self.hold is not None:
                     self.hold.wait(timeout=10)
-                conn.sendall(REPLY)
+                conn.sendall(self.reply)
 
     def close(self) -> None:
         self.sock.close()
@@ -164,13 +166,11 @@ def test_own_pool_sends_exactly_what_it_is_given_and_reuses_its_connection(
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
-def test_own_pool_sends_head_and_small_body_in_one_write(
+def test_own_pool_sends_head_and_body_in_one_write(
     raw: KeepAliveServer, tls: KeepAliveServer, scheme: str, monkeypatch: Any
 ) -> None:
-    """Performance (issue 16): one ``sendall`` per request holds the head and a small body; a
-    body over ``ONE_WRITE_MAX`` goes as urllib3 sends it. The server gets the same request."""
-    from sogenactif_core import _http_pool
-
+    """Performance (issue 16): one ``sendall`` per request holds the head and the body, small
+    or not. The server gets the whole request."""
     writes: list[bytes] = []
     for cls in (socket.socket, ssl.SSLSocket):
         original = cls.sendall
@@ -184,8 +184,8 @@ def test_own_pool_sends_head_and_small_body_in_one_write(
     server = raw if scheme == "http" else tls
     sender = PoolSender(TIMEOUTS, verify=str(TLS / "localhost.pem"))
     url = server.base_url + "/rs-services/v2/checkout/cardOrder"
-    small, large = PAN_BODY, Masked(b"x" * (_http_pool.ONE_WRITE_MAX + 1), "body")
-    for body, count in ((small, 1), (small, 1), (large, 2)):
+    small, large = PAN_BODY, Masked(b"x" * (256 * 1024), "body")
+    for body in (small, small, large):
         writes.clear()
         reply = sender.post(url, body, HEADERS, time.monotonic() + 10)
         assert reply.status_code == 200
@@ -193,8 +193,41 @@ def test_own_pool_sends_head_and_small_body_in_one_write(
         assert sent == body.reveal()
         assert head.count(b"Content-Length:") == 1
         assert f"Content-Length: {len(body.reveal())}".encode() in head
-        assert len(writes) == count
-        assert b"".join(writes) == server.requests[-1]
+        assert writes == [server.requests[-1]]
+    sender.close()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
+        b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+    ],
+    ids=["Connection: close", "HTTP/1.0"],
+)
+def test_own_pool_does_not_reuse_a_connection_its_reply_closes(
+    raw: KeepAliveServer, reply: bytes
+) -> None:
+    """A reply that says the connection ends with it: read, then the connection is closed and
+    the next call opens another (even if the server kept it open)."""
+    raw.reply = reply
+    sender = PoolSender(TIMEOUTS)
+    for _ in range(2):
+        answered = sender.post(raw.base_url + "/x", PAN_BODY, HEADERS, None)
+        assert answered.status_code == 200 and answered.body.reveal() == b"{}"
+    assert raw.connections == 2
+    sender.close()
+
+
+def test_own_pool_refuses_a_coding_it_did_not_offer(raw: KeepAliveServer) -> None:
+    raw.reply = b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 2\r\n\r\n{}"
+    sender = PoolSender(TIMEOUTS)
+    with pytest.raises(sogenactif.RemoteProtocolError, match="'br'") as info:
+        sender.post(raw.base_url + "/x", PAN_BODY, HEADERS, None)
+    assert info.value.may_have_reached_server is True
+    raw.reply = REPLY
+    assert sender.post(raw.base_url + "/x", PAN_BODY, HEADERS, None).status_code == 200
+    assert raw.connections == 2  # the connection of the refused reply was not used again
     sender.close()
 
 
@@ -285,7 +318,7 @@ def test_connections_are_given_back_last_first_and_kept_within_bounds() -> None:
         def close(self) -> None:
             self.closed = True
 
-    connections = _Connections(Fake, 2, tls=False)  # type: ignore[arg-type]
+    connections = _Connections(Fake, 2, tls=False, host=b"Host: x\r\n")  # type: ignore[arg-type]
     a, b, c = (connections.take(1.0) for _ in range(3))
     assert [x.timeout for x in made] == [1.0, 1.0, 1.0]
     for conn in (a, b, c):

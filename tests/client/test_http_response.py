@@ -4,13 +4,19 @@ Differential: random heads and whole responses, plain and not (folded lines, lin
 colon, bytes outside ASCII, bare carriage returns, 100 Continue, chunked, bad status lines), read
 by :class:`sogenactif_core._http_response.Response` and by ``http.client.HTTPResponse``: the
 same headers, the same framing decisions, the same body, or the same error.
+
+And the content codings the client offers (gzip, deflate) undone as urllib3 undoes them, in
+bounded pieces, with damage refused.
 """
 
 from __future__ import annotations
 
 import email.parser
+import gzip
 import http.client
 import io
+import itertools
+import zlib
 from typing import Any
 
 import pytest
@@ -18,7 +24,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sogenactif_core import _http_response
-from sogenactif_core._http_response import MAX_HEADERS, MAX_LINE, Response, parse_head
+from sogenactif_core._http import CHUNK
+from sogenactif_core._http_response import (
+    MAX_HEADERS,
+    MAX_LINE,
+    ContentCodingError,
+    Response,
+    decoded,
+    parse_head,
+)
 
 
 class _Socket:
@@ -166,3 +180,79 @@ def test_http_client_debugging_still_prints_the_headers(capsys: pytest.CaptureFi
     response = Response(_Socket(b"HTTP/1.1 200 OK\r\nX-Seen: 1\r\n\r\n"), debuglevel=1)  # type: ignore[arg-type]
     response.begin()
     assert "X-Seen" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- content codings
+
+
+def _deflate(data: bytes, wrapped: bool) -> bytes:
+    packer = zlib.compressobj(wbits=zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+def _pieces(data: bytes, cuts: list[int]) -> list[bytes]:
+    """``data`` cut where ``cuts`` say (as it may arrive from the socket)."""
+    points = sorted({0, len(data), *(c % (len(data) + 1) for c in cuts)})
+    return [data[a:b] for a, b in itertools.pairwise(points)]
+
+
+def _urllib3_decoded(data: bytes, coding: str) -> bytes:
+    from urllib3.response import _get_decoder
+
+    decoder = _get_decoder(coding)
+    return decoder.decompress(data) + decoder.flush()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.binary(max_size=3000) | st.sampled_from([b"", b"{}", b"a" * 200_000]),
+    form=st.sampled_from(["gzip", "x-gzip", "deflate", "raw deflate", "two gzip members"]),
+    cuts=st.lists(st.integers(min_value=0), max_size=6),
+)
+def test_a_coded_body_is_decoded_as_urllib3_decodes_it(
+    body: bytes, form: str, cuts: list[int]
+) -> None:
+    if form in ("gzip", "x-gzip"):
+        packed, coding = gzip.compress(body), form
+    elif form == "two gzip members":
+        half = len(body) // 2
+        packed, coding = gzip.compress(body[:half]) + gzip.compress(body[half:]), "gzip"
+    else:
+        packed, coding = _deflate(body, wrapped=form == "deflate"), "deflate"
+    pieces = list(decoded(_pieces(packed, cuts), coding))
+    # x-gzip is gzip (RFC 9110); urllib3 before 2.1 did not know the name.
+    assert b"".join(pieces) == body == _urllib3_decoded(packed, coding.removeprefix("x-"))
+    assert all(0 < len(piece) <= CHUNK for piece in pieces)
+
+
+def test_codings_are_undone_last_first_and_identity_is_nothing() -> None:
+    body = b'{"responseCode": "00"}'
+    twice = gzip.compress(_deflate(body, wrapped=True))
+    assert b"".join(decoded([twice], "deflate, gzip")) == body
+    assert b"".join(decoded([body], "identity")) == body
+    assert b"".join(decoded([gzip.compress(body)], " GZIP , identity")) == body
+    assert list(decoded([], "gzip")) == []  # no body at all
+
+
+def test_a_small_body_that_inflates_far_is_made_a_piece_at_a_time() -> None:
+    bomb = gzip.compress(b"\0" * (50 * CHUNK))
+    pieces = decoded([bomb], "gzip")
+    assert len(next(pieces)) == CHUNK  # the rest is not made until it is asked for
+
+
+@pytest.mark.parametrize(
+    ("data", "coding", "says"),
+    [
+        (gzip.compress(b"x" * 100)[:-5], "gzip", "ends before"),
+        (gzip.compress(b"x")[:1], "gzip", "ends before"),
+        (_deflate(b"x" * 100, True)[:-3], "deflate", "ends before"),
+        (b"not gzip at all", "gzip", "damaged"),
+        (gzip.compress(b"x") + b"trailing", "gzip", "damaged"),
+        (_deflate(b"x", True) + b"more", "deflate", "goes on after"),
+        (b"x", "br", "'br'"),
+        (b"x", "gzip, compress", "'compress'"),
+    ],
+)
+def test_a_damaged_or_unknown_coding_is_refused(data: bytes, coding: str, says: str) -> None:
+    with pytest.raises(ContentCodingError, match=says):
+        b"".join(decoded(_pieces(data, [3]), coding))
