@@ -578,7 +578,7 @@ class PoolSender:
                     "certificate verification is strongly advised. See: https://urllib3."
                     "readthedocs.io/en/latest/advanced-usage.html#tls-warnings",
                     InsecureRequestWarning,
-                    stacklevel=3,
+                    stacklevel=2,
                 )
         sock = conn.sock
         assert sock is not None
