@@ -548,11 +548,11 @@ class PoolSender:
             content = self._read(response, where, deadline)
             read_to_the_end = True
         finally:
-            if not read_to_the_end or response.will_close:
-                response.close()
-                conn.close()
-            else:
+            response.close()  # its file on the socket; the socket is the connection's
+            if read_to_the_end and not response.will_close:
                 connections.give_back(conn)
+            else:
+                conn.close()  # an unread body, or the server ends the connection
         content_type: str = response.msg.get("Content-Type", "")
         return HttpReply(status_code=response.status, content_type=content_type, body=content)
 
@@ -622,7 +622,11 @@ class PoolSender:
                 if past(deadline):
                     raise DeadlinePassed
                 return read
-            chunks: Iterator[bytes] = iter(partial(response.read1, CHUNK), b"")
+            chunks: Iterator[bytes]
+            if length is not None:  # announced (within the limit), then inflated in pieces
+                chunks = iter((response.read(),))
+            else:  # chunked (http.client refuses a cut chunk), or until the server closes
+                chunks = iter(partial(response.read1, CHUNK), b"")
             if coding is not None:
                 chunks = decoded(chunks, coding)
             content = collect(chunks, where, self.max_response_bytes, deadline)

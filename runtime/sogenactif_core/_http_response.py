@@ -135,9 +135,9 @@ def decoded(chunks: Iterable[bytes], coding: str) -> Iterator[bytes]:
     last coding applied first, in pieces of at most ``CHUNK`` bytes: however far a small body
     inflates, no more is made than the reader takes (it stops at its limit). gzip (several
     members included), and deflate (zlib-wrapped as RFC 9110 says, or raw as some servers
-    send it); ``identity`` is nothing to undo. Any other coding, a damaged body, or one that
-    ends too soon or goes on after its end, is a :class:`ContentCodingError`."""
-    names = [name.strip().lower() for name in coding.split(",")]
+    send it); ``identity``, or no name, is nothing to undo. Any other coding, a damaged body,
+    or one that ends too soon or goes on after its end, is a :class:`ContentCodingError`."""
+    names = [name for name in (part.strip().lower() for part in coding.split(",")) if name]
     unknown = [name for name in names if name not in _INFLATED and name != "identity"]
     if unknown:
         raise ContentCodingError(f"is encoded as {unknown[0][:40]!r}, which the client cannot read")

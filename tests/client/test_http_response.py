@@ -232,6 +232,7 @@ def test_codings_are_undone_last_first_and_identity_is_nothing() -> None:
     assert b"".join(decoded([body], "identity")) == body
     assert b"".join(decoded([gzip.compress(body)], " GZIP , identity")) == body
     assert list(decoded([], "gzip")) == []  # no body at all
+    assert b"".join(decoded([body], "")) == body  # an empty header names nothing
 
 
 def test_a_small_body_that_inflates_far_is_made_a_piece_at_a_time() -> None:
