@@ -215,6 +215,25 @@ def test_body_shorter_than_announced(raw_server: Any, protocol: str) -> None:
     expect(client_for(server.base_url, protocol), sogenactif.RemoteProtocolError, True)
 
 
+def test_compressed_body_shorter_than_announced(raw_server: Any, protocol: str) -> None:
+    """Whole gzip data, but fewer bytes than the Content-Length announced, then the end of the
+    connection: a body cut short, though what came inflates."""
+    import gzip
+
+    body, ctype = answer(protocol, sealed({"responseCode": "00"}, SECRET_KEY))
+    packed = gzip.compress(body)
+
+    def script(conn: Connection) -> None:
+        conn.send(
+            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
+            f"Content-Length: {len(packed) + 10}\r\n\r\n".encode()
+            + packed
+        )
+
+    server = raw_server(script)  # the handler closes the socket (FIN) after the script
+    expect(client_for(server.base_url, protocol), sogenactif.RemoteProtocolError, True)
+
+
 # ---------------------------------------------------------------- the server answered, badly
 
 HTML_415 = (
