@@ -67,6 +67,25 @@ def test_no_client_loads_zeep_lxml_or_requests(protocol: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="proxies from system settings")
+def test_urllib_request_comes_with_a_proxy_variable_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a ``*_proxy`` variable, ``urllib.request.getproxies`` would find nothing: it is
+    not imported (issue 16's cold start). With one, it reads them."""
+    call = (
+        CLIENT.format(extra="")
+        + "try:\n    c.token.payment_token_generate(card_number='4973019999912764', "
+        "card_expiry_date='203012', card_csc_value='123', payment_mean_brand='VISA')\n"
+        "except sogenactif.ConnectError:\n    pass\n"
+    )
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    assert "urllib.request" not in loaded_after(call)
+    monkeypatch.setenv("no_proxy", "example.test")
+    assert "urllib.request" in loaded_after(call)
+
+
+@pytest.mark.slow
 def test_httpx_comes_with_the_async_client_alone() -> None:
     code = (
         "import sogenactif\n"
