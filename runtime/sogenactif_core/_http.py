@@ -136,6 +136,28 @@ def send_fault(
     )
 
 
+def read_fault(
+    where: str,
+    timeouts: Timeouts,
+    *,
+    timed_out: bool = False,
+    broken: bool = False,
+    cause: str = "",
+) -> TransportError:
+    """The typed error of a failure while the body arrived, whichever library read it: no data
+    for the read timeout, the connection broken (a body cut short), or a body that could not be
+    read (``cause``: ``reason``'s name of what failed)."""
+    if timed_out:
+        return ReadTimeoutError(
+            f"the response from {where} stopped arriving (no data for {timeouts.read} s)."
+        )
+    if broken:
+        return RemoteProtocolError(
+            f"the connection to {where} broke while the response arrived ({cause})."
+        )
+    return RemoteProtocolError(f"the response from {where} could not be read ({cause}).")
+
+
 def too_large_announced(where: str, declared: str, max_bytes: int) -> ResponseTooLargeError:
     return ResponseTooLargeError(
         f"the response of {where} announces {declared} bytes, more than the {max_bytes} "

@@ -53,7 +53,6 @@ from urllib3.util.ssl_ import create_urllib3_context
 from ._errors import (
     ConfigurationError,
     ConnectError,
-    ReadTimeoutError,
     RemoteProtocolError,
     TransportError,
 )
@@ -70,6 +69,7 @@ from ._http import (
     is_http_url,
     origin,
     past,
+    read_fault,
     reason,
     remaining,
     send_fault,
@@ -654,19 +654,13 @@ class PoolSender:
         except DeadlinePassed:
             fault = deadline_error(where, self.timeouts)
         except TimeoutError:  # socket.timeout
-            fault = ReadTimeoutError(
-                f"the response from {where} stopped arriving (no data for {self.timeouts.read} s)."
-            )
+            fault = read_fault(where, self.timeouts, timed_out=True)
         except ContentCodingError as exc:
             fault = RemoteProtocolError(f"the response of {where} {exc}.")
         except (HTTPException, ConnectionError) as exc:  # IncompleteRead: a body cut short
-            fault = RemoteProtocolError(
-                f"the connection to {where} broke while the response arrived ({reason(exc)})."
-            )
+            fault = read_fault(where, self.timeouts, broken=True, cause=reason(exc))
         except (OSError, ValueError) as exc:  # TLS errors, a chunk size that is not a number
-            fault = RemoteProtocolError(
-                f"the response from {where} could not be read ({reason(exc)})."
-            )
+            fault = read_fault(where, self.timeouts, cause=reason(exc))
         raise fault
 
     def _through_proxy(
@@ -735,17 +729,11 @@ class PoolSender:
         except DeadlinePassed:
             fault = deadline_error(where, self.timeouts)
         except u3.ReadTimeoutError:
-            fault = ReadTimeoutError(
-                f"the response from {where} stopped arriving (no data for {self.timeouts.read} s)."
-            )
+            fault = read_fault(where, self.timeouts, timed_out=True)
         except u3.ProtocolError as exc:
-            fault = RemoteProtocolError(
-                f"the connection to {where} broke while the response arrived ({reason(exc)})."
-            )
+            fault = read_fault(where, self.timeouts, broken=True, cause=reason(exc))
         except (u3.HTTPError, OSError) as exc:
-            fault = RemoteProtocolError(
-                f"the response from {where} could not be read ({reason(exc)})."
-            )
+            fault = read_fault(where, self.timeouts, cause=reason(exc))
         raise fault
 
     def _send_fault(

@@ -23,8 +23,6 @@ from urllib3.exceptions import NewConnectionError
 
 from ._errors import (
     ConfigurationError,
-    ReadTimeoutError,
-    RemoteProtocolError,
     TransportError,
 )
 from ._http import (
@@ -37,6 +35,7 @@ from ._http import (
     collect,
     deadline_error,
     origin,
+    read_fault,
     reason,
     remaining,
     send_fault,
@@ -136,20 +135,15 @@ class SessionSender:
         except DeadlinePassed:
             fault = deadline_error(where, self.timeouts)
         except requests.exceptions.ConnectionError as exc:
-            if timed_out(exc):
-                fault = ReadTimeoutError(
-                    f"the response from {where} stopped arriving (no data for "
-                    f"{self.timeouts.read} s)."
-                )
-            else:
-                fault = RemoteProtocolError(
-                    f"the connection to {where} broke while the response arrived "
-                    f"({reason(exc, _LIBRARY)})."
-                )
-        except requests.exceptions.RequestException as exc:
-            fault = RemoteProtocolError(
-                f"the response from {where} could not be read ({reason(exc, _LIBRARY)})."
+            fault = read_fault(
+                where,
+                self.timeouts,
+                timed_out=timed_out(exc),
+                broken=True,
+                cause=reason(exc, _LIBRARY),
             )
+        except requests.exceptions.RequestException as exc:
+            fault = read_fault(where, self.timeouts, cause=reason(exc, _LIBRARY))
         raise fault
 
     def close(self) -> None:
