@@ -215,25 +215,6 @@ def test_body_shorter_than_announced(raw_server: Any, protocol: str) -> None:
     expect(client_for(server.base_url, protocol), sogenactif.RemoteProtocolError, True)
 
 
-def test_compressed_body_shorter_than_announced(raw_server: Any, protocol: str) -> None:
-    """Whole gzip data, but fewer bytes than the Content-Length announced, then the end of the
-    connection: a body cut short, though what came inflates."""
-    import gzip
-
-    body, ctype = answer(protocol, sealed({"responseCode": "00"}, SECRET_KEY))
-    packed = gzip.compress(body)
-
-    def script(conn: Connection) -> None:
-        conn.send(
-            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
-            f"Content-Length: {len(packed) + 10}\r\n\r\n".encode()
-            + packed
-        )
-
-    server = raw_server(script)  # the handler closes the socket (FIN) after the script
-    expect(client_for(server.base_url, protocol), sogenactif.RemoteProtocolError, True)
-
-
 # ---------------------------------------------------------------- the server answered, badly
 
 HTML_415 = (
@@ -455,35 +436,32 @@ def test_timeouts_default_and_explicit() -> None:
 # ---------------------------------------------------------------- compressed answers
 
 
+def coded(ctype: str, coding: str, payload: bytes, framing: str = "") -> Any:
+    """A server script answering ``payload`` (already coded and framed) with that coding;
+    ``framing`` defaults to the payload's length."""
+    framing = framing or f"Content-Length: {len(payload)}"
+
+    def script(conn: Connection) -> None:
+        conn.send(
+            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: {coding}\r\n"
+            f"{framing}\r\n\r\n".encode()
+            + payload
+        )
+
+    return script
+
+
 def test_gzip_answer_is_decoded_and_its_size_checked(raw_server: Any, protocol: str) -> None:
     import gzip
 
     fields = sealed({"responseCode": "00", "paymentToken": "tok"}, SECRET_KEY)
     body, ctype = answer(protocol, fields)
-    packed = gzip.compress(body)
-
-    def script(conn: Connection) -> None:
-        conn.send(
-            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
-            f"Content-Length: {len(packed)}\r\n\r\n".encode()
-            + packed
-        )
-
-    server = raw_server(script)
+    server = raw_server(coded(ctype, "gzip", gzip.compress(body)))
     response = call(client_for(server.base_url, protocol))
     assert response.response_code == "00" and response.sealed
     assert b"gzip" in server.requests[0]  # offered, as requests offers it
     # A small compressed body that inflates past the limit is stopped while it inflates.
-    bomb = gzip.compress(b" " * (3 * 1024 * 1024))
-
-    def bomb_script(conn: Connection) -> None:
-        conn.send(
-            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
-            f"Content-Length: {len(bomb)}\r\n\r\n".encode()
-            + bomb
-        )
-
-    server = raw_server(bomb_script)
+    server = raw_server(coded(ctype, "gzip", gzip.compress(b" " * (3 * 1024 * 1024))))
     client = client_for(server.base_url, protocol, max_response_bytes=1024 * 1024)
     expect(client, sogenactif.ResponseTooLargeError, True)
 
@@ -505,16 +483,8 @@ def test_other_compressed_answers_are_decoded(raw_server: Any, protocol: str, fo
     else:
         packer = zlib.compressobj(wbits=zlib.MAX_WBITS if form == "deflate" else -zlib.MAX_WBITS)
         packed, coding = packer.compress(body) + packer.flush(), "deflate"
-        framing, payload = f"Content-Length: {len(packed)}", packed
-
-    def script(conn: Connection) -> None:
-        conn.send(
-            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: {coding}\r\n"
-            f"{framing}\r\n\r\n".encode()
-            + payload
-        )
-
-    server = raw_server(script)
+        framing, payload = "", packed
+    server = raw_server(coded(ctype, coding, payload, framing))
     response = call(client_for(server.base_url, protocol))
     assert response.response_code == "00" and response.sealed
 
@@ -536,21 +506,24 @@ def test_damaged_gzip_answer(raw_server: Any, protocol: str, http_path: str) -> 
     import gzip
 
     body, ctype = answer(protocol, sealed({"responseCode": "00"}, SECRET_KEY))
-    damaged = gzip.compress(body)[:-6]
-
-    def script(conn: Connection) -> None:
-        conn.send(
-            f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Encoding: gzip\r\n"
-            f"Content-Length: {len(damaged)}\r\n\r\n".encode()
-            + damaged
-        )
-
-    server = raw_server(script)
+    server = raw_server(coded(ctype, "gzip", gzip.compress(body)[:-6]))
     if http_path != "own pool":
         answered_or_reached(client_for(server.base_url, protocol))
         return
     exc = expect(client_for(server.base_url, protocol), sogenactif.RemoteProtocolError, True)
     assert "gzip" in str(exc)
+
+
+def test_compressed_body_shorter_than_announced(raw_server: Any, protocol: str) -> None:
+    """Whole gzip data, but fewer bytes than the Content-Length announced, then the end of the
+    connection: a body cut short, though what came inflates."""
+    import gzip
+
+    body, ctype = answer(protocol, sealed({"responseCode": "00"}, SECRET_KEY))
+    packed = gzip.compress(body)
+    # The handler closes the socket (FIN) after the script.
+    server = raw_server(coded(ctype, "gzip", packed, f"Content-Length: {len(packed) + 10}"))
+    expect(client_for(server.base_url, protocol), sogenactif.RemoteProtocolError, True)
 
 
 @pytest.mark.parametrize(
