@@ -398,7 +398,7 @@ class PoolSender:
         self._lock = threading.Lock()
         self._routes: dict[str, str | None] = {}  # origin -> proxy URL (or None: direct)
         # Servers reached directly: origin -> their connections (at most SERVERS_KEPT), and
-        # URL -> (those connections, the request target), worked out once per URL.
+        # URL -> (those connections, the request line), worked out once per URL.
         self._direct: dict[str, _Connections] = {}
         self._targets: dict[str, tuple[_Connections, bytes]] = {}
         self._heads = HeadWriter()
