@@ -34,6 +34,6 @@ trap 'rm -rf "$work"' EXIT
 echo "newer-python: $("$work/venv/bin/python" --version)"
 PYTHONPATH="generated:runtime:." "$work/venv/bin/python" -m pytest -q -p no:cacheprovider \
     tests/client/test_async.py tests/client/test_http.py tests/client/test_http_response.py \
-    tests/client/test_http_request.py \
+    tests/client/test_http_request.py tests/client/test_http_connection.py \
     tests/client/test_faults.py tests/client/test_soap.py tests/client/test_secrets.py \
     tests/client/test_trust.py tests/client/test_threads.py

@@ -105,9 +105,9 @@ def bench_cold(base_url: str, quick: bool) -> list[Row]:
         runs = py.alternate(sides, 5 if quick else 11)
     heavy = {name: set(r[0].report["heavy"]) for name, r in runs.items()}
     client_heavy = heavy["client both"] | heavy["client rest"] | heavy["client soap"]
-    lean = not client_heavy & {"zeep", "lxml", "requests"}
+    lean = not client_heavy & {"zeep", "lxml", "requests", "urllib3"}
     loaded = (
-        "the client's processes load no zeep, lxml or requests"
+        "the client's processes load no zeep, lxml, requests or urllib3"
         if lean
         else f"the client's processes LOAD {', '.join(sorted(client_heavy))}"
     )

@@ -3,9 +3,10 @@
 A sender posts bytes and returns the whole reply, or raises a typed error that says whether the
 request may have reached the server. Two senders exist, one per way of sending:
 
-- :class:`~sogenactif_core._http_pool.PoolSender`: the client's own pool of urllib3 connections (the
-  default): proxies and CA bundles from the options or the environment as requests reads them,
-  "nothing was sent" measured per connection, the call's deadline enforced by the watchdog;
+- :class:`~sogenactif_core._http_pool.PoolSender`: the client's own pool of connections (the
+  default; urllib3's through a proxy): proxies and CA bundles from the options or the
+  environment as requests reads them, "nothing was sent" measured per connection, the call's
+  deadline enforced by the watchdog;
 - :class:`~sogenactif_core._http_session.SessionSender`: a ``requests.Session`` the caller
   supplies (its adapters, proxies, certificates and hooks are used as they are).
 """

@@ -2,7 +2,7 @@
 
 The same guarantees as the sync pool (``_http_pool``):
 
-- proxies and certificates read as requests reads them (the same rules, ``_http_pool``);
+- proxies and certificates read as requests reads them (the same rules, ``_http_settings``);
   no redirect followed, no automatic resend, no cookie kept;
 - "nothing was sent" measured, not guessed: httpcore's trace events say when the request's
   headers start leaving the client;
@@ -47,7 +47,7 @@ from ._http import (
     timed_out,
     too_large_announced,
 )
-from ._http_pool import _proxy_for, tls_context
+from ._http_settings import proxy_for, tls_context
 from ._masked import Masked
 
 _SENDING = ("http11.send_request_headers.started", "http2.send_request_headers.started")
@@ -84,7 +84,7 @@ class HttpxSender:
         # client's base URL: one connection per httpx client loses no reuse.
         self._pool_size = pool_size
         verify_context = tls_context(verify, cert, trust_env)  # errors named now, not per loop
-        proxy = _proxy_for(base_url, proxies, trust_env)
+        proxy = proxy_for(base_url, proxies, trust_env)
 
         def new_client() -> httpx.AsyncClient:
             return httpx.AsyncClient(

@@ -1,30 +1,24 @@
-"""The client's own way of sending: its own pool of urllib3 connections (what requests uses
-underneath).
+"""The client's own way of sending: its own pool of connections, as requests would send.
 
-What requests users rely on holds here too, read the way requests reads it:
+What requests users rely on holds here too, read the way requests reads it (``_http_settings``):
+proxies from the options or the environment, certificates always verified unless
+``verify=False``, a CA bundle or client certificate; no automatic resend of a POST, no redirect
+followed, no cookie kept.
 
-- proxies: the ``proxies`` option (``{"https": "http://proxy:3128"}``), else ``HTTPS_PROXY`` /
-  ``HTTP_PROXY`` / ``ALL_PROXY`` and ``NO_PROXY`` from the environment (``trust_env=True``);
-  credentials in a proxy URL are sent as ``Proxy-Authorization``;
-- certificates: always verified unless ``verify=False``; the CA bundle is ``verify`` when it is a
-  path, else ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE``, else the system's store when
-  ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is set, else certifi's bundle (requests' default);
-  ``cert`` is a client certificate (a path, or ``(cert, key)``);
-- no automatic resend of a POST, no redirect followed, no cookie kept.
-
-Whether anything was sent is measured, not guessed: the pool's connections record, for the call
-running on their thread, the moment the first byte of the request is handed to the socket. A
-failure before it (refused, DNS, connect timeout, proxy, TLS handshake) is a
-:class:`~sogenactif.ConnectError` with ``may_have_reached_server=False``.
+Whether anything was sent is measured, not guessed: the sender records, for the call running on
+its thread, the moment the first byte of the request is handed to the socket. A failure before
+it (refused, DNS, connect timeout, proxy, TLS handshake) is a :class:`~sogenactif.ConnectError`
+with ``may_have_reached_server=False``.
 
 The call's deadline holds whatever the server does: the watchdog (``_watchdog``) shuts the
 connection's socket down when it passes, and every wait is bounded by what is left of it.
 
-A server reached directly (no proxy) is spoken to over urllib3's connections (its socket options,
-TLS and certificate checks), kept by the sender itself (:class:`_Connections`): the request's
-head and body go out in one write (``_http_request``), the reply is read by ``http.client``'s
-response (``_http_response``), which undoes gzip and deflate within the size limit. Through a
-proxy, urllib3's ``ProxyManager`` does it all: the tunnel, the forwarding, its pools.
+A server reached directly (no proxy) is spoken to over the sender's own connections
+(``_http_connection``: TCP, TLS with the sender's context), kept by the sender itself
+(:class:`_Connections`): the request's head and body go out in one write (``_http_request``),
+the reply is read by ``http.client``'s response (``_http_response``), which undoes gzip and
+deflate within the size limit. Through a proxy, urllib3's ``ProxyManager`` does it all: the
+tunnel, the forwarding, its pools (``_http_proxy``, imported only then).
 """
 
 from __future__ import annotations
@@ -33,22 +27,14 @@ import errno
 import os
 import socket
 import ssl
-import sys
 import threading
 import warnings
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import partial
 from http.client import HTTPException
-from typing import Any
-from urllib.parse import quote, unquote, urlsplit
-
-import urllib3
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError as _U3ConnectTimeout
-from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
-from urllib3.util.ssl_ import create_urllib3_context
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
 from ._errors import (
     ConfigurationError,
@@ -66,7 +52,6 @@ from ._http import (
     collect,
     deadline_error,
     expired_error,
-    is_http_url,
     origin,
     past,
     read_fault,
@@ -76,10 +61,15 @@ from ._http import (
     timed_out,
     too_large_announced,
 )
+from ._http_connection import Connection
 from ._http_request import HeadWriter, host_line, request_line
 from ._http_response import ContentCodingError, Response, decoded
+from ._http_settings import proxy_for, tls_context
 from ._masked import Masked
 from ._watchdog import WATCHDOG
+
+if TYPE_CHECKING:
+    from ._http_proxy import ProxiedSender
 
 
 class _CallState:
@@ -103,63 +93,10 @@ def _state() -> _CallState:
     return state
 
 
-class _Tracked:
-    """Mixed into urllib3's connections: records the socket the call uses and, through a
-    proxy, the first byte sent (a server reached directly is written to by
-    :meth:`PoolSender._request`, which records it)."""
-
-    sock: socket.socket | None
-    response_class = Response  # its head read without the email parser (_http_response)
-
-    def _new_conn(self) -> socket.socket:
-        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
-        _state().sock = sock
-        return sock
-
-    def connect(self) -> None:
-        state = _state()
-        state.connecting = True
-        try:
-            super().connect()  # type: ignore[misc]
-        finally:
-            state.connecting = False
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        if self.sock is not None:  # a pooled connection: this call now uses its socket
-            _state().sock = self.sock
-        super().request(*args, **kwargs)  # type: ignore[misc]
-
-    def send(self, data: Any) -> None:
-        if self.sock is None:
-            self.connect()  # a failure here: nothing was sent
-        state = _state()
-        if not state.connecting:  # a proxy's CONNECT is not the request
-            state.sent = True
-        super().send(data)  # type: ignore[misc]
-
-
-# urllib3's connections declare request() with another signature than http.client's.
-class _TrackedHTTPConnection(_Tracked, HTTPConnection):  # type: ignore[misc]
-    pass
-
-
-class _TrackedHTTPSConnection(_Tracked, HTTPSConnection):  # type: ignore[misc]
-    pass
-
-
-class _TrackedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _TrackedHTTPConnection
-
-
-class _TrackedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _TrackedHTTPSConnection
-
-
-_POOL_CLASSES = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
-# What sending can raise before a reply's head is read, made a typed error (_send_fault): the
-# libraries' and the system's errors, and a ValueError alone (an URL that cannot be parsed, a
-# header that cannot be written; ssl's certificate error and urllib3's URL error are both).
-_NETWORK_FAILURES = (urllib3.exceptions.HTTPError, HTTPException, OSError)
+# What sending to a server reached directly can raise before a reply's head is read, made a
+# typed error (send_failure): the system's and http.client's errors, and a ValueError alone (a
+# header that cannot be written; ssl's certificate error is both).
+_NETWORK_FAILURES = (HTTPException, OSError)
 _FAILURES = (*_NETWORK_FAILURES, ValueError)
 SERVERS_KEPT = 8  # servers (and proxies) whose connections a sender keeps, as urllib3's default
 
@@ -171,10 +108,9 @@ class _Connections:
     server, one method and no retries never needs (a ``Retry`` and a ``Timeout`` made, the URL
     parsed and encoded, the host compared, the proxy headers merged, a ``LifoQueue`` behind a
     condition): about 55 µs of a 350 µs exchange on the benchmark's machine. The sender takes
-    a connection here (urllib3's: its socket options, TLS and certificate checks), writes the
-    request on it in one piece (``_http_request``) and reads the reply with ``http.client``'s
-    response (``_http_response``). Through a proxy, urllib3's ``ProxyManager`` still does it
-    all (the tunnel, the forwarding, its own pools).
+    a connection here (``_http_connection``), writes the request on it in one piece
+    (``_http_request``) and reads the reply with ``http.client``'s response
+    (``_http_response``).
 
     The connection given back last is taken first (the likeliest still open, as in urllib3's
     LIFO queue); one the server closed while it was idle is reconnected before use. At most
@@ -182,29 +118,30 @@ class _Connections:
     or more servers than the sender keeps), what is given back is closed: a call in progress
     finishes on its connection."""
 
-    __slots__ = ("_idle", "_lock", "_make", "closed", "host", "keep", "tls")
+    __slots__ = ("_idle", "_lock", "address", "closed", "context", "host", "keep")
 
     def __init__(
-        self, make: Callable[[float], HTTPConnection], keep: int, tls: bool, host: bytes
+        self, address: tuple[str, int], context: ssl.SSLContext | None, keep: int, host: bytes
     ) -> None:
-        self._make = make
-        self._idle: list[HTTPConnection] = []
+        self.address = address  # (host as the socket takes it, port)
+        self.context = context  # TLS: the sender's context; plain HTTP: None
+        self._idle: list[Connection] = []
         self._lock = threading.Lock()
         self.keep = keep
-        self.tls = tls
         self.host = host  # the Host header line of a request to this server
         self.closed = False
 
-    def take(self, connect_timeout: float) -> HTTPConnection:
+    def take(self) -> Connection:
+        """An idle connection (the one given back last), or a new one not yet connected."""
         with self._lock:
             conn = self._idle.pop() if self._idle else None
         if conn is None:
-            return self._make(connect_timeout)
+            return Connection(*self.address, self.context)
         if not conn.is_connected:  # closed by the server while idle (or readable): drop it
             conn.close()  # PoolSender._request connects it again, as urllib3's pool does
         return conn
 
-    def give_back(self, conn: HTTPConnection) -> None:
+    def give_back(self, conn: Connection) -> None:
         with self._lock:
             if not self.closed and len(self._idle) < self.keep:
                 self._idle.append(conn)
@@ -222,151 +159,6 @@ class _Connections:
 # Characters a request target keeps as they are (RFC 3986 path and query, and "%" of an
 # escape already made); anything else is percent-encoded, as urllib3's pool does.
 _TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
-
-
-def tls_context(
-    verify: bool | str, cert: str | tuple[str, str] | None, trust_env: bool
-) -> ssl.SSLContext:
-    """The TLS settings ``verify`` and ``cert`` stand for, read as requests reads them, as one
-    context (made as urllib3 makes its own: certificates and host names verified unless
-    ``verify=False``): what both senders connect with.
-
-    Performance: a context that trusts certificates loads them first (certifi's bundle: 15–20 ms
-    of CPU), and urllib3, given only the bundle's path, does so again for every connection it
-    opens (requests 2.32 stopped doing that, with one preloaded context). So one context is made
-    per source of trusted certificates, and of the modification times of its files, and shared
-    by every client that trusts the same ones. A client certificate is loaded into a context of
-    the client's own, never into a shared one.
-
-    A bundle or certificate that cannot be loaded is a :class:`ConfigurationError` naming where
-    it came from (the ``verify`` or ``cert`` option, ``REQUESTS_CA_BUNDLE`` …): no connection can
-    be made with it, and sending again would not help."""
-    problem = ""
-    if verify is False:
-        context = create_urllib3_context(cert_reqs=ssl.CERT_NONE)  # nothing to load
-    else:
-        cafile, capath, source = _trust_source(verify, trust_env)
-        try:
-            if cert is None:
-                return _shared_trust(cafile, capath)
-            context = _new_trust(cafile, capath)
-        except OSError as exc:  # ssl.SSLError included
-            problem = f"{source} could not be loaded ({type(exc).__name__})"
-    if not problem and cert is not None:
-        cert_file, key_file = cert if isinstance(cert, tuple) else (cert, None)
-        try:
-            context.load_cert_chain(cert_file, key_file)
-        except OSError as exc:
-            problem = f"cert: the client certificate could not be loaded ({type(exc).__name__})"
-    if problem:
-        raise ConfigurationError(problem)
-    return context
-
-
-def _trust_source(verify: bool | str, trust_env: bool) -> tuple[str | None, str | None, str]:
-    """(CA bundle file, CA directory, where they come from as an error names it) for ``verify``;
-    no file and no directory: the system's store (which OpenSSL finds with ``SSL_CERT_FILE`` and
-    ``SSL_CERT_DIR``)."""
-    if isinstance(verify, str):
-        return (*_bundle(verify), "verify: the CA bundle")
-    if trust_env:
-        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-            bundle = os.environ.get(name)
-            if bundle:
-                return (*_bundle(bundle), f"{name}: the CA bundle at {bundle!r}")
-        if os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR"):
-            return None, None, "SSL_CERT_FILE / SSL_CERT_DIR: the system's certificates"
-    try:
-        import certifi
-    except ImportError:  # pragma: no cover - certifi is a dependency
-        return None, None, "the system's certificates"
-    return certifi.where(), None, "certifi's CA bundle"
-
-
-def _bundle(path: str) -> tuple[str | None, str | None]:
-    """(file, None) or (None, directory)."""
-    return (None, path) if os.path.isdir(path) else (path, None)
-
-
-def _new_trust(cafile: str | None, capath: str | None) -> ssl.SSLContext:
-    context = create_urllib3_context()  # CERT_REQUIRED, host names checked
-    if cafile is None and capath is None:
-        context.load_default_certs()
-    else:
-        context.load_verify_locations(cafile=cafile, capath=capath)
-    return context
-
-
-# (bundle, directory, their modification times, the environment's store): a context trusting
-# exactly those certificates. Never given a client certificate (see tls_context); bounded.
-_TRUST: dict[tuple[Any, ...], ssl.SSLContext] = {}
-
-
-def _shared_trust(cafile: str | None, capath: str | None) -> ssl.SSLContext:
-    files = [cafile, capath]
-    if cafile is None and capath is None:
-        files = [os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")]
-    key = (cafile, capath, *files, *(_modified(f) for f in files))
-    context = _TRUST.get(key)
-    if context is None:
-        context = _new_trust(cafile, capath)
-        if len(_TRUST) < 16:
-            _TRUST[key] = context
-    return context
-
-
-def _modified(path: str | None) -> float | None:
-    try:
-        return os.stat(path).st_mtime if path else None
-    except OSError:
-        return None
-
-
-def _environment_proxies() -> dict[str, str]:
-    """The proxies of the environment, as requests reads them (``urllib.request.getproxies``).
-
-    Performance (issue 16's cold start): importing ``urllib.request`` costs a cold process 2–3 ms.
-    Outside macOS and Windows (whose system settings it reads too), ``getproxies`` reads only
-    the variables whose name ends in ``_proxy``, in any case: without one it finds nothing, and
-    is not imported."""
-    if sys.platform not in ("darwin", "win32") and not any(
-        name[-6:].lower() == "_proxy" for name in os.environ
-    ):
-        return {}
-    import urllib.request
-
-    return urllib.request.getproxies()
-
-
-def _proxy_for(url: str, proxies: Mapping[str, str] | None, trust_env: bool) -> str | None:
-    """The proxy URL for ``url``: the ``proxies`` option (by scheme, or ``all``), else the
-    environment's, unless ``NO_PROXY`` covers the host."""
-    scheme = urlsplit(url).scheme
-    if proxies is not None:
-        return proxies.get(scheme) or proxies.get("all") or None
-    if not trust_env:
-        return None
-    found = _environment_proxies()
-    proxy = found.get(scheme) or found.get("all")
-    if not proxy:
-        return None
-    import urllib.request
-
-    host = urlsplit(url).hostname or ""
-    if urllib.request.proxy_bypass(host):
-        return None
-    proxy = proxy if "://" in proxy else f"http://{proxy}"
-    if not is_http_url(proxy):
-        # Both clients refuse it alike, before anything is sent (a proxy without a host or with
-        # a bad port used to fail as a connection error naming no proxy; httpx would need
-        # socksio for SOCKS, urllib3 PySocks). The URL is not shown: it may hold a password.
-        raise ConfigurationError(
-            f"the environment's proxy for {scheme} URLs ({scheme.upper()}_PROXY or ALL_PROXY) "
-            "is not an http:// or https:// proxy URL with a host (SOCKS is not supported). "
-            "Pass proxies={...}, or trust_env=False, or list the host in NO_PROXY. Nothing was "
-            "sent."
-        )
-    return proxy
 
 
 class PoolSender:
@@ -387,12 +179,6 @@ class PoolSender:
         self.max_response_bytes = max_response_bytes
         self.proxies = dict(proxies) if proxies is not None else None
         self.trust_env = trust_env
-        self._settings: dict[str, Any] = {
-            "num_pools": SERVERS_KEPT,
-            "maxsize": pool_size,
-            "block": False,
-            "retries": False,
-        }
         self._pool_size = pool_size
         self._tls = (verify, cert, trust_env)
         self._lock = threading.Lock()
@@ -402,9 +188,8 @@ class PoolSender:
         self._direct: dict[str, _Connections] = {}
         self._targets: dict[str, tuple[_Connections, bytes]] = {}
         self._heads = HeadWriter()
-        # Through a proxy: (proxy, whether TLS is spoken: to the server or to the proxy) -> its
-        # manager. A client that speaks plain HTTP makes no TLS context at all.
-        self._managers: dict[tuple[str, bool], urllib3.PoolManager] = {}
+        # Through a proxy: urllib3's managers, made on the first call through one.
+        self._proxied: ProxiedSender | None = None
         _SENDERS.add(self)
 
     def _forget_connections(self) -> None:
@@ -416,7 +201,7 @@ class PoolSender:
         self._lock = threading.Lock()
         self._direct = {}
         self._targets = {}
-        self._managers = {}
+        self._proxied = None
 
     def __repr__(self) -> str:
         return f"<PoolSender proxies={'set' if self.proxies else 'environment' if self.trust_env else 'none'}>"
@@ -427,7 +212,7 @@ class PoolSender:
         key = _origin_key(url)
         if key in self._routes:
             return self._routes[key]
-        proxy = self._routes[key] = _proxy_for(url, self.proxies, self.trust_env)
+        proxy = self._routes[key] = proxy_for(url, self.proxies, self.trust_env)
         return proxy
 
     def _direct_route(self, url: str) -> tuple[_Connections, bytes] | None:
@@ -451,71 +236,43 @@ class PoolSender:
         return route
 
     def _new_connections(self, url: str) -> _Connections:
-        parsed = urllib3.util.parse_url(url)
-        tls = parsed.scheme == "https"
-        host = parsed.host or ""
-        if host.startswith("[") and host.endswith("]"):  # an IPv6 address, as the socket takes it
-            host = host[1:-1]
+        parts = urlsplit(url)
+        tls = parts.scheme == "https"
+        host = parts.hostname or ""  # lowercase, an IPv6 address without its brackets
+        if ":" in host:  # an IPv6 address's zone: "%25" in a URL, "%" to the socket
+            host = host.replace("%25", "%", 1)
         default_port = 443 if tls else 80
-        port = parsed.port or default_port
-        make: Callable[[float], HTTPConnection]
-        if tls:
-            settings = self._tls_settings()
+        port = parts.port or default_port
+        context = self._tls_context() if tls else None  # plain HTTP makes no TLS context
+        line = host_line(host, port, default_port)
+        return _Connections((host, port), context, self._pool_size, line)
 
-            def make(timeout: float) -> HTTPConnection:
-                return _TrackedHTTPSConnection(host, port, timeout=timeout, **settings)
-
-        else:
-
-            def make(timeout: float) -> HTTPConnection:
-                return _TrackedHTTPConnection(host, port, timeout=timeout)
-
-        return _Connections(make, self._pool_size, tls, host_line(host, port, default_port))
-
-    def _tls_settings(self) -> dict[str, Any]:
-        """What urllib3's TLS connections are given: the whole TLS setting, the client
-        certificate included, in one context (urllib3 then loads nothing per connection; see
-        tls_context), for a server reached directly and through a proxy alike."""
+    def _tls_context(self) -> ssl.SSLContext:
+        """The whole TLS setting, the client certificate included, in one context (see
+        ``tls_context``), for a server reached directly and through a proxy alike."""
         verify, cert, trust_env = self._tls
-        return {
-            "cert_reqs": "CERT_NONE" if verify is False else "CERT_REQUIRED",
-            "ssl_context": tls_context(verify, cert, trust_env),
-        }
+        return tls_context(verify, cert, trust_env)
 
-    def _manager(self, url: str) -> urllib3.PoolManager:
-        """The manager of the connections through ``url``'s proxy."""
-        proxy = self._proxy(url)
-        assert proxy is not None  # _direct_route said so
-        tls = url.startswith("https:") or proxy.startswith("https:")
-        manager = self._managers.get((proxy, tls))
-        if manager is None:
+    def _proxied_sender(self) -> ProxiedSender:
+        proxied = self._proxied
+        if proxied is None:
+            from ._http_proxy import ProxiedSender
+
             with self._lock:
-                manager = self._managers.get((proxy, tls))
-                if manager is None:
-                    manager = self._new_manager(proxy, tls)
-                    self._managers[proxy, tls] = manager
-        return manager
-
-    def _new_manager(self, proxy: str, tls: bool) -> urllib3.PoolManager:
-        settings = {**self._settings, **self._tls_settings()} if tls else self._settings
-        parts = urlsplit(proxy)  # http:// or https:// (_client_core._proxies, _proxy_for)
-        headers = None
-        if parts.username is not None:
-            credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-            headers = urllib3.util.make_headers(proxy_basic_auth=credentials)
-            port = f":{parts.port}" if parts.port else ""
-            proxy = f"{parts.scheme}://{parts.hostname}{port}"
-        manager = urllib3.ProxyManager(proxy, proxy_headers=headers, **settings)
-        manager.pool_classes_by_scheme = _POOL_CLASSES
-        return manager
+                proxied = self._proxied
+                if proxied is None:
+                    proxied = self._proxied = ProxiedSender(
+                        self.timeouts, self.max_response_bytes, self._pool_size, self._tls_context
+                    )
+        return proxied
 
     def post(
         self, url: str, body: Masked, headers: Mapping[str, str], deadline: float | None
     ) -> HttpReply:
         """POST ``body`` and read the whole reply; every fault is a typed error.
 
-        Typed errors are raised outside ``except`` blocks: urllib3's exceptions, which may hold
-        the request, are neither chained nor kept as context."""
+        Typed errors are raised outside ``except`` blocks: the libraries' exceptions, which may
+        hold the request, are neither chained nor kept as context."""
         state = _calls.state = _CallState()
         ticket = WATCHDOG.watch(deadline, lambda: _shut(state)) if deadline is not None else None
         where = origin(url)
@@ -542,19 +299,21 @@ class PoolSender:
         try:
             route = self._direct_route(url)
         except _FAILURES as exc:
-            fault = self._send_fault(exc, where, sent=False)
+            fault = send_failure(exc, where, self.timeouts, False, _NETWORK_FAILURES)
         if fault is not None:
             raise fault
         if route is None:
-            return self._through_proxy(url, body, headers, deadline, state, where)
+            proxy = self._proxy(url)
+            assert proxy is not None  # _direct_route said so
+            return self._proxied_sender().post(url, proxy, body, headers, deadline, state, where)
         connections, line = route
-        conn: HTTPConnection | None = None
+        conn: Connection | None = None
         response: Response | None = None
         try:
-            conn = connections.take(remaining(deadline, self.timeouts.connect))
+            conn = connections.take()
             response = self._request(conn, connections, line, body, headers, deadline, state)
         except _FAILURES as exc:
-            fault = self._send_fault(exc, where, state.sent)
+            fault = send_failure(exc, where, self.timeouts, state.sent, _NETWORK_FAILURES)
         finally:
             if response is None and conn is not None:
                 conn.close()  # in an unknown state: never used again
@@ -576,7 +335,7 @@ class PoolSender:
 
     def _request(
         self,
-        conn: HTTPConnection,
+        conn: Connection,
         connections: _Connections,
         line: bytes,
         body: Masked,
@@ -588,9 +347,11 @@ class PoolSender:
         head."""
         timeouts = self.timeouts
         if conn.is_closed:
-            conn.timeout = remaining(deadline, timeouts.connect)
-            conn.connect()  # a failure here: nothing was sent
-            if connections.tls and not conn.is_verified:  # verify=False: urllib3's warning
+            # A failure here: nothing was sent. The socket is the watchdog's as it connects.
+            conn.connect(remaining(deadline, timeouts.connect), partial(setattr, state, "sock"))
+            if conn.context is not None and not conn.is_verified:  # verify=False
+                from urllib3.exceptions import InsecureRequestWarning  # what requests users filter
+
                 warnings.warn(
                     f"Unverified HTTPS request is being made to host '{conn.host}'. Adding "
                     "certificate verification is strongly advised. See: https://urllib3."
@@ -616,7 +377,7 @@ class PoolSender:
                 errno.ECONNRESET,
             ):
                 raise
-        response = Response(sock, conn.debuglevel, method="POST")
+        response = Response(sock, method="POST")
         try:
             response.begin()
         except BaseException:
@@ -663,105 +424,16 @@ class PoolSender:
             fault = read_fault(where, self.timeouts, cause=reason(exc))
         raise fault
 
-    def _through_proxy(
-        self,
-        url: str,
-        body: Masked,
-        headers: Mapping[str, str],
-        deadline: float | None,
-        state: _CallState,
-        where: str,
-    ) -> HttpReply:
-        """The exchange through ``url``'s proxy: urllib3's ``ProxyManager`` does it all."""
-        timeouts = self.timeouts
-        fault: TransportError | ConfigurationError | None = None
-        response: urllib3.BaseHTTPResponse | None = None
-        try:
-            # The body is revealed only as urlopen's argument: no frame here holds it in clear.
-            response = self._manager(url).urlopen(
-                "POST",
-                url,
-                body=body.reveal(),
-                headers=dict(headers),
-                redirect=False,
-                preload_content=False,
-                decode_content=False,
-                retries=False,
-                timeout=urllib3.Timeout(
-                    connect=remaining(deadline, timeouts.connect),
-                    read=remaining(deadline, timeouts.read),
-                ),
-            )
-        except _FAILURES as exc:
-            fault = self._send_fault(exc, where, state.sent)
-        if fault is not None:
-            raise fault
-        assert isinstance(response, urllib3.HTTPResponse)
-        content_type = response.headers.get("Content-Type", "")
-        # urllib3's reading of Content-Length (None: absent, not a number, or a chunked body).
-        length = response.length_remaining
-        try:
-            if length is not None and length > self.max_response_bytes:
-                raise too_large_announced(where, str(length), self.max_response_bytes)
-            content = self._read_proxied(response, where, deadline)
-        except BaseException:
-            response.close()  # an unread body: the connection cannot be reused
-            raise
-        finally:
-            response.release_conn()  # back to urllib3's pool (closed if it was not read)
-        return HttpReply(status_code=response.status, content_type=content_type, body=content)
-
-    def _read_proxied(
-        self, response: urllib3.HTTPResponse, where: str, deadline: float | None
-    ) -> Masked:
-        u3 = urllib3.exceptions
-        fault: TransportError | None = None
-        try:
-            content = collect(
-                response.stream(CHUNK, decode_content=True),
-                where,
-                self.max_response_bytes,
-                deadline,
-            )
-            if isinstance(content, Masked):
-                return content
-            fault = content
-        except DeadlinePassed:
-            fault = deadline_error(where, self.timeouts)
-        except u3.ReadTimeoutError:
-            fault = read_fault(where, self.timeouts, timed_out=True)
-        except u3.ProtocolError as exc:
-            fault = read_fault(where, self.timeouts, broken=True, cause=reason(exc))
-        except (u3.HTTPError, OSError) as exc:
-            fault = read_fault(where, self.timeouts, cause=reason(exc))
-        raise fault
-
-    def _send_fault(
-        self, exc: BaseException, where: str, sent: bool
-    ) -> TransportError | ConfigurationError:
-        """The typed error of a failure before the response headers arrived."""
-        if isinstance(exc, ConfigurationError):  # the environment's proxy, certificates: as is
-            return exc
-        if not sent and not isinstance(exc, _NETWORK_FAILURES):  # a ValueError alone
-            return ConnectError(f"could not send to {where} ({type(exc).__name__})")
-        if not sent:
-            timed = (
-                isinstance(exc, _U3ConnectTimeout) and not isinstance(exc, NewConnectionError)
-            ) or timed_out(exc)
-        else:
-            timed = isinstance(exc, urllib3.exceptions.ReadTimeoutError) or timed_out(exc)
-        return send_fault(where, self.timeouts, sent=sent, timed_out=timed, cause=reason(exc))
-
     def close(self) -> None:
         """Close the idle connections; a call in progress finishes on its own, which is then
         closed. The sender stays usable: a later call connects again."""
         with self._lock:
             direct, self._direct, self._targets = list(self._direct.values()), {}, {}
-            managers, self._managers = list(self._managers.values()), {}
+            proxied, self._proxied = self._proxied, None
         for connections in direct:
             connections.close()
-        for manager in managers:
-            manager.clear()
+        if proxied is not None:
+            proxied.close()
 
 
 # The process's PoolSenders, whose connections a forked child must not use (gunicorn --preload,
@@ -776,6 +448,23 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def send_failure(
+    exc: BaseException,
+    where: str,
+    timeouts: Timeouts,
+    sent: bool,
+    network: tuple[type[BaseException], ...],
+) -> TransportError | ConfigurationError:
+    """The typed error of a failure before the response headers arrived: ``network`` are the
+    errors of the network and of the library that sent (anything else raised before sending, a
+    ``ValueError`` alone, is a header or URL that could not be written)."""
+    if isinstance(exc, ConfigurationError):  # the environment's proxy, certificates: as is
+        return exc
+    if not sent and not isinstance(exc, network):  # a ValueError alone
+        return ConnectError(f"could not send to {where} ({type(exc).__name__})")
+    return send_fault(where, timeouts, sent=sent, timed_out=timed_out(exc), cause=reason(exc))
 
 
 def _announced_length(response: Response, where: str) -> int | None:

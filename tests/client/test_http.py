@@ -22,8 +22,9 @@ import urllib3
 
 import sogenactif
 from sogenactif_core._http import Timeouts
-from sogenactif_core._http_pool import PoolSender, _proxy_for
+from sogenactif_core._http_pool import PoolSender
 from sogenactif_core._http_session import SessionSender
+from sogenactif_core._http_settings import proxy_for
 from sogenactif_core._masked import Masked
 from tests.support import Connection, RawServer, make_client, read_request, sealed
 
@@ -308,30 +309,27 @@ def test_own_pool_a_call_in_progress_when_the_sender_closes() -> None:
 def test_connections_are_given_back_last_first_and_kept_within_bounds() -> None:
     from sogenactif_core._http_pool import _Connections
 
-    made: list[Any] = []
-
-    class Fake:
-        def __init__(self, timeout: float) -> None:
-            self.timeout, self.closed, self.is_connected = timeout, False, True
-            made.append(self)
-
-        def close(self) -> None:
-            self.closed = True
-
-    connections = _Connections(Fake, 2, tls=False, host=b"Host: x\r\n")  # type: ignore[arg-type]
-    a, b, c = (connections.take(1.0) for _ in range(3))
-    assert [x.timeout for x in made] == [1.0, 1.0, 1.0]
+    connections = _Connections(("127.0.0.1", 9), None, 2, b"Host: x\r\n")
+    a, b, c = (connections.take() for _ in range(3))  # none idle: three new, not connected
+    assert len({id(a), id(b), id(c)}) == 3 and a.is_closed and (a.host, a.port) == ("127.0.0.1", 9)
+    servers = {}
+    for conn in (a, b, c):  # connected, as the sender leaves them after a call
+        conn.sock, servers[id(conn)] = socket.socketpair()
     for conn in (a, b, c):
         connections.give_back(conn)
-    assert c.closed and not a.closed and not b.closed  # two kept, the third closed
-    assert connections.take(1.0) is b  # the one given back last
-    b.is_connected = False  # closed by the server while idle
+    assert c.is_closed and not a.is_closed and not b.is_closed  # two kept, the third closed
+    assert connections.take() is b  # the one given back last
+    servers[id(b)].close()  # closed by the server while idle: readable (end of file)
     connections.give_back(b)
-    assert connections.take(1.0) is b and b.closed  # closed, to be connected again
+    assert connections.take() is b and b.is_closed  # closed, to be connected again
     connections.close()
-    assert a.closed
+    assert a.is_closed
+    b.sock = servers[id(a)]
     connections.give_back(b)
-    assert len(made) == 3 and b.closed  # given back after close(): closed, not kept
+    assert b.is_closed  # given back after close(): closed, not kept
+    assert connections.take() is not b
+    for server in servers.values():
+        server.close()
 
 
 def test_own_pool_percent_encodes_the_request_target(raw: KeepAliveServer) -> None:
@@ -428,6 +426,17 @@ def test_trusted_certificates_from_the_verify_option(tls: KeepAliveServer) -> No
         reply = sender.post(tls.base_url + "/x", EMPTY, HEADERS, None)
         assert reply.status_code == 200 and reply.body.reveal() == b"{}"
     assert len(tls.requests) == 2 and tls.connections == 1
+
+
+def test_a_server_named_by_its_host_name_is_checked_by_that_name(tls: KeepAliveServer) -> None:
+    """``https://localhost:…``: the name goes to the handshake (SNI) and the certificate is
+    checked against it (the server listens on 127.0.0.1 alone: a first address of ``localhost``
+    that refuses, ``::1``, is passed over)."""
+    sender = PoolSender(TIMEOUTS, verify=str(TLS / "localhost.pem"))
+    url = tls.base_url.replace("127.0.0.1", "localhost") + "/x"
+    assert sender.post(url, EMPTY, HEADERS, None).status_code == 200
+    assert b"\r\nHost: localhost:" in tls.requests[-1]
+    sender.close()
 
 
 @pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"])
@@ -664,12 +673,12 @@ def test_https_through_a_proxy_tunnel_sends_the_body_only_inside_it(tls: KeepAli
 
 def test_proxy_choice_by_scheme(monkeypatch: Any) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "proxy.example:3128")
-    assert _proxy_for("https://office-server.example/x", None, True) == "http://proxy.example:3128"
-    assert _proxy_for("http://office-server.example/x", None, True) is None
+    assert proxy_for("https://office-server.example/x", None, True) == "http://proxy.example:3128"
+    assert proxy_for("http://office-server.example/x", None, True) is None
     monkeypatch.setenv("NO_PROXY", ".example")
-    assert _proxy_for("https://office-server.example/x", None, True) is None
-    assert _proxy_for("https://a/x", {"all": "http://p:1"}, True) == "http://p:1"
-    assert _proxy_for("https://a/x", {}, True) is None  # an explicit empty mapping: no proxy
+    assert proxy_for("https://office-server.example/x", None, True) is None
+    assert proxy_for("https://a/x", {"all": "http://p:1"}, True) == "http://p:1"
+    assert proxy_for("https://a/x", {}, True) is None  # an explicit empty mapping: no proxy
 
 
 def test_proxy_and_session_options_do_not_mix() -> None:
@@ -803,7 +812,7 @@ def _mutual_tls_context() -> ssl.SSLContext:
 def test_one_context_serves_every_client_trusting_the_same_certificates(
     tmp_path: Path,
 ) -> None:
-    from sogenactif_core._http_pool import tls_context
+    from sogenactif_core._http_settings import tls_context
 
     bundle = tmp_path / "bundle.pem"
     bundle.write_bytes((TLS / "localhost.pem").read_bytes())

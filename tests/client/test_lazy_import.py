@@ -48,6 +48,14 @@ CLIENT = (
 )
 
 
+# A call that fails to connect (nothing listens on port 9): the sending path is loaded all the same.
+CALL = (
+    "try:\n    c.token.payment_token_generate(card_number='4973019999912764', "
+    "card_expiry_date='203012', card_csc_value='123', payment_mean_brand='VISA')\n"
+    "except sogenactif.ConnectError:\n    pass\n"
+)
+
+
 @pytest.mark.slow
 def test_import_loads_nothing_heavy() -> None:
     modules = loaded_after("import sogenactif")
@@ -71,18 +79,31 @@ def test_no_client_loads_zeep_lxml_or_requests(protocol: str) -> None:
 def test_urllib_request_comes_with_a_proxy_variable_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a ``*_proxy`` variable, ``urllib.request.getproxies`` would find nothing: it is
     not imported (issue 16's cold start). With one, it reads them."""
-    call = (
-        CLIENT.format(extra="")
-        + "try:\n    c.token.payment_token_generate(card_number='4973019999912764', "
-        "card_expiry_date='203012', card_csc_value='123', payment_mean_brand='VISA')\n"
-        "except sogenactif.ConnectError:\n    pass\n"
-    )
+    call = CLIENT.format(extra="") + CALL
     for name in list(os.environ):
         if name.lower().endswith("_proxy"):
             monkeypatch.delenv(name)
     assert "urllib.request" not in loaded_after(call)
     monkeypatch.setenv("no_proxy", "example.test")
     assert "urllib.request" in loaded_after(call)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("protocol", ["rest", "soap"])
+def test_urllib3_comes_with_a_proxy_alone(protocol: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server reached directly is spoken to over the sender's own connections: urllib3 (15–25
+    ms of a cold process) is imported for a call through a proxy only (issue 16's cold start)."""
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    direct = loaded_after(CLIENT.format(extra=f", protocol={protocol!r}") + CALL)
+    assert "sogenactif_core._http_pool" in direct  # the call was made, and failed to connect
+    assert heavy(direct, "urllib3", "requests") == []
+    proxied = loaded_after(
+        CLIENT.format(extra=f", protocol={protocol!r}, proxies={{'http': 'http://127.0.0.1:9'}}")
+        + CALL
+    )
+    assert "urllib3" in proxied and "sogenactif_core._http_proxy" in proxied
 
 
 @pytest.mark.slow
