@@ -96,5 +96,5 @@ def test_a_names_addresses_are_tried_in_turn(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_a_name_without_addresses_is_the_systems_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", lambda *args: [])
-    with pytest.raises(OSError, match="no address found for 'shop.example'"):
+    with pytest.raises(OSError, match=r"no address found for 'shop\.example'"):
         Connection("shop.example", 80, None).connect(1.0, lambda sock: None)
