@@ -32,7 +32,7 @@ import warnings
 import weakref
 from collections.abc import Iterator, Mapping
 from functools import partial
-from http.client import HTTPException
+from http.client import HTTPConnection, HTTPException
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -377,7 +377,9 @@ class PoolSender:
                 errno.ECONNRESET,
             ):
                 raise
-        response = Response(sock, method="POST")
+        # http.client's debugging switch, as urllib3's connections inherited it: the reply's
+        # status and headers printed (never the request, whose body holds card data).
+        response = Response(sock, HTTPConnection.debuglevel, method="POST")
         try:
             response.begin()
         except BaseException:

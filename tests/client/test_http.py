@@ -306,6 +306,23 @@ def test_own_pool_a_call_in_progress_when_the_sender_closes() -> None:
     server.close()
 
 
+def test_http_clients_debugging_shows_the_reply_head_alone(
+    raw: KeepAliveServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``http.client.HTTPConnection.debuglevel`` (a requests user's way of seeing the traffic)
+    prints the reply's status and headers, as it did under urllib3's connections; never the
+    request, whose body holds card data."""
+    import http.client
+
+    monkeypatch.setattr(http.client.HTTPConnection, "debuglevel", 1)
+    sender = PoolSender(TIMEOUTS)
+    assert sender.post(raw.base_url + "/x", PAN_BODY, HEADERS, None).status_code == 200
+    sender.close()
+    printed = capsys.readouterr().out
+    assert "reply: 'HTTP/1.1 200 OK\\r\\n'" in printed and "header: Content-Type:" in printed
+    assert "4973019999912764" not in printed and "POST" not in printed
+
+
 def test_connections_are_given_back_last_first_and_kept_within_bounds() -> None:
     from sogenactif_core._http_pool import _Connections
 
