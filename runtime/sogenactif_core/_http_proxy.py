@@ -12,7 +12,6 @@ import socket
 import ssl
 import threading
 from collections.abc import Callable, Mapping
-from http.client import HTTPException
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -33,13 +32,14 @@ from ._http import (
     remaining,
     too_large_announced,
 )
+from ._http_pool import _NETWORK_FAILURES as _DIRECT_FAILURES
 from ._http_pool import SERVERS_KEPT, _CallState, _state, send_failure
 from ._http_response import Response
 from ._masked import Masked
 
 # What sending through a proxy can raise before a reply's head is read (send_failure): urllib3's
-# errors besides the system's and http.client's.
-_NETWORK_FAILURES = (urllib3.exceptions.HTTPError, HTTPException, OSError)
+# errors besides those of a server reached directly (the system's and http.client's).
+_NETWORK_FAILURES = (urllib3.exceptions.HTTPError, *_DIRECT_FAILURES)
 _FAILURES = (*_NETWORK_FAILURES, ValueError)
 
 
