@@ -1,4 +1,5 @@
-"""The two ways of sending: the client's own urllib3 pool, and a caller's ``requests.Session``.
+"""The two ways of sending: the client's own pool (its own connections to a server reached
+directly, urllib3 through a proxy), and a caller's ``requests.Session``.
 
 What requests users rely on holds on both: certificates verified (CA bundles from the options or
 the environment), proxies from the options or the environment (``NO_PROXY`` honoured), no
